@@ -1,0 +1,3 @@
+import { bazaarVitestConfig } from "./src/vitest.js";
+
+export default bazaarVitestConfig();

@@ -1,0 +1,84 @@
+import { join } from "node:path";
+import { writeNatsContext } from "./context.js";
+import { NatsToolsError } from "./errors.js";
+import { ensureNatsBinaries } from "./install.js";
+import { localDataDir } from "./paths.js";
+import { parseNatsUrl, probeNats } from "./probe.js";
+import { startNatsServer } from "./server.js";
+
+/** Thrown when the dev port is held by something that does not speak NATS. */
+export class PortInUseError extends NatsToolsError {
+  override readonly name = "PortInUseError";
+}
+
+export interface DevNatsOptions {
+  /** Default `nats://127.0.0.1:4222`. */
+  readonly url?: string;
+  /** Default `<repo>/.data/nats`. */
+  readonly storeDir?: string;
+  readonly syncInterval?: string | undefined;
+  readonly log?: (line: string) => void;
+  /** Forward the server's own log lines. */
+  readonly onServerLog?: (line: string) => void;
+  /** Add and select the "bazaar" nats CLI context (default true; tests turn it off). */
+  readonly writeContext?: boolean;
+}
+
+export interface DevNats {
+  readonly url: string;
+  /** True when a server was already listening and is reused. */
+  readonly reused: boolean;
+  readonly version: string | undefined;
+  /** How the nats CLI reaches this server. */
+  readonly context: { readonly command: string; readonly written: boolean };
+  /** Stops the server if this call started it; a reused server is left alone. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `startDevNats` gives development a JetStream broker: it reuses a NATS server already on the URL,
+ * refuses a port held by anything else (naming the variable to change), or provisions and starts one
+ * with its store under `.data/nats`.
+ */
+export async function startDevNats(options: DevNatsOptions = {}): Promise<DevNats> {
+  const url = options.url ?? "nats://127.0.0.1:4222";
+  const log = options.log ?? ((line: string) => console.error(line));
+  const { host, port } = parseNatsUrl(url);
+  const probe = await probeNats(url);
+  const binaries = ensureNatsBinaries({ log });
+  const contextFor = (target: string): DevNats["context"] =>
+    options.writeContext === false
+      ? { command: `nats context add bazaar --server ${target} --select`, written: false }
+      : writeNatsContext({ cli: binaries.cli?.path, url: target });
+  if (probe.kind === "nats") {
+    if (probe.info.jetstream === false) {
+      throw new PortInUseError(
+        `the NATS server on ${url} has JetStream disabled; Bazaar needs JetStream. Stop it, or set NATS_URL to another server.`,
+      );
+    }
+    const context = contextFor(url);
+    log(`reusing the NATS server already listening on ${url} (v${probe.info.version ?? "?"})`);
+    return { url, reused: true, version: probe.info.version, context, stop: async () => {} };
+  }
+  if (probe.kind === "other") {
+    throw new PortInUseError(
+      `port ${port} on ${host} is taken by something that is not a NATS server.\n` +
+        `Stop it, or choose another port: NATS_URL=nats://${host}:${port + 1} pnpm dev`,
+    );
+  }
+  const storeDir = options.storeDir ?? join(localDataDir(), "nats");
+  const server = await startNatsServer({
+    bin: binaries.server.path,
+    host,
+    port,
+    storeDir,
+    syncInterval: options.syncInterval,
+    serverName: "bazaar-dev",
+    ...(options.onServerLog ? { onLog: options.onServerLog } : {}),
+  });
+  const context = contextFor(server.url);
+  log(
+    `nats-server v${server.version ?? binaries.server.version} listening on ${server.url} (JetStream store ${storeDir}${options.syncInterval ? `, sync_interval ${options.syncInterval}` : ""})`,
+  );
+  return { url: server.url, reused: false, version: server.version, context, stop: () => server.stop() };
+}
