@@ -1,3 +1,3 @@
-import { bazaarVitestConfig } from "./src/vitest.js";
+import { bazaarVitestConfig } from "./vitest-preset.js";
 
 export default bazaarVitestConfig();

@@ -1,0 +1,186 @@
+import type * as v from "valibot";
+import type { ErrorCode } from "./error-codes.js";
+
+/** Any valibot schema; contracts keep the concrete type so inputs and outputs are inferred. */
+export type AnySchema = v.GenericSchema;
+
+/** A synchronous call: one subject, its request and response schemas, the errors it may return. */
+export interface RpcContract<
+  TRequest extends AnySchema = AnySchema,
+  TResponse extends AnySchema = AnySchema,
+> {
+  readonly kind: "rpc";
+  /** The service that serves it. */
+  readonly service: string;
+  /** The endpoint name within the service (shown by `nats micro info`). */
+  readonly name: string;
+  readonly subject: string;
+  readonly description: string;
+  readonly request: TRequest;
+  /** For a streaming call, the schema of one item. */
+  readonly response: TResponse;
+  readonly errors: readonly ErrorCode[];
+  /** A command changes state: callers send an idempotency key. */
+  readonly command: boolean;
+  /** The response is a stream of item chunks (see the kit's streaming calls). */
+  readonly streaming: boolean;
+  readonly timeoutMs: number;
+}
+
+/** A fact that happened, published by one service. */
+export interface EventContract<TType extends string = string, TData extends AnySchema = AnySchema> {
+  readonly kind: "event";
+  /** Past tense, `<entity>.<fact>`: `order.placed`. */
+  readonly type: TType;
+  readonly version: number;
+  /** `evt.<type>.v<version>`. */
+  readonly subject: string;
+  readonly publisher: string;
+  /** The stream that stores it. */
+  readonly stream: string;
+  readonly description: string;
+  readonly data: TData;
+}
+
+/** A JetStream stream: its subjects, owner and limits. */
+export interface StreamContract {
+  readonly name: string;
+  /** The service that creates and updates it. */
+  readonly owner: string;
+  readonly subjects: readonly string[];
+  readonly description: string;
+  readonly maxAgeMs: number;
+  readonly duplicateWindowMs: number;
+  readonly maxBytes: number;
+}
+
+export type RpcRequest<C extends RpcContract> = v.InferOutput<C["request"]>;
+export type RpcRequestInput<C extends RpcContract> = v.InferInput<C["request"]>;
+export type RpcResponse<C extends RpcContract> = v.InferOutput<C["response"]>;
+export type EventData<E extends EventContract> = v.InferOutput<E["data"]>;
+
+/** RPC subjects: `rpc.<service>.<name>`. Event subjects start with `evt.`: the two never overlap. */
+export const RPC_PREFIX = "rpc";
+export const EVENT_PREFIX = "evt";
+
+const NAME = /^[a-z][a-zA-Z0-9]*$/;
+const SERVICE = /^[a-z][a-z0-9-]*$/;
+const EVENT_TYPE = /^[a-z][a-z_]*(\.[a-z][a-z_]*)+$/;
+
+export interface DefineRpcOptions<TRequest extends AnySchema, TResponse extends AnySchema> {
+  readonly service: string;
+  readonly name: string;
+  readonly description: string;
+  readonly request: TRequest;
+  readonly response: TResponse;
+  readonly errors?: readonly ErrorCode[];
+  readonly command?: boolean;
+  readonly streaming?: boolean;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * `defineRpc` declares a call once; both the server and the client validate against it.
+ *
+ * @example
+ * export const getUser = defineRpc({
+ *   service: "users", name: "get", description: "One user by id",
+ *   request: v.object({ userId: Id }), response: User, errors: ["NOT_FOUND"],
+ * });
+ */
+export function defineRpc<TRequest extends AnySchema, TResponse extends AnySchema>(
+  options: DefineRpcOptions<TRequest, TResponse>,
+): RpcContract<TRequest, TResponse> {
+  if (!SERVICE.test(options.service)) throw new Error(`invalid service name "${options.service}"`);
+  if (!NAME.test(options.name)) throw new Error(`invalid rpc name "${options.name}"`);
+  return Object.freeze({
+    kind: "rpc",
+    service: options.service,
+    name: options.name,
+    subject: `${RPC_PREFIX}.${options.service}.${options.name}`,
+    description: options.description,
+    request: options.request,
+    response: options.response,
+    errors: Object.freeze([...(options.errors ?? [])]),
+    command: options.command ?? false,
+    streaming: options.streaming ?? false,
+    timeoutMs: options.timeoutMs ?? 5_000,
+  });
+}
+
+export interface DefineEventOptions<TType extends string, TData extends AnySchema> {
+  readonly type: TType;
+  readonly version: number;
+  readonly publisher: string;
+  readonly stream: StreamContract;
+  readonly description: string;
+  readonly data: TData;
+}
+
+/** `eventSubject` is the subject an event type and version are published on. */
+export function eventSubject(type: string, version: number): string {
+  return `${EVENT_PREFIX}.${type}.v${version}`;
+}
+
+/**
+ * `defineEvent` declares a fact, the service that publishes it and the stream that keeps it.
+ * A breaking change is a new version (a new subject); both live side by side until consumers move.
+ */
+export function defineEvent<const TType extends string, TData extends AnySchema>(
+  options: DefineEventOptions<TType, TData>,
+): EventContract<TType, TData> {
+  if (!EVENT_TYPE.test(options.type))
+    throw new Error(`invalid event type "${options.type}": use <entity>.<past_tense_fact>`);
+  if (options.stream.owner !== options.publisher) {
+    throw new Error(
+      `event ${options.type} is published by ${options.publisher} but stream ${options.stream.name} is owned by ${options.stream.owner}`,
+    );
+  }
+  return Object.freeze({
+    kind: "event",
+    type: options.type,
+    version: options.version,
+    subject: eventSubject(options.type, options.version),
+    publisher: options.publisher,
+    stream: options.stream.name,
+    description: options.description,
+    data: options.data,
+  });
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface DefineStreamOptions {
+  readonly name: string;
+  readonly owner: string;
+  readonly subjects: readonly string[];
+  readonly description: string;
+  readonly maxAgeMs?: number;
+  readonly duplicateWindowMs?: number;
+  readonly maxBytes?: number;
+}
+
+/** `defineStream` declares a stream. Defaults: 30 days, 10-minute duplicate window, 1 GiB. */
+export function defineStream(options: DefineStreamOptions): StreamContract {
+  return Object.freeze({
+    name: options.name,
+    owner: options.owner,
+    subjects: Object.freeze([...options.subjects]),
+    description: options.description,
+    maxAgeMs: options.maxAgeMs ?? 30 * DAY,
+    duplicateWindowMs: options.duplicateWindowMs ?? 10 * 60 * 1000,
+    maxBytes: options.maxBytes ?? 1024 * 1024 * 1024,
+  });
+}
+
+/** `subjectMatches` applies NATS wildcard rules (`*` one token, `>` the rest) to a concrete subject. */
+export function subjectMatches(filter: string, subject: string): boolean {
+  const f = filter.split(".");
+  const s = subject.split(".");
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === ">") return s.length > i;
+    if (i >= s.length) return false;
+    if (f[i] !== "*" && f[i] !== s[i]) return false;
+  }
+  return f.length === s.length;
+}

@@ -1,0 +1,18 @@
+export {
+  commit,
+  createProduct,
+  getProduct,
+  listProducts,
+  Product,
+  QuoteLine,
+  quote,
+  Reservation,
+  ReservationStatus,
+  release,
+  reserve,
+  restock,
+  stockCommitted,
+  stockLow,
+  stockReleased,
+  stockReserved,
+} from "./inventory.js";

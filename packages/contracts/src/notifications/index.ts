@@ -1,0 +1,1 @@
+export { listNotifications, Notification } from "./notifications.js";

@@ -1,0 +1,8 @@
+export {
+  getOrderView,
+  listMyOrders,
+  OrderView,
+  RebuildStatus,
+  rebuild,
+  rebuildStatus,
+} from "./order-views.js";

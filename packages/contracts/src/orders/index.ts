@@ -1,0 +1,23 @@
+export { opsAlert } from "./ops.js";
+export {
+  cancelOrder,
+  getOrder,
+  getSaga,
+  IdempotencyKey,
+  listSagas,
+  Order,
+  OrderLine,
+  OrderStatus,
+  orderCancelled,
+  orderConfirmed,
+  orderPlaced,
+  orderRequiresAttention,
+  placeOrder,
+  retrySaga,
+  Saga,
+  SagaEvent,
+  SagaStatus,
+  SagaStep,
+  SagaSummary,
+  StepStatus,
+} from "./orders.js";

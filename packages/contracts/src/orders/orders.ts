@@ -1,0 +1,212 @@
+import * as v from "valibot";
+import {
+  Address,
+  Cents,
+  Currency,
+  Id,
+  LineItem,
+  LineItems,
+  PaymentMethod,
+  Quantity,
+  Sku,
+  Timestamp,
+} from "../common.js";
+import { defineEvent, defineRpc } from "../define.js";
+import { ORDERS_STREAM } from "../streams.js";
+
+export const OrderStatus = v.picklist(["pending", "confirmed", "cancelled", "requires_attention"]);
+export type OrderStatus = v.InferOutput<typeof OrderStatus>;
+
+export const OrderLine = v.object({
+  sku: Sku,
+  name: v.string(),
+  quantity: Quantity,
+  unitPriceCents: Cents,
+  lineTotalCents: Cents,
+});
+
+export const Order = v.object({
+  orderId: Id,
+  userId: Id,
+  status: OrderStatus,
+  items: v.array(OrderLine),
+  totalCents: Cents,
+  currency: Currency,
+  shippingAddress: Address,
+  sagaId: Id,
+  cancelReason: v.nullable(v.string()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Order = v.InferOutput<typeof Order>;
+
+const IdempotencyKey = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+
+export const placeOrder = defineRpc({
+  service: "orders",
+  name: "placeOrder",
+  description:
+    "Place an order: prices come from inventory, the order and order.placed commit together, the saga runs after. Returns at once with status pending; the same idempotency key returns the same order.",
+  request: v.object({
+    userId: Id,
+    items: LineItems,
+    shippingAddress: Address,
+    paymentMethod: PaymentMethod,
+    idempotencyKey: IdempotencyKey,
+  }),
+  response: v.object({ orderId: Id, status: OrderStatus, sagaId: Id }),
+  errors: ["BAD_REQUEST", "NOT_FOUND", "UNPROCESSABLE", "CONFLICT"],
+  command: true,
+  timeoutMs: 8_000,
+});
+
+export const getOrder = defineRpc({
+  service: "orders",
+  name: "getOrder",
+  description: "One order. With userId, only that user's order is found (others: NOT_FOUND).",
+  request: v.object({ orderId: Id, userId: v.optional(Id) }),
+  response: Order,
+  errors: ["NOT_FOUND"],
+});
+
+export const cancelOrder = defineRpc({
+  service: "orders",
+  name: "cancelOrder",
+  description: "Cancel an order by its owner until it ships; the saga compensates what was done.",
+  request: v.object({ orderId: Id, userId: Id, reason: v.optional(v.pipe(v.string(), v.maxLength(200))) }),
+  response: Order,
+  errors: ["NOT_FOUND", "CONFLICT"],
+  command: true,
+});
+
+export const SagaStatus = v.picklist([
+  "running",
+  "compensating",
+  "completed",
+  "compensated",
+  "requires_attention",
+]);
+export type SagaStatus = v.InferOutput<typeof SagaStatus>;
+export const StepStatus = v.picklist(["pending", "running", "done", "failed", "compensating", "compensated"]);
+
+export const SagaStep = v.object({
+  name: v.string(),
+  status: StepStatus,
+  attempts: v.number(),
+  compensationAttempts: v.number(),
+  startedAt: v.nullable(Timestamp),
+  finishedAt: v.nullable(Timestamp),
+  lastError: v.nullable(v.string()),
+});
+
+export const SagaEvent = v.object({
+  at: Timestamp,
+  step: v.nullable(v.string()),
+  phase: v.picklist(["saga", "execute", "compensate"]),
+  outcome: v.picklist(["started", "succeeded", "failed", "retrying", "gave_up", "info"]),
+  attempt: v.nullable(v.number()),
+  durationMs: v.nullable(v.number()),
+  error: v.nullable(v.string()),
+  message: v.nullable(v.string()),
+});
+
+export const Saga = v.object({
+  sagaId: Id,
+  type: v.string(),
+  orderId: Id,
+  status: SagaStatus,
+  failureReason: v.nullable(v.string()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  steps: v.array(SagaStep),
+  history: v.array(SagaEvent),
+});
+export type Saga = v.InferOutput<typeof Saga>;
+
+export const SagaSummary = v.object({
+  sagaId: Id,
+  type: v.string(),
+  orderId: Id,
+  status: SagaStatus,
+  currentStep: v.nullable(v.string()),
+  failureReason: v.nullable(v.string()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export const listSagas = defineRpc({
+  service: "orders",
+  name: "listSagas",
+  description: "Sagas, newest first, optionally by status (admin).",
+  request: v.object({
+    status: v.optional(SagaStatus),
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200)), 50),
+    cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  }),
+  response: v.object({ items: v.array(SagaSummary), nextCursor: v.nullable(v.string()) }),
+});
+
+export const getSaga = defineRpc({
+  service: "orders",
+  name: "getSaga",
+  description: "A saga's steps and timeline, by saga id or order id (admin).",
+  request: v.union([v.object({ sagaId: Id }), v.object({ orderId: Id })]),
+  response: Saga,
+  errors: ["NOT_FOUND"],
+});
+
+export const retrySaga = defineRpc({
+  service: "orders",
+  name: "retrySaga",
+  description: "Retry a saga that requires attention: its failed compensations run again (admin).",
+  request: v.object({ sagaId: Id }),
+  response: SagaSummary,
+  errors: ["NOT_FOUND", "CONFLICT"],
+  command: true,
+});
+
+const OrderRef = { orderId: Id, userId: Id };
+
+export const orderPlaced = defineEvent({
+  type: "order.placed",
+  version: 1,
+  publisher: "orders",
+  stream: ORDERS_STREAM,
+  description: "A customer placed an order; it is pending until the saga ends.",
+  data: v.object({
+    ...OrderRef,
+    items: v.array(v.object({ ...LineItem.entries, unitPriceCents: Cents })),
+    totalCents: Cents,
+    currency: Currency,
+    placedAt: Timestamp,
+  }),
+});
+
+export const orderConfirmed = defineEvent({
+  type: "order.confirmed",
+  version: 1,
+  publisher: "orders",
+  stream: ORDERS_STREAM,
+  description: "The order was reserved, charged and shipped.",
+  data: v.object({ ...OrderRef, totalCents: Cents, currency: Currency }),
+});
+
+export const orderCancelled = defineEvent({
+  type: "order.cancelled",
+  version: 1,
+  publisher: "orders",
+  stream: ORDERS_STREAM,
+  description: "The order was cancelled and what was done was undone.",
+  data: v.object({ ...OrderRef, reason: v.string() }),
+});
+
+export const orderRequiresAttention = defineEvent({
+  type: "order.requires_attention",
+  version: 1,
+  publisher: "orders",
+  stream: ORDERS_STREAM,
+  description: "A compensation kept failing; an operator must act (see ops.alert).",
+  data: v.object({ ...OrderRef, sagaId: Id, reason: v.string() }),
+});
+
+export { IdempotencyKey };

@@ -1,0 +1,10 @@
+export {
+  charge,
+  getPayment,
+  Payment,
+  PaymentStatus,
+  paymentCompleted,
+  paymentFailed,
+  paymentRefunded,
+  refund,
+} from "./payments.js";

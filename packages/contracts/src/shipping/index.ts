@@ -1,0 +1,9 @@
+export {
+  cancelShipment,
+  createShipment,
+  getShipment,
+  Shipment,
+  ShipmentStatus,
+  shipmentCancelled,
+  shipmentCreated,
+} from "./shipping.js";

@@ -1,0 +1,13 @@
+export {
+  getUser,
+  jwks,
+  listUsers,
+  login,
+  Password,
+  PublicJwk,
+  Role,
+  register,
+  Token,
+  User,
+  userRegistered,
+} from "./users.js";
