@@ -8,6 +8,7 @@ export type AnySchema = v.GenericSchema;
 export interface RpcContract<
   TRequest extends AnySchema = AnySchema,
   TResponse extends AnySchema = AnySchema,
+  TStreaming extends boolean = boolean,
 > {
   readonly kind: "rpc";
   /** The service that serves it. */
@@ -23,7 +24,7 @@ export interface RpcContract<
   /** A command changes state: callers send an idempotency key. */
   readonly command: boolean;
   /** The response is a stream of item chunks (see the kit's streaming calls). */
-  readonly streaming: boolean;
+  readonly streaming: TStreaming;
   readonly timeoutMs: number;
 }
 
@@ -37,7 +38,7 @@ export interface EventContract<TType extends string = string, TData extends AnyS
   readonly subject: string;
   readonly publisher: string;
   /** The stream that stores it. */
-  readonly stream: string;
+  readonly stream: StreamContract;
   readonly description: string;
   readonly data: TData;
 }
@@ -67,7 +68,7 @@ const NAME = /^[a-z][a-zA-Z0-9]*$/;
 const SERVICE = /^[a-z][a-z0-9-]*$/;
 const EVENT_TYPE = /^[a-z][a-z_]*(\.[a-z][a-z_]*)+$/;
 
-export interface DefineRpcOptions<TRequest extends AnySchema, TResponse extends AnySchema> {
+export interface DefineRpcOptions<TRequest extends AnySchema, TResponse extends AnySchema, TStreaming extends boolean> {
   readonly service: string;
   readonly name: string;
   readonly description: string;
@@ -75,7 +76,7 @@ export interface DefineRpcOptions<TRequest extends AnySchema, TResponse extends 
   readonly response: TResponse;
   readonly errors?: readonly ErrorCode[];
   readonly command?: boolean;
-  readonly streaming?: boolean;
+  readonly streaming?: TStreaming;
   readonly timeoutMs?: number;
 }
 
@@ -88,9 +89,9 @@ export interface DefineRpcOptions<TRequest extends AnySchema, TResponse extends 
  *   request: v.object({ userId: Id }), response: User, errors: ["NOT_FOUND"],
  * });
  */
-export function defineRpc<TRequest extends AnySchema, TResponse extends AnySchema>(
-  options: DefineRpcOptions<TRequest, TResponse>,
-): RpcContract<TRequest, TResponse> {
+export function defineRpc<TRequest extends AnySchema, TResponse extends AnySchema, const TStreaming extends boolean = false>(
+  options: DefineRpcOptions<TRequest, TResponse, TStreaming>,
+): RpcContract<TRequest, TResponse, TStreaming> {
   if (!SERVICE.test(options.service)) throw new Error(`invalid service name "${options.service}"`);
   if (!NAME.test(options.name)) throw new Error(`invalid rpc name "${options.name}"`);
   return Object.freeze({
@@ -103,7 +104,7 @@ export function defineRpc<TRequest extends AnySchema, TResponse extends AnySchem
     response: options.response,
     errors: Object.freeze([...(options.errors ?? [])]),
     command: options.command ?? false,
-    streaming: options.streaming ?? false,
+    streaming: (options.streaming ?? false) as TStreaming,
     timeoutMs: options.timeoutMs ?? 5_000,
   });
 }
@@ -142,7 +143,7 @@ export function defineEvent<const TType extends string, TData extends AnySchema>
     version: options.version,
     subject: eventSubject(options.type, options.version),
     publisher: options.publisher,
-    stream: options.stream.name,
+    stream: options.stream,
     description: options.description,
     data: options.data,
   });

@@ -23,7 +23,7 @@ describe("subjects", () => {
       expect(
         capturing.map((s) => s.name),
         event.subject,
-      ).toEqual([event.stream]);
+      ).toEqual([event.stream.name]);
       expect(capturing[0]?.owner).toBe(event.publisher);
     }
   });

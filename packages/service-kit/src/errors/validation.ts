@@ -1,0 +1,31 @@
+import * as v from "valibot";
+import { BadRequestError, type Issue } from "./app-error.js";
+
+/** `toIssues` reduces valibot issues to a path and a message each; the input value is never included. */
+export function toIssues(issues: readonly v.BaseIssue<unknown>[]): Issue[] {
+  return issues.map((issue) => ({ path: v.getDotPath(issue) ?? "", message: issue.message }));
+}
+
+/**
+ * `parseOrThrow` validates `input` and returns the parsed output, or throws `BadRequestError` listing each
+ * field path and message (never echoing the input back).
+ */
+export function parseOrThrow<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  input: unknown,
+  what = "request",
+): v.InferOutput<TSchema> {
+  const result = v.safeParse(schema, input, { abortEarly: false });
+  if (result.success) return result.output;
+  const issues = toIssues(result.issues);
+  const first = issues[0];
+  const summary = first ? `${first.path || what}: ${first.message}` : "invalid";
+  return throwBadRequest(
+    `invalid ${what} (${summary}${issues.length > 1 ? `, and ${issues.length - 1} more` : ""})`,
+    issues,
+  );
+}
+
+function throwBadRequest(message: string, issues: Issue[]): never {
+  throw new BadRequestError(message, { issues });
+}

@@ -1,0 +1,354 @@
+import type { EventContract, EventEnvelope } from "@bazaar/contracts";
+import {
+  AckPolicy,
+  type Consumer,
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from "@nats-io/jetstream";
+import { nanos } from "@nats-io/transport-node";
+import type { Logger } from "pino";
+import { Counter, Gauge, type Registry } from "prom-client";
+import * as v from "valibot";
+import { toIssues } from "../errors/validation.js";
+import { childSpan, newTrace, parseTraceparent, runInScope } from "../tracing/trace-context.js";
+import { retryDelay, sleep } from "./backoff.js";
+import { writeDeadLetter } from "./dead-letter-writer.js";
+import { envelopeValidator } from "./envelope.js";
+import { isNotFound } from "./streams.js";
+
+/** Where a message came from, for handlers that want it. */
+export interface EventMeta {
+  readonly stream: string;
+  readonly streamSeq: number;
+  readonly deliveryCount: number;
+  readonly subject: string;
+}
+
+export type ApplyOutcome = "processed" | "duplicate";
+
+export interface EventConsumerOptions {
+  readonly service: string;
+  readonly event: EventContract;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly log: Logger;
+  readonly metrics: ConsumerMetrics;
+  /** Runs the handler and the inbox insert in one transaction. */
+  readonly apply: (envelope: EventEnvelope, meta: EventMeta, log: Logger) => ApplyOutcome;
+  readonly maxDeliver: number;
+  readonly backoffMs: number;
+  readonly backoffMaxMs: number;
+  readonly ackWaitMs: number;
+  /** Server 2.11+ records a reason with a terminated message. */
+  readonly termWithReason: boolean;
+}
+
+export interface ConsumerStatus {
+  readonly name: string;
+  readonly stream: string;
+  readonly subject: string;
+  readonly running: boolean;
+  readonly paused: boolean;
+  readonly lastError: string | undefined;
+}
+
+/** `consumerName` is the durable's name: the service, then the event, so `nats consumer ls` reads well. */
+export function consumerName(service: string, event: EventContract): string {
+  return `${service}__${event.type.replace(/[._]/g, "-")}-v${event.version}`;
+}
+
+/**
+ * `EventConsumer` runs one subscription: a durable pull consumer named after the service and event.
+ * Each message is validated, applied once (handler and inbox insert in one SQLite transaction) and acked
+ * only after commit. A duplicate is acked and counted. A failure is retried with exponential backoff
+ * (nak with delay); after `maxDeliver` deliveries, or at once for a message that fails validation, it is
+ * copied to the dead-letter stream and terminated, so it never blocks the messages behind it.
+ */
+export class EventConsumer {
+  readonly name: string;
+  readonly #o: EventConsumerOptions;
+  readonly #validate: v.GenericSchema;
+  #messages: ConsumerMessages | undefined;
+  #loop: Promise<void> | undefined;
+  #stopped = false;
+  #paused = false;
+  #running = false;
+  #lastError: string | undefined;
+  #abort = new AbortController();
+
+  constructor(options: EventConsumerOptions) {
+    this.#o = options;
+    this.name = consumerName(options.service, options.event);
+    this.#validate = envelopeValidator(options.event);
+  }
+
+  status(): ConsumerStatus {
+    return {
+      name: this.name,
+      stream: this.#o.event.stream.name,
+      subject: this.#o.event.subject,
+      running: this.#running,
+      paused: this.#paused,
+      lastError: this.#lastError,
+    };
+  }
+
+  start(): void {
+    if (this.#loop) return;
+    this.#loop = this.#run();
+  }
+
+  /** Stops pulling (readiness failed); buffered messages go back for redelivery. */
+  pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#o.log.warn({ consumer: this.name }, "consumer paused: service not ready");
+    this.#messages?.stop();
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#o.log.info({ consumer: this.name }, "consumer resumed");
+    this.#abort.abort();
+    this.#abort = new AbortController();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#abort.abort();
+    this.#messages?.stop();
+    await this.#loop;
+  }
+
+  /** Messages not yet delivered plus delivered but unacknowledged: the consumer's lag. */
+  async lag(): Promise<{ pending: number; ackPending: number; redelivered: number } | undefined> {
+    try {
+      const info = await this.#o.jsm.consumers.info(this.#o.event.stream.name, this.name);
+      return {
+        pending: info.num_pending,
+        ackPending: info.num_ack_pending,
+        redelivered: info.num_redelivered,
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #ensure(): Promise<Consumer> {
+    const { jsm, js, event, service } = this.#o;
+    const config = {
+      durable_name: this.name,
+      description: `${service} applies ${event.type} v${event.version} (one handler, idempotent via inbox)`,
+      filter_subject: event.subject,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(this.#o.ackWaitMs),
+      // Unlimited on the server: the kit decides when to dead-letter, so nothing is ever silently dropped.
+      max_deliver: -1,
+      max_ack_pending: 1000,
+      metadata: { service, event: event.type, version: String(event.version) },
+    };
+    try {
+      const info = await jsm.consumers.info(event.stream.name, this.name);
+      const c = info.config;
+      if (
+        c.description !== config.description ||
+        c.filter_subject !== config.filter_subject ||
+        c.ack_wait !== config.ack_wait
+      ) {
+        await jsm.consumers.update(event.stream.name, this.name, {
+          description: config.description,
+          filter_subject: config.filter_subject,
+          ack_wait: config.ack_wait,
+          max_deliver: config.max_deliver,
+          metadata: config.metadata,
+        });
+      }
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      await jsm.consumers.add(event.stream.name, config);
+    }
+    return js.consumers.get(event.stream.name, this.name);
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    while (!this.#stopped) {
+      if (this.#paused) {
+        await sleep(60_000, this.#abort.signal);
+        continue;
+      }
+      try {
+        const consumer = await this.#ensure();
+        this.#messages = await consumer.consume({ max_messages: 32 });
+        this.#running = true;
+        this.#lastError = undefined;
+        failures = 0;
+        for await (const msg of this.#messages) {
+          if (this.#stopped || this.#paused) {
+            // Buffered after a stop: hand it back at once instead of waiting for the ack timeout.
+            msg.nak();
+            continue;
+          }
+          await this.#handle(msg);
+        }
+      } catch (err) {
+        this.#lastError = err instanceof Error ? err.message : String(err);
+        failures++;
+        const level = isNotFound(err) ? "info" : "warn";
+        this.#o.log[level](
+          { err, consumer: this.name, stream: this.#o.event.stream.name },
+          isNotFound(err) ? "waiting for stream" : "consumer interrupted; restarting",
+        );
+      } finally {
+        this.#running = false;
+      }
+      if (!this.#stopped && !this.#paused)
+        await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)), this.#abort.signal);
+    }
+  }
+
+  async #handle(msg: JsMsg): Promise<void> {
+    const { metrics, event } = this.#o;
+    const labels = { consumer: this.name };
+    let envelope: EventEnvelope;
+    try {
+      const parsed = v.safeParse(this.#validate, msg.json());
+      if (!parsed.success) {
+        const issues = toIssues(parsed.issues).map((i) => `${i.path}: ${i.message}`);
+        throw new Error(`invalid ${event.type} v${event.version}: ${issues.slice(0, 5).join("; ")}`);
+      }
+      envelope = parsed.output as EventEnvelope;
+    } catch (err) {
+      metrics.failed.inc(labels);
+      await this.#deadLetter(msg, "invalid", err);
+      return;
+    }
+
+    const parent = parseTraceparent(envelope.traceparent);
+    const scope = { trace: parent ? childSpan(parent) : newTrace() };
+    const meta: EventMeta = {
+      stream: msg.info.stream,
+      streamSeq: msg.seq,
+      deliveryCount: msg.info.deliveryCount,
+      subject: msg.subject,
+    };
+    await runInScope(scope, async () => {
+      const log = this.#o.log.child({ consumer: this.name, eventId: envelope.id, eventType: envelope.type });
+      try {
+        const outcome = this.#o.apply(envelope, meta, log);
+        msg.ack();
+        if (outcome === "duplicate") {
+          metrics.duplicates.inc(labels);
+          log.debug("duplicate event skipped");
+        } else {
+          metrics.processed.inc(labels);
+        }
+      } catch (err) {
+        metrics.failed.inc(labels);
+        if (msg.info.deliveryCount >= this.#o.maxDeliver) {
+          await this.#deadLetter(msg, "max_deliveries", err);
+          return;
+        }
+        const delay = retryDelay(msg.info.deliveryCount, this.#o.backoffMs, this.#o.backoffMaxMs);
+        metrics.retried.inc(labels);
+        log.warn(
+          { err, delivery: msg.info.deliveryCount, retryInMs: delay },
+          "event handler failed; will retry",
+        );
+        msg.nak(delay);
+      }
+    });
+  }
+
+  async #deadLetter(msg: JsMsg, reason: "invalid" | "max_deliveries", err: unknown): Promise<void> {
+    const error = err instanceof Error ? err.message : String(err);
+    try {
+      await writeDeadLetter({
+        js: this.#o.js,
+        msg,
+        service: this.#o.service,
+        consumer: this.name,
+        reason,
+        error,
+      });
+      if (this.#o.termWithReason) msg.term(`${reason}: ${error}`.slice(0, 200));
+      else msg.term();
+      this.#o.metrics.deadLettered.inc({ consumer: this.name });
+      this.#o.log.error(
+        {
+          consumer: this.name,
+          stream: msg.info.stream,
+          seq: msg.seq,
+          deliveries: msg.info.deliveryCount,
+          reason,
+          error,
+        },
+        "event dead-lettered",
+      );
+    } catch (dlqErr) {
+      // The dead-letter stream is unreachable: keep the message in its stream and try again later.
+      this.#o.log.error({ err: dlqErr, consumer: this.name }, "could not dead-letter; will retry");
+      msg.nak(retryDelay(msg.info.deliveryCount, this.#o.backoffMs, this.#o.backoffMaxMs));
+    }
+  }
+}
+
+export interface ConsumerMetrics {
+  readonly processed: Counter<"consumer">;
+  readonly failed: Counter<"consumer">;
+  readonly retried: Counter<"consumer">;
+  readonly duplicates: Counter<"consumer">;
+  readonly deadLettered: Counter<"consumer">;
+}
+
+/** `createConsumerMetrics` registers the per-consumer counters and the lag gauges (read from JetStream on scrape). */
+export function createConsumerMetrics(
+  registry: Registry,
+  consumers: () => readonly EventConsumer[],
+): ConsumerMetrics {
+  const counter = (name: string, help: string): Counter<"consumer"> =>
+    new Counter({ name, help, labelNames: ["consumer"] as const, registers: [registry] });
+  const lagGauge = (
+    name: string,
+    help: string,
+    pick: (l: { pending: number; ackPending: number; redelivered: number }) => number,
+  ): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ["consumer"] as const,
+      registers: [registry],
+      async collect() {
+        for (const c of consumers()) {
+          const lag = await c.lag();
+          if (lag) this.set({ consumer: c.name }, pick(lag));
+        }
+      },
+    });
+  };
+  lagGauge(
+    "bazaar_consumer_pending",
+    "Messages in the stream this consumer has not been delivered yet (lag).",
+    (l) => l.pending,
+  );
+  lagGauge(
+    "bazaar_consumer_ack_pending",
+    "Messages delivered to this consumer and not yet acknowledged.",
+    (l) => l.ackPending,
+  );
+  return {
+    processed: counter("bazaar_consumer_processed_total", "Events applied."),
+    failed: counter("bazaar_consumer_failed_total", "Event deliveries that failed (validation or handler)."),
+    retried: counter("bazaar_consumer_retried_total", "Failed deliveries scheduled for retry with backoff."),
+    duplicates: counter(
+      "bazaar_consumer_duplicates_total",
+      "Events skipped because the inbox shows them applied already.",
+    ),
+    deadLettered: counter("bazaar_consumer_dead_lettered_total", "Events moved to the dead-letter stream."),
+  };
+}

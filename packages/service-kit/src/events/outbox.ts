@@ -1,0 +1,53 @@
+import type { EnvelopeOf, EventContract } from "@bazaar/contracts";
+import type Database from "better-sqlite3";
+import type * as v from "valibot";
+import { buildEnvelope } from "./envelope.js";
+
+/** What a transaction uses to record the events it emits. */
+export interface Emitter<E extends EventContract = EventContract> {
+  /** Records the event in the outbox, in the current transaction; returns the envelope. */
+  emit<T extends E>(event: T, data: v.InferInput<T["data"]>): EnvelopeOf<T>;
+}
+
+/** Thrown when an event is recorded outside a transaction (it could commit without its state change). */
+export class OutboxUsageError extends Error {
+  override readonly name = "OutboxUsageError";
+}
+
+export interface OutboxOptions {
+  readonly sqlite: Database.Database;
+  /** The emitting service, written into every envelope's `source`. */
+  readonly source: string;
+  /** Refuses events the service did not declare (throws). */
+  readonly guard?: (event: EventContract) => void;
+}
+
+/**
+ * `createOutboxWriter` returns the function that records an event row. It must run inside the SQLite
+ * transaction that changes state, so the state change and its events commit together or not at all.
+ */
+export function createOutboxWriter(options: OutboxOptions): Emitter {
+  const insert = options.sqlite.prepare(
+    "INSERT INTO kit_outbox (event_id, subject, type, payload, traceparent, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  return {
+    emit(event, data) {
+      options.guard?.(event);
+      if (!options.sqlite.inTransaction) {
+        throw new OutboxUsageError(
+          `emit ${event.type} inside ctx.transaction(), together with the state change it reports`,
+        );
+      }
+      const envelope = buildEnvelope(event, data, options.source);
+      insert.run(
+        envelope.id,
+        event.subject,
+        event.type,
+        JSON.stringify(envelope),
+        envelope.traceparent ?? null,
+        Date.now(),
+      );
+      return envelope;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+export {
+  boolVar,
+  type EnvVar,
+  enumVar,
+  intVar,
+  listVar,
+  optionalStringVar,
+  stringVar,
+} from "./config/env-vars.js";
+export { type KitConfig, kitEnv } from "./config/kit-config.js";
+export { ConfigError, type ConfigOf, type EnvSchema, loadConfig } from "./config/load-config.js";
+export {
+  AppError,
+  type AppErrorOptions,
+  appError,
+  BadRequestError,
+  ConflictError,
+  errorFromBody,
+  ForbiddenError,
+  InternalError,
+  type Issue,
+  isTransient,
+  NotFoundError,
+  RateLimitedError,
+  TimeoutError,
+  UnauthorizedError,
+  UnavailableError,
+  UndeclaredDependencyError,
+  UnprocessableError,
+} from "./errors/app-error.js";
+export { parseOrThrow, toIssues } from "./errors/validation.js";
+export { type ApplyOutcome, type ConsumerStatus, consumerName, type EventMeta } from "./events/consumer.js";
+export { deadLetterSubject } from "./events/dead-letter-writer.js";
+export {
+  createDeadLetters,
+  type DeadLetter,
+  type DeadLetters,
+  type ReplayResult,
+} from "./events/dead-letters.js";
+export { buildEnvelope, EventValidationError } from "./events/envelope.js";
+export { type Emitter, OutboxUsageError } from "./events/outbox.js";
+export type { OutboxStats } from "./events/outbox-relay.js";
+export {
+  type ReplayEventsOptions,
+  type ReplayProgress,
+  type ReplaySource,
+  replayEvents,
+} from "./events/replay.js";
+export { type EnsureOutcome, ensureStream, isNotFound, streamConfig } from "./events/streams.js";
+export { CheckFailed, type CheckResult, type HealthReport, type ReadinessCheck } from "./health/readiness.js";
+export { createServiceApp, type KitEnv } from "./http/create-service-app.js";
+export { PROBLEM_CONTENT_TYPE, type Problem, problemResponse, toProblem } from "./http/problem.js";
+export { createLogger, type Logger } from "./logging/logger.js";
+export { createMetrics, type ServiceMetrics } from "./metrics/metrics.js";
+export { connectNats, type NatsLink } from "./nats/connect.js";
+export { H as HEADERS } from "./nats/headers.js";
+export { type CallOptions, createRpcClient, type RpcClient } from "./rpc/rpc-client.js";
+export type { StreamCallOptions } from "./rpc/rpc-stream.js";
+export {
+  type DeclareServiceOptions,
+  declareService,
+  describeTopology,
+  type ServiceDeclaration,
+} from "./service/declare-service.js";
+export { HEALTH_SUBJECT } from "./service/health-wiring.js";
+export { runService } from "./service/run-service.js";
+export { type RunningService, type StartServiceOptions, startService } from "./service/start-service.js";
+export type {
+  BaseContext,
+  CallFn,
+  ConfigFor,
+  EventContext,
+  EventHandler,
+  RpcContext,
+  RpcHandler,
+  ServedRpc,
+  ServiceDefinition,
+  ServiceParts,
+  ServiceRuntime,
+  StoreDeclaration,
+  StreamFn,
+  Subscription,
+  TransactionFn,
+  Tx,
+} from "./service/types.js";
+export {
+  type Db,
+  type DrizzleSchema,
+  type OpenStoreOptions,
+  openStore,
+  type Store,
+  StoreMigrationError,
+} from "./store/open-store.js";
+export type { SchemaModule } from "./store/schema-modules.js";
+export {
+  childSpan,
+  currentScope,
+  formatTraceparent,
+  newTrace,
+  parseTraceparent,
+  runInScope,
+  type Scope,
+  type TraceContext,
+} from "./tracing/trace-context.js";

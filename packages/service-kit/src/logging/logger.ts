@@ -1,0 +1,52 @@
+import pino, { type Logger } from "pino";
+import pretty from "pino-pretty";
+import { currentScope } from "../tracing/trace-context.js";
+
+export type { Logger };
+
+export interface CreateLoggerOptions {
+  readonly service: string;
+  readonly instance: string;
+  readonly level?: string;
+  readonly pretty?: boolean;
+  /** Where lines go (default stdout); tests pass a stream to read them. */
+  readonly destination?: NodeJS.WritableStream;
+}
+
+/**
+ * `createLogger` gives a pino logger whose every line carries the service, the instance and, inside a
+ * request or event, its trace id and request id. Pretty output is synchronous so many services can share
+ * one process (the monolith mode) without a worker thread each.
+ */
+export function createLogger(options: CreateLoggerOptions): Logger {
+  const stream =
+    options.destination ??
+    (options.pretty
+      ? pretty({
+          colorize: process.stdout.isTTY,
+          sync: true,
+          ignore: "pid,hostname,instance",
+          messageKey: "msg",
+        })
+      : process.stdout);
+  return pino(
+    {
+      level: options.level ?? "info",
+      base: { service: options.service, instance: options.instance },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: {
+        paths: ["password", "*.password", "headers.authorization", "*.accessToken", "accessToken"],
+        censor: "[redacted]",
+      },
+      mixin() {
+        const scope = currentScope();
+        if (!scope) return {};
+        return scope.requestId
+          ? { traceId: scope.trace.traceId, requestId: scope.requestId }
+          : { traceId: scope.trace.traceId };
+      },
+      serializers: { err: pino.stdSerializers.errWithCause },
+    },
+    stream,
+  );
+}

@@ -1,0 +1,53 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+export { Counter, Gauge, Histogram, Registry };
+
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  readonly rpcRequests: Counter<"endpoint" | "code">;
+  readonly rpcDuration: Histogram<"endpoint">;
+  readonly rpcCalls: Counter<"subject" | "code">;
+  readonly httpRequests: Counter<"method" | "route" | "status">;
+  /** Prometheus text exposition. */
+  render(): Promise<string>;
+}
+
+/**
+ * `createMetrics` gives each service its own registry (several services can share a process), labelled
+ * with the service and instance, with Node process metrics and the RPC metrics every service has.
+ */
+export function createMetrics(options: {
+  service: string;
+  instance: string;
+  processMetrics?: boolean;
+}): ServiceMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: options.service, instance: options.instance });
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "bazaar_" });
+  const rpcRequests = new Counter({
+    name: "bazaar_rpc_requests_total",
+    help: "RPC requests served, by endpoint and result code (OK or an error code).",
+    labelNames: ["endpoint", "code"] as const,
+    registers: [registry],
+  });
+  const rpcDuration = new Histogram({
+    name: "bazaar_rpc_request_duration_seconds",
+    help: "Time to serve an RPC request, by endpoint.",
+    labelNames: ["endpoint"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const rpcCalls = new Counter({
+    name: "bazaar_rpc_calls_total",
+    help: "RPC calls this service made, by subject and result code.",
+    labelNames: ["subject", "code"] as const,
+    registers: [registry],
+  });
+  const httpRequests = new Counter({
+    name: "bazaar_http_requests_total",
+    help: "HTTP requests served, by method, route and status.",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [registry],
+  });
+  return { registry, rpcRequests, rpcDuration, rpcCalls, httpRequests, render: () => registry.metrics() };
+}

@@ -1,0 +1,141 @@
+import type { RpcContract, RpcRequestInput, RpcResponse } from "@bazaar/contracts";
+import { type NatsConnection, errors as natsErrors } from "@nats-io/transport-node";
+import { AppError, TimeoutError, UnavailableError } from "../errors/app-error.js";
+import { parseOrThrow } from "../errors/validation.js";
+import type { ServiceMetrics } from "../metrics/metrics.js";
+import { decodeReply, encodeJson, errorFromReply, isErrorReply } from "./codec.js";
+import { outgoingHeaders, validateReply } from "./outgoing.js";
+import { type StreamCallOptions, streamCall } from "./rpc-stream.js";
+
+export interface CallOptions {
+  /** Default: the contract's `timeoutMs`. */
+  readonly timeoutMs?: number;
+  /** Aborting stops waiting (the server may still run the request: commands are idempotent). */
+  readonly signal?: AbortSignal;
+  /** For commands; default: a fresh key per call. Retries of the same intent must reuse the key. */
+  readonly idempotencyKey?: string;
+}
+
+export interface RpcClientOptions {
+  readonly nc: NatsConnection;
+  /** The calling service's name, sent as `Bazaar-Caller`. */
+  readonly caller: string;
+  /** False while the connection is down: calls fail fast with UNAVAILABLE instead of timing out. */
+  readonly connected?: () => boolean;
+  readonly metrics?: ServiceMetrics;
+  /** Refuses contracts the caller did not declare (throws). */
+  readonly guard?: (contract: RpcContract) => void;
+}
+
+/** Typed request-reply over NATS. */
+export interface RpcClient {
+  call<C extends RpcContract>(
+    contract: C,
+    input: RpcRequestInput<C>,
+    options?: CallOptions,
+  ): Promise<RpcResponse<C>>;
+  /** A streaming call: iterate over chunks of items. */
+  stream<C extends RpcContract>(
+    contract: C,
+    input: RpcRequestInput<C>,
+    options?: StreamCallOptions,
+  ): AsyncIterable<RpcResponse<C>[]>;
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, subject: string): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted)
+    return Promise.reject(new TimeoutError(`call to ${subject} aborted`, { cause: signal.reason }));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void =>
+      reject(new TimeoutError(`call to ${subject} aborted`, { cause: signal.reason }));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/** `translateNatsError` maps transport failures onto the closed error set. */
+export function translateNatsError(err: unknown, contract: RpcContract, timeoutMs: number): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof natsErrors.RequestError && err.isNoResponders()) {
+    return new UnavailableError(`no ${contract.service} instance is answering ${contract.subject}`, {
+      cause: err,
+    });
+  }
+  if (err instanceof natsErrors.NoRespondersError) {
+    return new UnavailableError(`no ${contract.service} instance is answering ${contract.subject}`, {
+      cause: err,
+    });
+  }
+  if (err instanceof natsErrors.TimeoutError) {
+    return new TimeoutError(`${contract.subject} did not answer within ${timeoutMs} ms`, { cause: err });
+  }
+  if (err instanceof natsErrors.ClosedConnectionError || err instanceof natsErrors.DrainingConnectionError) {
+    return new UnavailableError("the NATS connection is closed", { cause: err });
+  }
+  return new UnavailableError(`call to ${contract.subject} failed`, { cause: err });
+}
+
+/**
+ * `createRpcClient` makes typed calls: it validates the input before sending, propagates trace context,
+ * request id and idempotency key in headers, and turns every outcome into the typed response or an
+ * `AppError`: the remote error with its code, UNAVAILABLE for no responders, TIMEOUT for no answer in time.
+ */
+export function createRpcClient(options: RpcClientOptions): RpcClient {
+  const { nc, caller, metrics } = options;
+  const count = (subject: string, code: string): void => {
+    metrics?.rpcCalls.inc({ subject, code });
+  };
+
+  return {
+    async call(contract, input, callOptions = {}) {
+      options.guard?.(contract);
+      parseOrThrow(contract.request, input, `request to ${contract.subject}`);
+      const timeoutMs = callOptions.timeoutMs ?? contract.timeoutMs;
+      if (options.connected && !options.connected()) {
+        count(contract.subject, "UNAVAILABLE");
+        throw new UnavailableError(`cannot call ${contract.subject}: the NATS connection is down`);
+      }
+      const headers = outgoingHeaders(caller, contract, timeoutMs, callOptions.idempotencyKey);
+      let reply: Awaited<ReturnType<NatsConnection["request"]>>;
+      try {
+        reply = await abortable(
+          nc.request(contract.subject, encodeJson(input), { timeout: timeoutMs, headers }),
+          callOptions.signal,
+          contract.subject,
+        );
+      } catch (err) {
+        const appErr = translateNatsError(err, contract, timeoutMs);
+        count(contract.subject, appErr.code);
+        throw appErr;
+      }
+      if (reply.headers?.code === 503 && reply.data.length === 0) {
+        count(contract.subject, "UNAVAILABLE");
+        throw new UnavailableError(`no ${contract.service} instance is answering ${contract.subject}`);
+      }
+      if (isErrorReply(reply)) {
+        const err = errorFromReply(reply, contract.subject);
+        count(contract.subject, err.code);
+        throw err;
+      }
+      const value = validateReply(contract, decodeReply(reply.data, contract.subject));
+      count(contract.subject, "OK");
+      return value;
+    },
+
+    stream(contract, input, streamOptions = {}) {
+      options.guard?.(contract);
+      parseOrThrow(contract.request, input, `request to ${contract.subject}`);
+      return streamCall({ nc, caller, contract, input, options: streamOptions });
+    },
+  };
+}

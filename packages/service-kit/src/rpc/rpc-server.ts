@@ -1,0 +1,158 @@
+import { randomUUID } from "node:crypto";
+import type { RpcContract } from "@bazaar/contracts";
+import { type Service, type ServiceMsg, Svcm } from "@nats-io/services";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { Logger } from "pino";
+import { AppError, InternalError, TimeoutError } from "../errors/app-error.js";
+import { parseOrThrow } from "../errors/validation.js";
+import type { ServiceMetrics } from "../metrics/metrics.js";
+import { H, headerOf, makeHeaders } from "../nats/headers.js";
+import { childSpan, newTrace, parseTraceparent, runInScope, type Scope } from "../tracing/trace-context.js";
+import { decodeRequest, encodeJson } from "./codec.js";
+import type { InFlight } from "./in-flight.js";
+import { serveStream } from "./rpc-stream.js";
+
+/** A served endpoint: the contract and the function that answers it. */
+export interface RpcEndpoint {
+  readonly contract: RpcContract;
+  /** Returns the response, or for a streaming contract an (async) iterable of items. */
+  readonly handler: (input: never, ctx: never) => unknown;
+}
+
+export interface RpcServerOptions {
+  readonly nc: NatsConnection;
+  readonly name: string;
+  readonly version: string;
+  readonly description: string;
+  readonly metadata: Record<string, string>;
+  readonly endpoints: readonly RpcEndpoint[];
+  readonly log: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly validateResponses: boolean;
+  readonly inFlight: InFlight;
+  /** Builds the handler context for one request. */
+  readonly makeContext: (scope: Scope, log: Logger) => unknown;
+  /** Queue group: instances of a service share the load (default "q", as `nats micro` expects). */
+  readonly queue?: string;
+}
+
+export interface RpcServer {
+  readonly service: Service;
+  /** Stop taking requests (in-flight ones finish; see `InFlight`). */
+  stop(): Promise<void>;
+}
+
+/**
+ * `replyError` answers with the one wire form of an error: `Nats-Service-Error-Code` (the HTTP status),
+ * `Nats-Service-Error` (the message), `Bazaar-Error-Code` (the code) and the JSON error body.
+ */
+export function replyError(msg: ServiceMsg, err: AppError): void {
+  msg.respondError(err.status, err.message, encodeJson(err.toBody()), {
+    headers: makeHeaders({ [H.errorCode]: err.code }),
+  });
+}
+
+/**
+ * `startRpcServer` registers the service with the NATS services API (so `nats micro ls/info/stats` see
+ * it) and answers each endpoint: it validates the request against the contract (BAD_REQUEST lists paths,
+ * never values), runs the handler in the caller's trace, validates the response outside production, and
+ * turns any throw, sync or async, into a reply: typed errors keep their code, anything else is INTERNAL
+ * with the trace id, logged with its cause. The process never crashes on a handler error.
+ */
+export async function startRpcServer(options: RpcServerOptions): Promise<RpcServer> {
+  const { nc, log, metrics, inFlight } = options;
+  const service = await new Svcm(nc).add({
+    name: options.name,
+    version: options.version,
+    description: options.description,
+    metadata: options.metadata,
+    queue: options.queue ?? "q",
+  });
+
+  for (const endpoint of options.endpoints) {
+    const { contract } = endpoint;
+    const handler = endpoint.handler as (input: unknown, ctx: unknown) => unknown;
+    const dispatch = async (msg: ServiceMsg): Promise<void> => {
+      const started = performance.now();
+      const parent = parseTraceparent(headerOf(msg.headers, H.traceparent));
+      const scope: Scope = {
+        trace: parent ? childSpan(parent) : newTrace(),
+        requestId: headerOf(msg.headers, H.requestId) ?? randomUUID(),
+        idempotencyKey: headerOf(msg.headers, H.idempotencyKey),
+      };
+      let code = "OK";
+      inFlight.enter();
+      try {
+        await runInScope(scope, async () => {
+          const requestLog = log.child({ endpoint: contract.name });
+          try {
+            const deadline = Number(headerOf(msg.headers, H.deadline));
+            if (deadline && Date.now() > deadline)
+              throw new TimeoutError("the caller stopped waiting before the request was served");
+            const input = parseOrThrow(contract.request, decodeRequest(msg.data));
+            const ctx = options.makeContext(scope, requestLog);
+            const result = await handler(input, ctx);
+            if (contract.streaming) {
+              const check = options.validateResponses
+                ? (item: unknown) => checkResponse(contract, item)
+                : undefined;
+              await serveStream({
+                nc,
+                request: msg,
+                items: result as AsyncIterable<unknown>,
+                ...(check ? { check } : {}),
+              });
+            } else {
+              msg.respond(encodeJson(options.validateResponses ? checkResponse(contract, result) : result));
+            }
+          } catch (err) {
+            const appErr =
+              err instanceof AppError
+                ? err
+                : new InternalError(`internal error (trace ${scope.trace.traceId})`, { cause: err });
+            code = appErr.code;
+            if (appErr.code === "INTERNAL") requestLog.error({ err }, "request failed");
+            else requestLog.debug({ code: appErr.code, msg: appErr.message }, "request refused");
+            replyError(msg, appErr);
+          }
+        });
+      } finally {
+        inFlight.leave();
+        metrics.rpcRequests.inc({ endpoint: contract.name, code });
+        metrics.rpcDuration.observe({ endpoint: contract.name }, (performance.now() - started) / 1000);
+      }
+    };
+
+    service.addEndpoint(contract.name, {
+      subject: contract.subject,
+      metadata: {
+        description: contract.description,
+        command: String(contract.command),
+        streaming: String(contract.streaming),
+      },
+      handler: (err, msg) => {
+        if (err) {
+          log.error({ err, endpoint: contract.name }, "endpoint subscription failed");
+          return;
+        }
+        // dispatch never rejects; the services API (patched) times the returned promise for its stats.
+        return dispatch(msg);
+      },
+    });
+  }
+
+  return {
+    service,
+    async stop() {
+      if (!service.isStopped) await service.stop();
+    },
+  };
+}
+
+function checkResponse(contract: RpcContract, value: unknown): unknown {
+  try {
+    return parseOrThrow(contract.response, value, "response");
+  } catch (err) {
+    throw new InternalError(`response of ${contract.subject} violates its contract`, { cause: err });
+  }
+}

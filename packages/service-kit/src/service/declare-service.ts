@@ -1,0 +1,164 @@
+import type { EventContract, RpcContract } from "@bazaar/contracts";
+import type { EnvSchema } from "../config/load-config.js";
+import type { DrizzleSchema } from "../store/open-store.js";
+import type {
+  ConfigFor,
+  EventContext,
+  EventHandler,
+  RpcContext,
+  RpcHandler,
+  ServedRpc,
+  ServiceDefinition,
+  ServiceParts,
+  ServiceRuntime,
+  StoreDeclaration,
+  Subscription,
+} from "./types.js";
+
+export interface DeclareServiceOptions<
+  TSchema extends DrizzleSchema,
+  TCalls extends readonly RpcContract[],
+  TEmits extends readonly EventContract[],
+  TEnv extends EnvSchema,
+> {
+  /** Lower-case, dashes allowed: the NATS service name, the SQLite file name, the consumer prefix. */
+  readonly name: string;
+  /** Semantic version, shown by `nats micro info`. */
+  readonly version: string;
+  readonly description: string;
+  /** The service's own SQLite file; omit for a service that owns no data. */
+  readonly store?: StoreDeclaration<TSchema>;
+  /** Every RPC this service calls. Calling anything else is refused. */
+  readonly calls?: TCalls;
+  /** Every event this service emits. Emitting anything else is refused. */
+  readonly emits?: TEmits;
+  /** Service-specific environment variables (besides the kit's). */
+  readonly config?: TEnv;
+}
+
+/** The declaration of a service: its dependencies, plus typed helpers to write its handlers in their own files. */
+export interface ServiceDeclaration<
+  TSchema extends DrizzleSchema,
+  TCalls extends RpcContract,
+  TEmits extends EventContract,
+  TEnv extends EnvSchema,
+> {
+  readonly name: string;
+  readonly version: string;
+  readonly description: string;
+  readonly store: StoreDeclaration<TSchema> | undefined;
+  readonly calls: readonly TCalls[];
+  readonly emits: readonly TEmits[];
+  readonly config: TEnv;
+  /** Types an RPC handler for this service (in its own file). */
+  handle<C extends RpcContract>(
+    contract: C,
+    handler: RpcHandler<C, RpcContext<TSchema, TCalls, TEmits, ConfigFor<TEnv>>>,
+  ): ServedRpc;
+  /** Types an event handler for this service (one file per event). */
+  on<E extends EventContract>(
+    event: E,
+    handler: EventHandler<E, EventContext<TSchema, TEmits, ConfigFor<TEnv>>>,
+  ): Subscription;
+  /** Completes the service with what it serves and consumes. */
+  define(parts: ServiceParts<ServiceRuntime<TSchema, TCalls, TEmits, ConfigFor<TEnv>>>): ServiceDefinition;
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,30}$/;
+const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+
+/**
+ * `declareService` is the single source of truth about a service's dependencies: what it stores, calls,
+ * emits, serves and consumes. It drives runtime checks (undeclared calls and emits are refused), NATS
+ * registration metadata, and the topology view.
+ *
+ * @example
+ * export const greeter = declareService({ name: "greeter", version: "1.0.0", description: "Says hello",
+ *   store: { schema, migrations: new URL("../drizzle", import.meta.url) }, emits: [greeted] });
+ * export const hello = greeter.handle(helloContract, (input, ctx) => ({ text: `hello ${input.name}` }));
+ * export const service = greeter.define({ serves: [hello] });
+ */
+export function declareService<
+  TSchema extends DrizzleSchema = Record<string, never>,
+  const TCalls extends readonly RpcContract[] = [],
+  const TEmits extends readonly EventContract[] = [],
+  TEnv extends EnvSchema = Record<string, never>,
+>(
+  options: DeclareServiceOptions<TSchema, TCalls, TEmits, TEnv>,
+): ServiceDeclaration<TSchema, TCalls[number], TEmits[number], TEnv> {
+  if (!NAME.test(options.name))
+    throw new Error(`service name "${options.name}" must be lower-case letters, digits and dashes`);
+  if (!SEMVER.test(options.version))
+    throw new Error(`service version "${options.version}" must be semantic (1.2.3)`);
+  const calls = Object.freeze([...(options.calls ?? [])]) as readonly TCalls[number][];
+  const emits = Object.freeze([...(options.emits ?? [])]) as readonly TEmits[number][];
+  for (const event of emits) {
+    if (event.publisher !== options.name)
+      throw new Error(`${options.name} cannot emit ${event.type}: its publisher is ${event.publisher}`);
+  }
+  const config = (options.config ?? {}) as TEnv;
+  return {
+    name: options.name,
+    version: options.version,
+    description: options.description,
+    store: options.store,
+    calls,
+    emits,
+    config,
+    handle(contract, handler) {
+      return { contract, handler: handler as ServedRpc["handler"] };
+    },
+    on(event, handler) {
+      return { event, handler: handler as Subscription["handler"] };
+    },
+    define(parts) {
+      const serves = parts.serves ?? [];
+      const consumes = parts.consumes ?? [];
+      for (const s of serves) {
+        if (s.contract.service !== options.name)
+          throw new Error(
+            `${options.name} cannot serve ${s.contract.subject}: it belongs to ${s.contract.service}`,
+          );
+      }
+      const seen = new Set<string>();
+      for (const c of consumes) {
+        const key = `${c.event.type}.v${c.event.version}`;
+        if (seen.has(key))
+          throw new Error(`${options.name} has two handlers for ${key}: one handler per event`);
+        seen.add(key);
+      }
+      return Object.freeze({
+        name: options.name,
+        version: options.version,
+        description: options.description,
+        store: options.store as StoreDeclaration<DrizzleSchema> | undefined,
+        calls,
+        emits,
+        config,
+        serves,
+        consumes,
+        routes: parts.routes as ServiceDefinition["routes"],
+        checks: parts.checks as ServiceDefinition["checks"],
+        onStart: parts.onStart as ServiceDefinition["onStart"],
+        onStop: parts.onStop as ServiceDefinition["onStop"],
+      });
+    },
+  };
+}
+
+/** `describeTopology` is the machine-readable declaration of a service: who it calls, what it emits and consumes. */
+export function describeTopology(def: ServiceDefinition): {
+  service: string;
+  serves: string[];
+  calls: string[];
+  emits: string[];
+  consumes: string[];
+} {
+  return {
+    service: def.name,
+    serves: def.serves.map((s) => s.contract.subject),
+    calls: def.calls.map((c) => c.subject),
+    emits: def.emits.map((e) => e.subject),
+    consumes: def.consumes.map((c) => c.event.subject),
+  };
+}

@@ -1,0 +1,179 @@
+import type {
+  EnvelopeOf,
+  EventContract,
+  RpcContract,
+  RpcRequest,
+  RpcRequestInput,
+  RpcResponse,
+} from "@bazaar/contracts";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { Hono } from "hono";
+import type { Logger } from "pino";
+import type { KitConfig } from "../config/kit-config.js";
+import type { ConfigOf, EnvSchema } from "../config/load-config.js";
+import type { EventMeta } from "../events/consumer.js";
+import type { DeadLetters } from "../events/dead-letters.js";
+import type { Emitter } from "../events/outbox.js";
+import type { OutboxStats } from "../events/outbox-relay.js";
+import type { HealthReport, ReadinessCheck } from "../health/readiness.js";
+import type { KitEnv } from "../http/create-service-app.js";
+import type { ServiceMetrics } from "../metrics/metrics.js";
+import type { CallOptions } from "../rpc/rpc-client.js";
+import type { StreamCallOptions } from "../rpc/rpc-stream.js";
+import type { Db, DrizzleSchema, Store } from "../store/open-store.js";
+import type { SchemaModule } from "../store/schema-modules.js";
+import type { TraceContext } from "../tracing/trace-context.js";
+
+/** A drizzle transaction on a service's schema. */
+export type Tx<TSchema extends DrizzleSchema> = Parameters<Parameters<Db<TSchema>["transaction"]>[0]>[0];
+
+/** Calls limited to the contracts a service declared in `calls`. */
+export type CallFn<TCalls extends RpcContract> = <C extends TCalls>(
+  contract: C,
+  input: RpcRequestInput<C>,
+  options?: CallOptions,
+) => Promise<RpcResponse<C>>;
+export type StreamFn<TCalls extends RpcContract> = <C extends TCalls>(
+  contract: C,
+  input: RpcRequestInput<C>,
+  options?: StreamCallOptions,
+) => AsyncIterable<RpcResponse<C>[]>;
+
+/**
+ * Runs `fn` in one synchronous SQLite transaction (BEGIN IMMEDIATE). Events emitted through `outbox`
+ * commit with the state change, or neither does; the relay publishes them right after the commit.
+ */
+export type TransactionFn<TSchema extends DrizzleSchema, TEmits extends EventContract> = <T>(
+  fn: (tx: Tx<TSchema>, outbox: Emitter<TEmits>) => T,
+) => T;
+
+export interface BaseContext<TConfig> {
+  readonly service: string;
+  readonly instance: string;
+  readonly config: TConfig;
+  readonly log: Logger;
+  readonly trace: TraceContext;
+}
+
+/** What an RPC handler receives besides its validated input. */
+export interface RpcContext<
+  TSchema extends DrizzleSchema,
+  TCalls extends RpcContract,
+  TEmits extends EventContract,
+  TConfig,
+> extends BaseContext<TConfig> {
+  readonly requestId: string | undefined;
+  /** The caller's idempotency key (commands). */
+  readonly idempotencyKey: string | undefined;
+  readonly db: Db<TSchema>;
+  readonly call: CallFn<TCalls>;
+  readonly stream: StreamFn<TCalls>;
+  readonly transaction: TransactionFn<TSchema, TEmits>;
+}
+
+/** What an event handler receives: it runs inside the transaction that also records the event as applied. */
+export interface EventContext<TSchema extends DrizzleSchema, TEmits extends EventContract, TConfig>
+  extends BaseContext<TConfig> {
+  readonly tx: Tx<TSchema>;
+  readonly outbox: Emitter<TEmits>;
+  readonly meta: EventMeta;
+}
+
+export type RpcHandler<C extends RpcContract, Ctx> = C["streaming"] extends true
+  ? (
+      input: RpcRequest<C>,
+      ctx: Ctx,
+    ) =>
+      | AsyncIterable<RpcResponse<C>>
+      | Iterable<RpcResponse<C>>
+      | Promise<AsyncIterable<RpcResponse<C>> | Iterable<RpcResponse<C>>>
+  : (input: RpcRequest<C>, ctx: Ctx) => RpcResponse<C> | Promise<RpcResponse<C>>;
+
+/**
+ * An event handler is synchronous on purpose: SQLite transactions are synchronous, and an awaited write
+ * would commit outside the transaction that records the event as applied.
+ */
+export type EventHandler<E extends EventContract, Ctx> = (event: EnvelopeOf<E>, ctx: Ctx) => void;
+
+/** An endpoint a service serves (made with `declaration.handle`). */
+export interface ServedRpc {
+  readonly contract: RpcContract;
+  readonly handler: (input: never, ctx: never) => unknown;
+}
+
+/** A subscription a service has (made with `declaration.on`). */
+export interface Subscription {
+  readonly event: EventContract;
+  readonly handler: (event: never, ctx: never) => void;
+}
+
+export interface StoreDeclaration<TSchema extends DrizzleSchema> {
+  readonly schema: TSchema;
+  /** The drizzle migrations folder, e.g. `new URL("../drizzle", import.meta.url)`. */
+  readonly migrations?: URL | string;
+  /** Tables of shared packages kept in this file (e.g. the saga engine's). */
+  readonly modules?: readonly SchemaModule[];
+}
+
+/** The live service, as routes, start hooks and tests see it. */
+export interface ServiceRuntime<
+  TSchema extends DrizzleSchema = DrizzleSchema,
+  TCalls extends RpcContract = RpcContract,
+  TEmits extends EventContract = EventContract,
+  TConfig = KitConfig,
+> {
+  readonly name: string;
+  readonly version: string;
+  readonly instance: string;
+  readonly config: TConfig;
+  readonly log: Logger;
+  readonly store: Store<TSchema> | undefined;
+  readonly db: Db<TSchema>;
+  readonly call: CallFn<TCalls>;
+  readonly stream: StreamFn<TCalls>;
+  readonly transaction: TransactionFn<TSchema, TEmits>;
+  readonly nats: {
+    readonly nc: NatsConnection;
+    readonly js: JetStreamClient;
+    readonly jsm: JetStreamManager;
+  };
+  readonly metrics: ServiceMetrics;
+  readonly deadLetters: DeadLetters;
+  outboxStats(): OutboxStats | undefined;
+  health(): Promise<HealthReport>;
+}
+
+export type ConfigFor<TEnv extends EnvSchema> = KitConfig & ConfigOf<TEnv>;
+
+export interface ServiceParts<TRuntime> {
+  /** The endpoints this service serves. */
+  readonly serves?: readonly ServedRpc[];
+  /** Every event this service consumes, one handler each: the one place to read what it listens to. */
+  readonly consumes?: readonly Subscription[];
+  /** Extra HTTP routes besides health and metrics. */
+  readonly routes?: (app: Hono<KitEnv>, runtime: TRuntime) => void;
+  /** Extra readiness checks (local ones pause consumers while they fail). */
+  readonly checks?: (runtime: TRuntime) => readonly ReadinessCheck[];
+  /** Runs once connected, before requests are served (seed data, warm caches). */
+  readonly onStart?: (runtime: TRuntime) => void | Promise<void>;
+  /** Runs during shutdown, after requests stop and before NATS drains. */
+  readonly onStop?: (runtime: TRuntime) => void | Promise<void>;
+}
+
+/** Everything the kit needs to run a service; made by `declareService(...).define(...)`. */
+export interface ServiceDefinition {
+  readonly name: string;
+  readonly version: string;
+  readonly description: string;
+  readonly store: StoreDeclaration<DrizzleSchema> | undefined;
+  readonly calls: readonly RpcContract[];
+  readonly emits: readonly EventContract[];
+  readonly config: EnvSchema;
+  readonly serves: readonly ServedRpc[];
+  readonly consumes: readonly Subscription[];
+  readonly routes: ((app: Hono<KitEnv>, runtime: never) => void) | undefined;
+  readonly checks: ((runtime: never) => readonly ReadinessCheck[]) | undefined;
+  readonly onStart: ((runtime: never) => void | Promise<void>) | undefined;
+  readonly onStop: ((runtime: never) => void | Promise<void>) | undefined;
+}

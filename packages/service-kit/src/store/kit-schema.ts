@@ -1,0 +1,36 @@
+import type { SchemaModule } from "./schema-modules.js";
+
+/**
+ * The kit's own tables in every service's file:
+ * - `kit_outbox`: events recorded in the same transaction as the state change, published by the relay;
+ * - `kit_inbox`: ids of events each consumer has applied, written in the same transaction as the effect.
+ */
+export const kitSchema: SchemaModule = {
+  name: "service-kit",
+  migrations: [
+    `CREATE TABLE kit_outbox (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      event_id TEXT NOT NULL UNIQUE,
+      subject TEXT NOT NULL,
+      type TEXT NOT NULL,
+      payload TEXT NOT NULL,
+      traceparent TEXT,
+      created_at INTEGER NOT NULL,
+      published_at INTEGER,
+      stream_seq INTEGER,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT
+    );
+    CREATE INDEX kit_outbox_pending ON kit_outbox (seq) WHERE published_at IS NULL;
+    CREATE INDEX kit_outbox_published ON kit_outbox (published_at) WHERE published_at IS NOT NULL;
+    CREATE TABLE kit_inbox (
+      consumer TEXT NOT NULL,
+      event_id TEXT NOT NULL,
+      event_type TEXT NOT NULL,
+      stream_seq INTEGER,
+      processed_at INTEGER NOT NULL,
+      PRIMARY KEY (consumer, event_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX kit_inbox_processed ON kit_inbox (processed_at);`,
+  ],
+};

@@ -1,0 +1,55 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomBytes } from "node:crypto";
+import { TRACEPARENT } from "@bazaar/contracts";
+
+/** A W3C trace context: the trace this work belongs to and this unit of work's span. */
+export interface TraceContext {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly sampled: boolean;
+}
+
+const ZERO_TRACE = "0".repeat(32);
+const ZERO_SPAN = "0".repeat(16);
+
+/** `parseTraceparent` accepts a valid `traceparent` header and rejects malformed or all-zero ids. */
+export function parseTraceparent(header: string | undefined | null): TraceContext | undefined {
+  if (!header || !TRACEPARENT.test(header)) return undefined;
+  const [version, traceId, spanId, flags] = header.split("-") as [string, string, string, string];
+  if (version === "ff" || traceId === ZERO_TRACE || spanId === ZERO_SPAN) return undefined;
+  return { traceId, spanId, sampled: (Number.parseInt(flags, 16) & 1) === 1 };
+}
+
+/** `formatTraceparent` renders a context as a `traceparent` header. */
+export function formatTraceparent(trace: TraceContext): string {
+  return `00-${trace.traceId}-${trace.spanId}-${trace.sampled ? "01" : "00"}`;
+}
+
+/** `newTrace` starts a trace (a request that arrived without one). */
+export function newTrace(): TraceContext {
+  return { traceId: randomBytes(16).toString("hex"), spanId: randomBytes(8).toString("hex"), sampled: true };
+}
+
+/** `childSpan` continues a trace with a new span, e.g. for an outgoing call. */
+export function childSpan(parent: TraceContext): TraceContext {
+  return { traceId: parent.traceId, spanId: randomBytes(8).toString("hex"), sampled: parent.sampled };
+}
+
+/** What the kit knows about the work in progress: carried through async calls for logs and outgoing calls. */
+export interface Scope {
+  readonly trace: TraceContext;
+  readonly requestId?: string | undefined;
+  readonly idempotencyKey?: string | undefined;
+}
+
+const storage = new AsyncLocalStorage<Scope>();
+
+/** `runInScope` runs `fn` with `scope` as the current scope (logs and calls inside pick it up). */
+export function runInScope<T>(scope: Scope, fn: () => T): T {
+  return storage.run(scope, fn);
+}
+
+/** `currentScope` is the scope of the work in progress, if any. */
+export function currentScope(): Scope | undefined {
+  return storage.getStore();
+}
