@@ -68,7 +68,11 @@ const NAME = /^[a-z][a-zA-Z0-9]*$/;
 const SERVICE = /^[a-z][a-z0-9-]*$/;
 const EVENT_TYPE = /^[a-z][a-z_]*(\.[a-z][a-z_]*)+$/;
 
-export interface DefineRpcOptions<TRequest extends AnySchema, TResponse extends AnySchema, TStreaming extends boolean> {
+export interface DefineRpcOptions<
+  TRequest extends AnySchema,
+  TResponse extends AnySchema,
+  TStreaming extends boolean,
+> {
   readonly service: string;
   readonly name: string;
   readonly description: string;
@@ -89,9 +93,11 @@ export interface DefineRpcOptions<TRequest extends AnySchema, TResponse extends 
  *   request: v.object({ userId: Id }), response: User, errors: ["NOT_FOUND"],
  * });
  */
-export function defineRpc<TRequest extends AnySchema, TResponse extends AnySchema, const TStreaming extends boolean = false>(
-  options: DefineRpcOptions<TRequest, TResponse, TStreaming>,
-): RpcContract<TRequest, TResponse, TStreaming> {
+export function defineRpc<
+  TRequest extends AnySchema,
+  TResponse extends AnySchema,
+  const TStreaming extends boolean = false,
+>(options: DefineRpcOptions<TRequest, TResponse, TStreaming>): RpcContract<TRequest, TResponse, TStreaming> {
   if (!SERVICE.test(options.service)) throw new Error(`invalid service name "${options.service}"`);
   if (!NAME.test(options.name)) throw new Error(`invalid rpc name "${options.name}"`);
   return Object.freeze({

@@ -13,7 +13,7 @@ import type { Logger } from "pino";
 import { Counter, Gauge, type Registry } from "prom-client";
 import * as v from "valibot";
 import { toIssues } from "../errors/validation.js";
-import { childSpan, newTrace, parseTraceparent, runInScope } from "../tracing/trace-context.js";
+import { childSpan, newTrace, parseTraceparent, runInScope, type Scope } from "../tracing/trace-context.js";
 import { retryDelay, sleep } from "./backoff.js";
 import { writeDeadLetter } from "./dead-letter-writer.js";
 import { envelopeValidator } from "./envelope.js";
@@ -29,6 +29,14 @@ export interface EventMeta {
 
 export type ApplyOutcome = "processed" | "duplicate";
 
+/** One validated message of a batch, with the trace scope and logger its handler runs with. */
+export interface BatchItem {
+  readonly envelope: EventEnvelope;
+  readonly meta: EventMeta;
+  readonly scope: Scope;
+  readonly log: Logger;
+}
+
 export interface EventConsumerOptions {
   readonly service: string;
   readonly event: EventContract;
@@ -36,8 +44,13 @@ export interface EventConsumerOptions {
   readonly jsm: JetStreamManager;
   readonly log: Logger;
   readonly metrics: ConsumerMetrics;
-  /** Runs the handler and the inbox insert in one transaction. */
-  readonly apply: (envelope: EventEnvelope, meta: EventMeta, log: Logger) => ApplyOutcome;
+  /**
+   * Applies a batch in one SQLite transaction: each item's inbox insert and handler run in their own
+   * savepoint, so a failing item rolls back alone. Returns an outcome or the error, per item.
+   */
+  readonly applyBatch: (items: readonly BatchItem[]) => Array<ApplyOutcome | { error: unknown }>;
+  /** Most messages applied in one transaction (one fsync for all of them). */
+  readonly batchSize?: number;
   readonly maxDeliver: number;
   readonly backoffMs: number;
   readonly backoffMaxMs: number;
@@ -188,14 +201,7 @@ export class EventConsumer {
         this.#running = true;
         this.#lastError = undefined;
         failures = 0;
-        for await (const msg of this.#messages) {
-          if (this.#stopped || this.#paused) {
-            // Buffered after a stop: hand it back at once instead of waiting for the ack timeout.
-            msg.nak();
-            continue;
-          }
-          await this.#handle(msg);
-        }
+        await this.#drain(this.#messages);
       } catch (err) {
         this.#lastError = err instanceof Error ? err.message : String(err);
         failures++;
@@ -212,57 +218,125 @@ export class EventConsumer {
     }
   }
 
-  async #handle(msg: JsMsg): Promise<void> {
+  /**
+   * `#drain` reads messages into a queue and applies whatever is queued as one batch (one transaction),
+   * so a burst costs one commit while a lone message is applied at once. The reader waits when the queue
+   * holds two batches, which bounds memory.
+   */
+  async #drain(messages: ConsumerMessages): Promise<void> {
+    const size = this.#o.batchSize ?? 64;
+    const queue: JsMsg[] = [];
+    let readerDone = false;
+    let wakeWorker: (() => void) | undefined;
+    let wakeReader: (() => void) | undefined;
+    const worker = (async () => {
+      for (;;) {
+        if (queue.length === 0) {
+          if (readerDone) return;
+          await new Promise<void>((resolve) => {
+            wakeWorker = resolve;
+          });
+          wakeWorker = undefined;
+          continue;
+        }
+        // Let the reader queue whatever already arrived with this message, so a burst is one batch.
+        if (queue.length < size) await new Promise((resolve) => setImmediate(resolve));
+        await this.#handleBatch(queue.splice(0, size));
+        wakeReader?.();
+      }
+    })();
+    try {
+      for await (const msg of messages) {
+        if (this.#stopped || this.#paused) {
+          // Buffered after a stop: hand it back at once instead of waiting for the ack timeout.
+          msg.nak();
+          continue;
+        }
+        queue.push(msg);
+        wakeWorker?.();
+        if (queue.length >= size * 2) {
+          await new Promise<void>((resolve) => {
+            wakeReader = resolve;
+          });
+          wakeReader = undefined;
+        }
+      }
+    } finally {
+      readerDone = true;
+      wakeWorker?.();
+      await worker;
+    }
+  }
+
+  async #handleBatch(msgs: readonly JsMsg[]): Promise<void> {
     const { metrics, event } = this.#o;
     const labels = { consumer: this.name };
-    let envelope: EventEnvelope;
-    try {
-      const parsed = v.safeParse(this.#validate, msg.json());
-      if (!parsed.success) {
-        const issues = toIssues(parsed.issues).map((i) => `${i.path}: ${i.message}`);
-        throw new Error(`invalid ${event.type} v${event.version}: ${issues.slice(0, 5).join("; ")}`);
-      }
-      envelope = parsed.output as EventEnvelope;
-    } catch (err) {
-      metrics.failed.inc(labels);
-      await this.#deadLetter(msg, "invalid", err);
-      return;
-    }
-
-    const parent = parseTraceparent(envelope.traceparent);
-    const scope = { trace: parent ? childSpan(parent) : newTrace() };
-    const meta: EventMeta = {
-      stream: msg.info.stream,
-      streamSeq: msg.seq,
-      deliveryCount: msg.info.deliveryCount,
-      subject: msg.subject,
-    };
-    await runInScope(scope, async () => {
-      const log = this.#o.log.child({ consumer: this.name, eventId: envelope.id, eventType: envelope.type });
+    const items: BatchItem[] = [];
+    const valid: JsMsg[] = [];
+    for (const msg of msgs) {
       try {
-        const outcome = this.#o.apply(envelope, meta, log);
+        const parsed = v.safeParse(this.#validate, msg.json());
+        if (!parsed.success) {
+          const issues = toIssues(parsed.issues).map((i) => `${i.path}: ${i.message}`);
+          throw new Error(`invalid ${event.type} v${event.version}: ${issues.slice(0, 5).join("; ")}`);
+        }
+        const envelope = parsed.output as EventEnvelope;
+        const parent = parseTraceparent(envelope.traceparent);
+        items.push({
+          envelope,
+          meta: {
+            stream: msg.info.stream,
+            streamSeq: msg.seq,
+            deliveryCount: msg.info.deliveryCount,
+            subject: msg.subject,
+          },
+          scope: { trace: parent ? childSpan(parent) : newTrace() },
+          log: this.#o.log.child({ consumer: this.name, eventId: envelope.id, eventType: envelope.type }),
+        });
+        valid.push(msg);
+      } catch (err) {
+        metrics.failed.inc(labels);
+        await this.#deadLetter(msg, "invalid", err);
+      }
+    }
+    if (items.length === 0) return;
+
+    let outcomes: Array<ApplyOutcome | { error: unknown }>;
+    try {
+      outcomes = this.#o.applyBatch(items);
+    } catch (err) {
+      // The transaction itself failed (e.g. the disk): nothing was applied.
+      outcomes = items.map(() => ({ error: err }));
+    }
+    for (let i = 0; i < valid.length; i++) {
+      const msg = valid[i] as JsMsg;
+      const item = items[i] as BatchItem;
+      const outcome = outcomes[i] as ApplyOutcome | { error: unknown };
+      if (outcome === "processed" || outcome === "duplicate") {
         msg.ack();
         if (outcome === "duplicate") {
           metrics.duplicates.inc(labels);
-          log.debug("duplicate event skipped");
+          item.log.debug("duplicate event skipped");
         } else {
           metrics.processed.inc(labels);
         }
-      } catch (err) {
-        metrics.failed.inc(labels);
-        if (msg.info.deliveryCount >= this.#o.maxDeliver) {
-          await this.#deadLetter(msg, "max_deliveries", err);
-          return;
-        }
-        const delay = retryDelay(msg.info.deliveryCount, this.#o.backoffMs, this.#o.backoffMaxMs);
-        metrics.retried.inc(labels);
-        log.warn(
-          { err, delivery: msg.info.deliveryCount, retryInMs: delay },
-          "event handler failed; will retry",
-        );
-        msg.nak(delay);
+        continue;
       }
-    });
+      metrics.failed.inc(labels);
+      if (msg.info.deliveryCount >= this.#o.maxDeliver) {
+        await this.#deadLetter(msg, "max_deliveries", outcome.error);
+        continue;
+      }
+      const delay = retryDelay(msg.info.deliveryCount, this.#o.backoffMs, this.#o.backoffMaxMs);
+      metrics.retried.inc(labels);
+      runInScope(item.scope, () =>
+        item.log.warn(
+          { err: outcome.error, delivery: msg.info.deliveryCount, retryInMs: delay },
+          "event handler failed; will retry",
+        ),
+      );
+      msg.nak(delay);
+    }
   }
 
   async #deadLetter(msg: JsMsg, reason: "invalid" | "max_deliveries", err: unknown): Promise<void> {

@@ -230,7 +230,7 @@ export class OutboxRelay {
 
   #pruneMaybe(): void {
     const now = Date.now();
-    if (now - this.#lastPrune < 60_000) return;
+    if (now - this.#lastPrune < Math.min(60_000, Math.max(1000, this.#o.retentionMs))) return;
     this.#lastPrune = now;
     const removed = this.#prune.run(now - this.#o.retentionMs).changes;
     if (removed > 0) this.#o.log.debug({ removed }, "pruned published outbox rows");

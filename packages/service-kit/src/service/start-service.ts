@@ -21,7 +21,7 @@ import { InFlight } from "../rpc/in-flight.js";
 import { createRpcClient } from "../rpc/rpc-client.js";
 import { type RpcServer, startRpcServer } from "../rpc/rpc-server.js";
 import { type DrizzleSchema, openStore, type Store } from "../store/open-store.js";
-import { currentScope, newTrace } from "../tracing/trace-context.js";
+import { runInScope } from "../tracing/trace-context.js";
 import { describeTopology } from "./declare-service.js";
 import { callGuard, emitGuard } from "./guards.js";
 import { HealthMonitor, kitChecks } from "./health-wiring.js";
@@ -274,26 +274,39 @@ export async function startService(
         backoffMaxMs: config.CONSUMER_BACKOFF_MAX_MS,
         ackWaitMs: config.CONSUMER_ACK_WAIT_MS,
         termWithReason,
-        apply: (envelope, meta, eventLog): ApplyOutcome =>
-          transaction((tx, outbox) => {
-            if (!inbox.record(consumer.name, envelope.id, envelope.type, meta.streamSeq)) return "duplicate";
-            const result = handler(envelope, {
-              service: def.name,
-              instance: config.INSTANCE_ID,
-              config,
-              log: eventLog,
-              trace: currentScope()?.trace ?? newTrace(),
-              tx,
-              outbox,
-              meta,
-            });
-            if (result && typeof (result as Promise<unknown>).then === "function") {
-              throw new Error(
-                `the ${sub.event.type} handler of ${def.name} returned a promise: event handlers must be synchronous`,
-              );
-            }
-            return "processed";
-          }),
+        applyBatch: (items) =>
+          transaction((tx, outbox) =>
+            items.map((item) =>
+              runInScope(item.scope, (): ApplyOutcome | { error: unknown } => {
+                try {
+                  return tx.transaction((inner): ApplyOutcome => {
+                    if (
+                      !inbox.record(consumer.name, item.envelope.id, item.envelope.type, item.meta.streamSeq)
+                    )
+                      return "duplicate";
+                    const result = handler(item.envelope, {
+                      service: def.name,
+                      instance: config.INSTANCE_ID,
+                      config,
+                      log: item.log,
+                      trace: item.scope.trace,
+                      tx: inner,
+                      outbox,
+                      meta: item.meta,
+                    });
+                    if (result && typeof (result as Promise<unknown>).then === "function") {
+                      throw new Error(
+                        `the ${sub.event.type} handler of ${def.name} returned a promise: event handlers must be synchronous`,
+                      );
+                    }
+                    return "processed";
+                  });
+                } catch (error) {
+                  return { error };
+                }
+              }),
+            ),
+          ),
       });
       consumers.push(consumer);
       consumer.start();
