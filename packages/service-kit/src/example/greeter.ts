@@ -57,7 +57,7 @@ const greeter = declareService({
 });
 
 const greetOne = greeter.handle(greet, (input, ctx) =>
-  ctx.transaction((tx, outbox) => {
+  ctx.idempotent((tx, outbox) => {
     tx.insert(people)
       .values({ name: input.name, times: 1 })
       .onConflictDoUpdate({ target: people.name, set: { times: sql`${people.times} + 1` } })

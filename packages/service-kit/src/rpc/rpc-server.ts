@@ -31,7 +31,12 @@ export interface RpcServerOptions {
   readonly validateResponses: boolean;
   readonly inFlight: InFlight;
   /** Builds the handler context for one request. */
-  readonly makeContext: (scope: Scope, log: Logger) => unknown;
+  readonly makeContext: (request: {
+    scope: Scope;
+    log: Logger;
+    contract: RpcContract;
+    input: unknown;
+  }) => unknown;
   /** Queue group: instances of a service share the load (default "q", as `nats micro` expects). */
   readonly queue?: string;
 }
@@ -90,7 +95,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
             if (deadline && Date.now() > deadline)
               throw new TimeoutError("the caller stopped waiting before the request was served");
             const input = parseOrThrow(contract.request, decodeRequest(msg.data));
-            const ctx = options.makeContext(scope, requestLog);
+            const ctx = options.makeContext({ scope, log: requestLog, contract, input });
             const result = await handler(input, ctx);
             if (contract.streaming) {
               const check = options.validateResponses

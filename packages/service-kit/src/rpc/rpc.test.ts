@@ -64,6 +64,16 @@ describe("typed calls", () => {
     expect((await client.call(greet, { name: "Ada" })).times).toBe(2);
   });
 
+  it("runs a command once per idempotency key: a retry returns the first response", async () => {
+    const first = await client.call(greet, { name: "Grace" }, { idempotencyKey: "greet-grace-1" });
+    const retry = await client.call(greet, { name: "Grace" }, { idempotencyKey: "greet-grace-1" });
+    expect(retry).toEqual(first);
+    expect(await client.call(greet, { name: "Grace" })).toMatchObject({ times: first.times + 1 });
+    await expect(
+      client.call(greet, { name: "Linus" }, { idempotencyKey: "greet-grace-1" }),
+    ).rejects.toMatchObject({ code: "CONFLICT", reason: "IDEMPOTENCY_KEY_REUSED" });
+  });
+
   it("answers invalid input with BAD_REQUEST, field paths and no echo of the input", async () => {
     const secret = "x".repeat(60);
     const err = await sendRaw(greet.subject, { name: secret, extra: 1 });

@@ -20,6 +20,7 @@ import { connectNats, type NatsLink } from "../nats/connect.js";
 import { InFlight } from "../rpc/in-flight.js";
 import { createRpcClient } from "../rpc/rpc-client.js";
 import { type RpcServer, startRpcServer } from "../rpc/rpc-server.js";
+import { createIdempotencyStore } from "../store/idempotency.js";
 import { type DrizzleSchema, openStore, type Store } from "../store/open-store.js";
 import { runInScope } from "../tracing/trace-context.js";
 import { describeTopology } from "./declare-service.js";
@@ -164,6 +165,7 @@ export async function startService(
     ? createOutboxWriter({ sqlite: store.sqlite, source: def.name, guard: emitGuard(def) })
     : undefined;
   const inbox = store ? createInbox(store.sqlite) : undefined;
+  const idempotency = store ? createIdempotencyStore(store.sqlite) : undefined;
 
   const transaction = <T>(fn: (tx: Tx<DrizzleSchema>, outbox: NonNullable<typeof outboxWriter>) => T): T => {
     if (!store || !outboxWriter) throw new Error(`${def.name} declares no store: it has no transactions`);
@@ -237,7 +239,7 @@ export async function startService(
     metrics,
     validateResponses,
     inFlight,
-    makeContext: (scope, requestLog) => ({
+    makeContext: ({ scope, log: requestLog, contract, input }) => ({
       service: def.name,
       instance: config.INSTANCE_ID,
       config,
@@ -251,6 +253,18 @@ export async function startService(
       call: runtime.call,
       stream: runtime.stream,
       transaction: runtime.transaction,
+      idempotent: <T>(fn: (tx: Tx<DrizzleSchema>, outbox: NonNullable<typeof outboxWriter>) => T): T => {
+        const key = scope.idempotencyKey;
+        if (!key || !idempotency) return transaction(fn);
+        const hash = idempotency.hash(input);
+        return transaction((tx, outbox) => {
+          const prior = idempotency.lookup(contract.subject, key, hash);
+          if (prior) return prior.response as T;
+          const result = fn(tx, outbox);
+          idempotency.record(contract.subject, key, hash, result);
+          return result;
+        });
+      },
     }),
   });
 
@@ -317,7 +331,9 @@ export async function startService(
     ? setInterval(
         () => {
           try {
+            // Kept longer than any stream keeps messages, so a replayed dead letter is still recognised.
             inbox.prune(120 * 24 * 60 * 60 * 1000);
+            idempotency?.prune(7 * 24 * 60 * 60 * 1000);
           } catch (err) {
             log.warn({ err }, "inbox prune failed");
           }

@@ -70,6 +70,11 @@ export interface RpcContext<
   readonly call: CallFn<TCalls>;
   readonly stream: StreamFn<TCalls>;
   readonly transaction: TransactionFn<TSchema, TEmits>;
+  /**
+   * Like `transaction`, for commands: with an idempotency key, the first response is stored with the
+   * state change, and a repeat of the same request returns it without running `fn` again.
+   */
+  readonly idempotent: TransactionFn<TSchema, TEmits>;
 }
 
 /** What an event handler receives: it runs inside the transaction that also records the event as applied. */

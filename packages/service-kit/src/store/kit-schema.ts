@@ -3,7 +3,8 @@ import type { SchemaModule } from "./schema-modules.js";
 /**
  * The kit's own tables in every service's file:
  * - `kit_outbox`: events recorded in the same transaction as the state change, published by the relay;
- * - `kit_inbox`: ids of events each consumer has applied, written in the same transaction as the effect.
+ * - `kit_inbox`: ids of events each consumer has applied, written in the same transaction as the effect;
+ * - `kit_idempotency`: the response of each command per idempotency key, written with its state change.
  */
 export const kitSchema: SchemaModule = {
   name: "service-kit",
@@ -32,5 +33,14 @@ export const kitSchema: SchemaModule = {
       PRIMARY KEY (consumer, event_id)
     ) WITHOUT ROWID;
     CREATE INDEX kit_inbox_processed ON kit_inbox (processed_at);`,
+    `CREATE TABLE kit_idempotency (
+      endpoint TEXT NOT NULL,
+      key TEXT NOT NULL,
+      request_hash TEXT NOT NULL,
+      response TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      PRIMARY KEY (endpoint, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX kit_idempotency_created ON kit_idempotency (created_at);`,
   ],
 };
