@@ -71,6 +71,7 @@ export type {
   ConfigFor,
   EventContext,
   EventHandler,
+  Queryable,
   RpcContext,
   RpcHandler,
   ServedRpc,

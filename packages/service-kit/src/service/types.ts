@@ -8,6 +8,8 @@ import type {
 } from "@bazaar/contracts";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
+import type { RunResult } from "better-sqlite3";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { Hono } from "hono";
 import type { Logger } from "pino";
 import type { KitConfig } from "../config/kit-config.js";
@@ -24,6 +26,9 @@ import type { StreamCallOptions } from "../rpc/rpc-stream.js";
 import type { Db, DrizzleSchema, Store } from "../store/open-store.js";
 import type { SchemaModule } from "../store/schema-modules.js";
 import type { TraceContext } from "../tracing/trace-context.js";
+
+/** Anything that runs queries on a service's schema: the database handle or a transaction. */
+export type Queryable<TSchema extends DrizzleSchema> = BaseSQLiteDatabase<"sync", RunResult, TSchema>;
 
 /** A drizzle transaction on a service's schema. */
 export type Tx<TSchema extends DrizzleSchema> = Parameters<Parameters<Db<TSchema>["transaction"]>[0]>[0];

@@ -1,3 +1,4 @@
+export { readEvents } from "./read-events.js";
 export {
   type CapturedLogs,
   captureLogs,
@@ -5,3 +6,4 @@ export {
   type TestService,
   type TestServiceOptions,
 } from "./start-test-service.js";
+export { createTestClient, type TestClient } from "./test-client.js";

@@ -1,0 +1,10 @@
+import { inventory as contracts } from "@bazaar/contracts";
+import { inventory } from "../declaration.js";
+import { reserve as hold, rejectionError } from "../reservations.js";
+
+export const reserve = inventory.handle(contracts.reserve, (input, ctx) => {
+  // A rejection is stored with the attempt (a repeat gets the same answer), so it is thrown after commit.
+  const outcome = ctx.transaction((tx, outbox) => hold(tx, outbox, input.orderId, input.items));
+  if ("rejection" in outcome) throw rejectionError(outcome.rejection);
+  return outcome.reservation;
+});
