@@ -1,0 +1,17 @@
+export { SagaEngine, type SagaEngineOptions } from "./saga-engine.js";
+export { sagaSchema } from "./schema.js";
+export type {
+  AttentionNeeded,
+  SagaDefinition,
+  SagaHistoryEntry,
+  SagaHooks,
+  SagaRetryPolicy,
+  SagaSnapshot,
+  SagaStatus,
+  SagaStep,
+  SagaStepView,
+  SagaSummary,
+  SagaView,
+  StepContext,
+  StepStatus,
+} from "./types.js";

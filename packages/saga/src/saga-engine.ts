@@ -1,0 +1,442 @@
+import { randomUUID } from "node:crypto";
+import { AppError, ConflictError, isTransient, type Logger, NotFoundError } from "@bazaar/service-kit";
+import type Database from "better-sqlite3";
+import { createSagaStore, type SagaRecord, type SagaStore } from "./saga-store.js";
+import type {
+  SagaDefinition,
+  SagaRetryPolicy,
+  SagaSnapshot,
+  SagaStatus,
+  SagaSummary,
+  SagaView,
+  StepContext,
+} from "./types.js";
+
+export interface SagaEngineOptions<TData, TTx, TOutbox> {
+  readonly sqlite: Database.Database;
+  /** The service's transaction function: engine writes and hooks commit together. */
+  readonly transaction: <T>(fn: (tx: TTx, outbox: TOutbox) => T) => T;
+  readonly definition: SagaDefinition<TData, TTx, TOutbox>;
+  readonly log: Logger;
+  readonly retry?: Partial<SagaRetryPolicy>;
+}
+
+const DEFAULT_RETRY: SagaRetryPolicy = {
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  stepBudgetMs: 30_000,
+  compensationAttempts: 6,
+};
+
+const message = (err: unknown): string =>
+  err instanceof AppError
+    ? `${err.code}${err.reason ? `/${err.reason}` : ""}: ${err.message}`
+    : err instanceof Error
+      ? err.message
+      : String(err);
+
+/**
+ * `SagaEngine` runs one kind of saga durably. Every state change is written to SQLite before the call it
+ * announces is made, so after a crash `resume()` continues each unfinished saga from its last recorded
+ * state. A step that fails transiently (timeout, unavailable) is retried with exponential backoff within a
+ * time budget; a business failure, or a step that exhausts its budget, triggers compensation of completed
+ * steps in reverse order (including the uncertain one: it may have taken effect). Compensations retry with
+ * backoff; one that still fails parks the saga in `requires_attention` until an operator calls `retry`.
+ * A saga never runs twice at once in this process: runs are single-flight per saga id.
+ */
+export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> {
+  readonly #o: SagaEngineOptions<TData, TTx, TOutbox>;
+  readonly #store: SagaStore;
+  readonly #retry: SagaRetryPolicy;
+  readonly #running = new Map<string, Promise<void>>();
+  readonly #abort = new AbortController();
+  #stopping = false;
+
+  constructor(options: SagaEngineOptions<TData, TTx, TOutbox>) {
+    this.#o = options;
+    this.#store = createSagaStore(options.sqlite);
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  get type(): string {
+    return this.#o.definition.type;
+  }
+
+  /** Records a new saga. Call inside the transaction that creates its owner, then `run` it after commit. */
+  create(correlationId: string, data: TData, sagaId: string = randomUUID()): string {
+    this.#store.create({
+      sagaId,
+      type: this.type,
+      correlationId,
+      data,
+      steps: this.#o.definition.steps.map((s) => s.name),
+    });
+    this.#store.history({
+      sagaId,
+      phase: "saga",
+      outcome: "started",
+      message: `${this.type} saga for ${correlationId}`,
+    });
+    return sagaId;
+  }
+
+  /** Runs (or joins the run of) a saga until it ends or the engine stops. Never rejects. */
+  run(sagaId: string): Promise<void> {
+    const current = this.#running.get(sagaId);
+    if (current) return current;
+    const run = this.#drive(sagaId)
+      .catch((err: unknown) =>
+        this.#o.log.error({ err, sagaId }, "saga run crashed; it resumes on the next start"),
+      )
+      .finally(() => this.#running.delete(sagaId));
+    this.#running.set(sagaId, run);
+    return run;
+  }
+
+  /** Resumes every unfinished saga (on start-up). */
+  resume(): number {
+    const ids = this.#store.unfinished();
+    for (const id of ids) void this.run(id);
+    if (ids.length > 0) this.#o.log.info({ sagas: ids.length }, "resuming unfinished sagas");
+    return ids.length;
+  }
+
+  /**
+   * Asks a running saga to stop and compensate. Returns false when the saga already ended (completed or
+   * compensated) and cannot be cancelled. Call inside the owner's transaction.
+   */
+  requestCancel(sagaId: string, reason: string): boolean {
+    const saga = this.#store.load(sagaId);
+    if (!saga) throw new NotFoundError(`saga ${sagaId} not found`);
+    if (saga.status !== "running") return saga.status === "compensating";
+    if (this.#store.requestCancel(sagaId, reason)) {
+      this.#store.history({ sagaId, phase: "saga", outcome: "info", message: `cancel requested: ${reason}` });
+    }
+    return true;
+  }
+
+  /** Retries a saga that needs attention: its pending compensations run again. */
+  retry(sagaId: string): SagaSummary {
+    const summary = this.#o.transaction(() => {
+      const saga = this.#store.load(sagaId);
+      if (!saga) throw new NotFoundError(`saga ${sagaId} not found`);
+      if (saga.status !== "requires_attention")
+        throw new ConflictError(
+          `saga ${sagaId} is ${saga.status}; only a saga that requires attention can be retried`,
+          { reason: "NOT_RETRYABLE" },
+        );
+      this.#store.setStatus(sagaId, "compensating");
+      this.#store.history({ sagaId, phase: "saga", outcome: "info", message: "retried by an operator" });
+      return this.summary(sagaId);
+    });
+    void this.run(sagaId);
+    return summary;
+  }
+
+  get(sagaId: string): SagaView | undefined {
+    return this.#store.view(sagaId);
+  }
+
+  findByCorrelation(correlationId: string): SagaView | undefined {
+    return this.#store.view(undefined, correlationId);
+  }
+
+  list(options: { status?: SagaStatus | undefined; limit: number; cursor?: string | undefined }) {
+    return this.#store.list(options);
+  }
+
+  summary(sagaId: string): SagaSummary {
+    const view = this.#store.view(sagaId);
+    if (!view) throw new NotFoundError(`saga ${sagaId} not found`);
+    const current = view.steps.find(
+      (s) => s.status === "running" || s.status === "compensating" || s.status === "pending",
+    );
+    return {
+      sagaId: view.sagaId,
+      type: view.type,
+      correlationId: view.correlationId,
+      status: view.status,
+      currentStep:
+        view.status === "completed" || view.status === "compensated" ? null : (current?.name ?? null),
+      failureReason: view.failureReason,
+      createdAt: view.createdAt,
+      updatedAt: view.updatedAt,
+    };
+  }
+
+  /** Waits for running sagas to reach a step boundary (bounded), then stops. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.#stopping = true;
+    this.#abort.abort();
+    await Promise.race([Promise.all(this.#running.values()), new Promise((r) => setTimeout(r, timeoutMs))]);
+  }
+
+  async #drive(sagaId: string): Promise<void> {
+    for (;;) {
+      if (this.#stopping) return;
+      const saga = this.#store.load(sagaId);
+      if (!saga) return;
+      if (saga.status === "running") {
+        if (saga.cancelReason) {
+          this.#beginCompensation(saga, `cancelled: ${saga.cancelReason}`);
+          continue;
+        }
+        if (saga.currentStep >= this.#o.definition.steps.length) {
+          this.#finish(saga, "completed");
+          return;
+        }
+        await this.#execute(saga);
+        continue;
+      }
+      if (saga.status === "compensating") {
+        const done = await this.#compensateNext(saga);
+        if (done === "attention") return;
+        continue;
+      }
+      return;
+    }
+  }
+
+  async #execute(saga: SagaRecord): Promise<void> {
+    const idx = saga.currentStep;
+    const step = this.#o.definition.steps[idx];
+    if (!step) return;
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      if (this.#stopping) return;
+      // Recorded before the call: a crash from here on repeats this step (with the same idempotency key).
+      this.#o.transaction(() => {
+        this.#store.stepStart(saga.sagaId, idx);
+        this.#store.history({
+          sagaId: saga.sagaId,
+          step: step.name,
+          phase: "execute",
+          outcome: "started",
+          attempt,
+        });
+      });
+      const t0 = performance.now();
+      try {
+        const result = await step.execute(this.#context(saga, step.name, attempt));
+        const data = { ...saga.data, ...(result ?? {}) };
+        this.#o.transaction(() => {
+          this.#store.stepDone(saga.sagaId, idx);
+          this.#store.advance(saga.sagaId, idx + 1, data);
+          this.#store.history({
+            sagaId: saga.sagaId,
+            step: step.name,
+            phase: "execute",
+            outcome: "succeeded",
+            attempt,
+            durationMs: performance.now() - t0,
+          });
+        });
+        return;
+      } catch (err) {
+        const error = message(err);
+        const durationMs = performance.now() - t0;
+        const elapsed = Date.now() - started;
+        const delay = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
+        const cancelled = Boolean(this.#store.load(saga.sagaId)?.cancelReason);
+        if (isTransient(err) && !cancelled && elapsed + delay < this.#retry.stepBudgetMs) {
+          this.#o.transaction(() => {
+            this.#store.stepError(saga.sagaId, idx, error);
+            this.#store.history({
+              sagaId: saga.sagaId,
+              step: step.name,
+              phase: "execute",
+              outcome: "retrying",
+              attempt,
+              durationMs,
+              error,
+            });
+          });
+          await this.#sleep(delay);
+          continue;
+        }
+        // A transient failure that outlived its budget is uncertain: the step may have taken effect.
+        const uncertain = isTransient(err);
+        this.#o.transaction(() => {
+          this.#store.stepFailed(saga.sagaId, idx, uncertain, error);
+          this.#store.history({
+            sagaId: saga.sagaId,
+            step: step.name,
+            phase: "execute",
+            outcome: uncertain ? "gave_up" : "failed",
+            attempt,
+            durationMs,
+            error,
+          });
+        });
+        this.#o.log.info({ sagaId: saga.sagaId, step: step.name, error }, "saga step failed; compensating");
+        const fresh = this.#store.load(saga.sagaId);
+        if (fresh)
+          this.#beginCompensation(
+            fresh,
+            fresh.cancelReason ? `cancelled: ${fresh.cancelReason}` : `${step.name} failed: ${error}`,
+          );
+        return;
+      }
+    }
+  }
+
+  #beginCompensation(saga: SagaRecord, reason: string): void {
+    this.#o.transaction(() => {
+      this.#store.setStatus(saga.sagaId, "compensating", reason);
+      this.#store.history({
+        sagaId: saga.sagaId,
+        phase: "saga",
+        outcome: "info",
+        message: `compensating: ${reason}`,
+      });
+    });
+  }
+
+  /** Compensates the latest step that needs it; returns "attention" when it could not. */
+  async #compensateNext(saga: SagaRecord): Promise<"next" | "attention"> {
+    const target = [...saga.steps]
+      .reverse()
+      .find(
+        (s) =>
+          s.status === "done" ||
+          s.status === "compensating" ||
+          s.status === "running" ||
+          (s.status === "failed" && s.needs_compensation === 1),
+      );
+    if (!target) {
+      this.#finish(saga, "compensated");
+      return "next";
+    }
+    const step = this.#o.definition.steps[target.idx];
+    if (!step?.compensate) {
+      this.#o.transaction(() => this.#store.compensationDone(saga.sagaId, target.idx));
+      return "next";
+    }
+    let lastError = "";
+    for (let attempt = 1; attempt <= this.#retry.compensationAttempts; attempt++) {
+      if (this.#stopping) return "next";
+      this.#o.transaction(() => {
+        this.#store.compensationStart(saga.sagaId, target.idx);
+        this.#store.history({
+          sagaId: saga.sagaId,
+          step: step.name,
+          phase: "compensate",
+          outcome: "started",
+          attempt,
+        });
+      });
+      const t0 = performance.now();
+      try {
+        await step.compensate(this.#context(saga, step.name, attempt, "compensate"));
+        this.#o.transaction(() => {
+          this.#store.compensationDone(saga.sagaId, target.idx);
+          this.#store.history({
+            sagaId: saga.sagaId,
+            step: step.name,
+            phase: "compensate",
+            outcome: "succeeded",
+            attempt,
+            durationMs: performance.now() - t0,
+          });
+        });
+        return "next";
+      } catch (err) {
+        lastError = message(err);
+        this.#o.transaction(() => {
+          this.#store.stepError(saga.sagaId, target.idx, lastError);
+          this.#store.history({
+            sagaId: saga.sagaId,
+            step: step.name,
+            phase: "compensate",
+            outcome: "failed",
+            attempt,
+            durationMs: performance.now() - t0,
+            error: lastError,
+          });
+        });
+        if (attempt < this.#retry.compensationAttempts)
+          await this.#sleep(Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1)));
+      }
+    }
+    const failure = { step: step.name, attempts: this.#retry.compensationAttempts, error: lastError };
+    this.#o.transaction((tx, outbox) => {
+      this.#store.setStatus(
+        saga.sagaId,
+        "requires_attention",
+        `compensation of ${step.name} failed ${failure.attempts} times: ${lastError}`,
+      );
+      this.#store.history({
+        sagaId: saga.sagaId,
+        step: step.name,
+        phase: "saga",
+        outcome: "gave_up",
+        attempt: failure.attempts,
+        error: lastError,
+        message: "requires attention",
+      });
+      this.#o.definition.hooks?.onRequiresAttention?.(tx, outbox, this.#snapshot(saga.sagaId), failure);
+    });
+    this.#o.log.error({ sagaId: saga.sagaId, step: step.name, error: lastError }, "saga requires attention");
+    return "attention";
+  }
+
+  #finish(saga: SagaRecord, status: "completed" | "compensated"): void {
+    this.#o.transaction((tx, outbox) => {
+      this.#store.setStatus(saga.sagaId, status);
+      this.#store.history({ sagaId: saga.sagaId, phase: "saga", outcome: "succeeded", message: status });
+      const snapshot = this.#snapshot(saga.sagaId);
+      if (status === "completed") this.#o.definition.hooks?.onCompleted?.(tx, outbox, snapshot);
+      else
+        this.#o.definition.hooks?.onCompensated?.(
+          tx,
+          outbox,
+          snapshot,
+          snapshot.failureReason ?? "compensated",
+        );
+    });
+  }
+
+  #snapshot(sagaId: string): SagaSnapshot<TData> {
+    const saga = this.#store.load(sagaId) as SagaRecord;
+    return {
+      sagaId,
+      type: saga.type,
+      correlationId: saga.correlationId,
+      status: saga.status,
+      data: saga.data as TData,
+      failureReason: saga.failureReason,
+    };
+  }
+
+  #context(
+    saga: SagaRecord,
+    stepName: string,
+    attempt: number,
+    phase: "execute" | "compensate" = "execute",
+  ): StepContext<TData> {
+    const fresh = this.#store.load(saga.sagaId) ?? saga;
+    return {
+      sagaId: saga.sagaId,
+      correlationId: saga.correlationId,
+      data: fresh.data as TData,
+      idempotencyKey: `${saga.sagaId}:${stepName}${phase === "compensate" ? ":undo" : ""}`,
+      attempt,
+      log: this.#o.log.child({ sagaId: saga.sagaId, step: stepName, phase }),
+      signal: this.#abort.signal,
+    };
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#abort.signal.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+}

@@ -1,0 +1,256 @@
+import type Database from "better-sqlite3";
+import type {
+  SagaHistoryEntry,
+  SagaStatus,
+  SagaStepView,
+  SagaSummary,
+  SagaView,
+  StepStatus,
+} from "./types.js";
+
+interface InstanceRow {
+  saga_id: string;
+  type: string;
+  correlation_id: string;
+  status: SagaStatus;
+  data: string;
+  current_step: number;
+  failure_reason: string | null;
+  cancel_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface StepRow {
+  saga_id: string;
+  idx: number;
+  name: string;
+  status: StepStatus;
+  needs_compensation: number;
+  attempts: number;
+  compensation_attempts: number;
+  started_at: string | null;
+  finished_at: string | null;
+  last_error: string | null;
+}
+
+interface HistoryRow {
+  at: string;
+  step: string | null;
+  phase: SagaHistoryEntry["phase"];
+  outcome: SagaHistoryEntry["outcome"];
+  attempt: number | null;
+  duration_ms: number | null;
+  error: string | null;
+  message: string | null;
+}
+
+export interface SagaRecord {
+  readonly sagaId: string;
+  readonly type: string;
+  readonly correlationId: string;
+  readonly status: SagaStatus;
+  readonly data: Record<string, unknown>;
+  readonly currentStep: number;
+  readonly failureReason: string | null;
+  readonly cancelReason: string | null;
+  readonly steps: StepRow[];
+}
+
+const now = (): string => new Date().toISOString();
+
+/** `createSagaStore` is every read and write of the saga tables (prepared once, synchronous). */
+export function createSagaStore(sqlite: Database.Database) {
+  const s = {
+    insertInstance: sqlite.prepare(
+      "INSERT INTO saga_instances (saga_id, type, correlation_id, status, data, created_at, updated_at) VALUES (?, ?, ?, 'running', ?, ?, ?)",
+    ),
+    insertStep: sqlite.prepare(
+      "INSERT INTO saga_steps (saga_id, idx, name, status) VALUES (?, ?, ?, 'pending')",
+    ),
+    instance: sqlite.prepare<[string], InstanceRow>("SELECT * FROM saga_instances WHERE saga_id = ?"),
+    byCorrelation: sqlite.prepare<[string], InstanceRow>(
+      "SELECT * FROM saga_instances WHERE correlation_id = ? ORDER BY created_at DESC LIMIT 1",
+    ),
+    steps: sqlite.prepare<[string], StepRow>("SELECT * FROM saga_steps WHERE saga_id = ? ORDER BY idx"),
+    history: sqlite.prepare<[string], HistoryRow>(
+      "SELECT at, step, phase, outcome, attempt, duration_ms, error, message FROM saga_history WHERE saga_id = ? ORDER BY seq",
+    ),
+    addHistory: sqlite.prepare(
+      "INSERT INTO saga_history (saga_id, at, step, phase, outcome, attempt, duration_ms, error, message) VALUES (@sagaId, @at, @step, @phase, @outcome, @attempt, @durationMs, @error, @message)",
+    ),
+    setStatus: sqlite.prepare(
+      "UPDATE saga_instances SET status = ?, failure_reason = coalesce(?, failure_reason), updated_at = ? WHERE saga_id = ?",
+    ),
+    advance: sqlite.prepare(
+      "UPDATE saga_instances SET current_step = ?, data = ?, updated_at = ? WHERE saga_id = ?",
+    ),
+    requestCancel: sqlite.prepare(
+      "UPDATE saga_instances SET cancel_reason = ?, updated_at = ? WHERE saga_id = ? AND cancel_reason IS NULL",
+    ),
+    stepStart: sqlite.prepare(
+      "UPDATE saga_steps SET status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, ?) WHERE saga_id = ? AND idx = ?",
+    ),
+    stepDone: sqlite.prepare(
+      "UPDATE saga_steps SET status = 'done', finished_at = ?, last_error = NULL WHERE saga_id = ? AND idx = ?",
+    ),
+    stepFailed: sqlite.prepare(
+      "UPDATE saga_steps SET status = 'failed', needs_compensation = ?, finished_at = ?, last_error = ? WHERE saga_id = ? AND idx = ?",
+    ),
+    stepError: sqlite.prepare("UPDATE saga_steps SET last_error = ? WHERE saga_id = ? AND idx = ?"),
+    compStart: sqlite.prepare(
+      "UPDATE saga_steps SET status = 'compensating', compensation_attempts = compensation_attempts + 1 WHERE saga_id = ? AND idx = ?",
+    ),
+    compDone: sqlite.prepare(
+      "UPDATE saga_steps SET status = 'compensated', finished_at = ?, last_error = NULL WHERE saga_id = ? AND idx = ?",
+    ),
+    unfinished: sqlite.prepare<[], { saga_id: string }>(
+      "SELECT saga_id FROM saga_instances WHERE status IN ('running', 'compensating') ORDER BY created_at",
+    ),
+    list: sqlite.prepare<
+      [{ status: string | null; createdAt: string | null; sagaId: string | null; limit: number }],
+      InstanceRow
+    >(
+      `SELECT * FROM saga_instances WHERE (@status IS NULL OR status = @status)
+       AND (@createdAt IS NULL OR (created_at, saga_id) < (@createdAt, @sagaId)) ORDER BY created_at DESC, saga_id DESC LIMIT @limit`,
+    ),
+  };
+
+  const record = (row: InstanceRow | undefined): SagaRecord | undefined =>
+    row && {
+      sagaId: row.saga_id,
+      type: row.type,
+      correlationId: row.correlation_id,
+      status: row.status,
+      data: JSON.parse(row.data) as Record<string, unknown>,
+      currentStep: row.current_step,
+      failureReason: row.failure_reason,
+      cancelReason: row.cancel_reason,
+      steps: s.steps.all(row.saga_id),
+    };
+
+  const stepView = (r: StepRow): SagaStepView => ({
+    name: r.name,
+    status: r.status,
+    attempts: r.attempts,
+    compensationAttempts: r.compensation_attempts,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    lastError: r.last_error,
+  });
+
+  const summary = (row: InstanceRow): SagaSummary => {
+    const steps = s.steps.all(row.saga_id);
+    const current =
+      steps.find((st) => st.status === "running" || st.status === "compensating") ?? steps[row.current_step];
+    return {
+      sagaId: row.saga_id,
+      type: row.type,
+      correlationId: row.correlation_id,
+      status: row.status,
+      currentStep:
+        row.status === "completed" || row.status === "compensated" ? null : (current?.name ?? null),
+      failureReason: row.failure_reason,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  };
+
+  return {
+    create(input: {
+      sagaId: string;
+      type: string;
+      correlationId: string;
+      data: unknown;
+      steps: readonly string[];
+    }): void {
+      const at = now();
+      s.insertInstance.run(input.sagaId, input.type, input.correlationId, JSON.stringify(input.data), at, at);
+      input.steps.forEach((name, idx) => {
+        s.insertStep.run(input.sagaId, idx, name);
+      });
+    },
+    load: (sagaId: string) => record(s.instance.get(sagaId)),
+    history(
+      entry: { sagaId: string } & Partial<SagaHistoryEntry> & Pick<SagaHistoryEntry, "phase" | "outcome">,
+    ): void {
+      s.addHistory.run({
+        sagaId: entry.sagaId,
+        at: now(),
+        step: entry.step ?? null,
+        phase: entry.phase,
+        outcome: entry.outcome,
+        attempt: entry.attempt ?? null,
+        durationMs: entry.durationMs ?? null,
+        error: entry.error ?? null,
+        message: entry.message ?? null,
+      });
+    },
+    setStatus: (sagaId: string, status: SagaStatus, failureReason: string | null = null) =>
+      s.setStatus.run(status, failureReason, now(), sagaId),
+    advance: (sagaId: string, nextStep: number, data: unknown) =>
+      s.advance.run(nextStep, JSON.stringify(data), now(), sagaId),
+    requestCancel: (sagaId: string, reason: string) =>
+      s.requestCancel.run(reason, now(), sagaId).changes === 1,
+    stepStart: (sagaId: string, idx: number) => s.stepStart.run(now(), sagaId, idx),
+    stepDone: (sagaId: string, idx: number) => s.stepDone.run(now(), sagaId, idx),
+    stepFailed: (sagaId: string, idx: number, uncertain: boolean, error: string) =>
+      s.stepFailed.run(uncertain ? 1 : 0, now(), error, sagaId, idx),
+    stepError: (sagaId: string, idx: number, error: string) => s.stepError.run(error, sagaId, idx),
+    compensationStart: (sagaId: string, idx: number) => s.compStart.run(sagaId, idx),
+    compensationDone: (sagaId: string, idx: number) => s.compDone.run(now(), sagaId, idx),
+    unfinished: (): string[] => s.unfinished.all().map((r) => r.saga_id),
+    view(sagaId: string | undefined, correlationId?: string): SagaView | undefined {
+      const row = sagaId
+        ? s.instance.get(sagaId)
+        : correlationId
+          ? s.byCorrelation.get(correlationId)
+          : undefined;
+      if (!row) return undefined;
+      return {
+        sagaId: row.saga_id,
+        type: row.type,
+        correlationId: row.correlation_id,
+        status: row.status,
+        failureReason: row.failure_reason,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        steps: s.steps.all(row.saga_id).map(stepView),
+        history: s.history.all(row.saga_id).map((h) => ({
+          at: h.at,
+          step: h.step,
+          phase: h.phase,
+          outcome: h.outcome,
+          attempt: h.attempt,
+          durationMs: h.duration_ms,
+          error: h.error,
+          message: h.message,
+        })),
+      };
+    },
+    list(options: { status?: SagaStatus | undefined; limit: number; cursor?: string | undefined }): {
+      items: SagaSummary[];
+      nextCursor: string | null;
+    } {
+      const [createdAt, sagaId] = options.cursor
+        ? (JSON.parse(Buffer.from(options.cursor, "base64url").toString("utf8")) as [string, string])
+        : [null, null];
+      const rows = s.list.all({
+        status: options.status ?? null,
+        createdAt,
+        sagaId,
+        limit: options.limit + 1,
+      });
+      const items = rows.slice(0, options.limit).map(summary);
+      const last = rows.length > options.limit ? items.at(-1) : undefined;
+      return {
+        items,
+        nextCursor: last
+          ? Buffer.from(JSON.stringify([last.createdAt, last.sagaId])).toString("base64url")
+          : null,
+      };
+    },
+  };
+}
+
+export type SagaStore = ReturnType<typeof createSagaStore>;

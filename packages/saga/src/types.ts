@@ -1,0 +1,115 @@
+import type { Logger } from "@bazaar/service-kit";
+
+export type SagaStatus = "running" | "compensating" | "completed" | "compensated" | "requires_attention";
+export type StepStatus = "pending" | "running" | "done" | "failed" | "compensating" | "compensated";
+
+/** What a step's `execute` and `compensate` receive. */
+export interface StepContext<TData> {
+  readonly sagaId: string;
+  readonly correlationId: string;
+  readonly data: Readonly<TData>;
+  /**
+   * `<sagaId>:<step>`: send it with every call the step makes. Request-reply is at-most-once and a
+   * timed-out call may have run, so a step can repeat; the key makes its effect happen once.
+   */
+  readonly idempotencyKey: string;
+  readonly attempt: number;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+}
+
+/** One step: its action and the action that undoes it. */
+export interface SagaStep<TData> {
+  readonly name: string;
+  /** Returns data to merge into the saga's data (persisted), e.g. a payment id. */
+  execute(ctx: StepContext<TData>): Promise<Partial<TData> | undefined | void>;
+  /** Undoes `execute`. Must be idempotent and safe when `execute` never took effect. */
+  compensate?(ctx: StepContext<TData>): Promise<void>;
+}
+
+export interface SagaSnapshot<TData> {
+  readonly sagaId: string;
+  readonly type: string;
+  readonly correlationId: string;
+  readonly status: SagaStatus;
+  readonly data: TData;
+  readonly failureReason: string | null;
+}
+
+export interface AttentionNeeded {
+  readonly step: string;
+  readonly attempts: number;
+  readonly error: string;
+}
+
+/**
+ * Hooks run inside the transaction that records the saga's end, so the owner's state (the order's status)
+ * and its events change together with the saga's.
+ */
+export interface SagaHooks<TData, TTx, TOutbox> {
+  onCompleted?(tx: TTx, outbox: TOutbox, saga: SagaSnapshot<TData>): void;
+  onCompensated?(tx: TTx, outbox: TOutbox, saga: SagaSnapshot<TData>, reason: string): void;
+  onRequiresAttention?(tx: TTx, outbox: TOutbox, saga: SagaSnapshot<TData>, failure: AttentionNeeded): void;
+}
+
+export interface SagaDefinition<TData, TTx = unknown, TOutbox = unknown> {
+  readonly type: string;
+  readonly steps: ReadonlyArray<SagaStep<TData>>;
+  readonly hooks?: SagaHooks<TData, TTx, TOutbox>;
+}
+
+/** One line of a saga's timeline. */
+export interface SagaHistoryEntry {
+  readonly at: string;
+  readonly step: string | null;
+  readonly phase: "saga" | "execute" | "compensate";
+  readonly outcome: "started" | "succeeded" | "failed" | "retrying" | "gave_up" | "info";
+  readonly attempt: number | null;
+  readonly durationMs: number | null;
+  readonly error: string | null;
+  readonly message: string | null;
+}
+
+export interface SagaStepView {
+  readonly name: string;
+  readonly status: StepStatus;
+  readonly attempts: number;
+  readonly compensationAttempts: number;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly lastError: string | null;
+}
+
+export interface SagaView {
+  readonly sagaId: string;
+  readonly type: string;
+  readonly correlationId: string;
+  readonly status: SagaStatus;
+  readonly failureReason: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly steps: SagaStepView[];
+  readonly history: SagaHistoryEntry[];
+}
+
+export interface SagaSummary {
+  readonly sagaId: string;
+  readonly type: string;
+  readonly correlationId: string;
+  readonly status: SagaStatus;
+  readonly currentStep: string | null;
+  readonly failureReason: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** Retry policy of the engine. */
+export interface SagaRetryPolicy {
+  /** First retry delay of a transient failure; doubles each time. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Total time a step may keep retrying transient failures before it counts as failed. */
+  readonly stepBudgetMs: number;
+  /** Attempts of a compensation before the saga needs an operator. */
+  readonly compensationAttempts: number;
+}
