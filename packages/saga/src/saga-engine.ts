@@ -102,13 +102,17 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
   }
 
   /**
-   * Asks a running saga to stop and compensate. Returns false when the saga already ended (completed or
-   * compensated) and cannot be cancelled. Call inside the owner's transaction.
+   * Asks a running saga to stop and compensate. Returns false when it can no longer be cancelled (it
+   * ended, or passed its `cancellableBefore` pivot). Call inside the owner's transaction.
    */
   requestCancel(sagaId: string, reason: string): boolean {
     const saga = this.#store.load(sagaId);
     if (!saga) throw new NotFoundError(`saga ${sagaId} not found`);
     if (saga.status !== "running") return saga.status === "compensating";
+    const pivot = this.#o.definition.cancellableBefore
+      ? this.#o.definition.steps.findIndex((s) => s.name === this.#o.definition.cancellableBefore)
+      : -1;
+    if (pivot >= 0 && saga.currentStep >= pivot) return false;
     if (this.#store.requestCancel(sagaId, reason)) {
       this.#store.history({ sagaId, phase: "saga", outcome: "info", message: `cancel requested: ${reason}` });
     }

@@ -55,6 +55,11 @@ export interface SagaHooks<TData, TTx, TOutbox> {
 export interface SagaDefinition<TData, TTx = unknown, TOutbox = unknown> {
   readonly type: string;
   readonly steps: ReadonlyArray<SagaStep<TData>>;
+  /**
+   * The pivot: once this step has started, the saga can no longer be cancelled (e.g. the order shipped).
+   * Default: cancellable until it completes.
+   */
+  readonly cancellableBefore?: string;
   readonly hooks?: SagaHooks<TData, TTx, TOutbox>;
 }
 

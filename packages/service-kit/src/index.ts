@@ -51,9 +51,10 @@ export { CheckFailed, type CheckResult, type HealthReport, type ReadinessCheck }
 export { createServiceApp, type KitEnv } from "./http/create-service-app.js";
 export { PROBLEM_CONTENT_TYPE, type Problem, problemResponse, toProblem } from "./http/problem.js";
 export { createLogger, type Logger } from "./logging/logger.js";
-export { createMetrics, type ServiceMetrics } from "./metrics/metrics.js";
+export { Counter, createMetrics, Gauge, Histogram, type ServiceMetrics } from "./metrics/metrics.js";
 export { connectNats, type NatsLink } from "./nats/connect.js";
 export { H as HEADERS } from "./nats/headers.js";
+export { connectRpcClient, type RpcConnection } from "./rpc/connect-client.js";
 export { type CallOptions, createRpcClient, type RpcClient } from "./rpc/rpc-client.js";
 export type { StreamCallOptions } from "./rpc/rpc-stream.js";
 export {

@@ -1,0 +1,27 @@
+import { orders, payments, shipping } from "@bazaar/contracts";
+import { declareService, type Queryable } from "@bazaar/service-kit";
+import { schema } from "./db/schema.js";
+
+/** The events the read model is built from (what it consumes, and what a rebuild replays). */
+export const SOURCE_EVENTS = [
+  orders.orderPlaced,
+  orders.orderConfirmed,
+  orders.orderCancelled,
+  orders.orderRequiresAttention,
+  payments.paymentCompleted,
+  payments.paymentFailed,
+  payments.paymentRefunded,
+  shipping.shipmentCreated,
+  shipping.shipmentCancelled,
+] as const;
+
+/** What order-views owns: its own read model; it calls nobody and emits nothing. */
+export const views = declareService({
+  name: "order-views",
+  version: "1.0.0",
+  description:
+    "Denormalized read model of orders, built from order, payment and shipment events; rebuildable by replay",
+  store: { schema, migrations: new URL("../drizzle", import.meta.url) },
+});
+
+export type ViewsDb = Queryable<typeof schema>;

@@ -1,0 +1,264 @@
+import { randomUUID } from "node:crypto";
+import {
+  orderViews as c,
+  type EventContract,
+  ORDERS_STREAM,
+  orders,
+  PAYMENTS_STREAM,
+  payments,
+  SHIPPING_STREAM,
+  shipping,
+} from "@bazaar/contracts";
+import { ensureStream } from "@bazaar/service-kit";
+import {
+  createTestClient,
+  startTestService,
+  type TestClient,
+  type TestService,
+} from "@bazaar/service-kit/testing";
+import { startTestNats, type TestNats } from "@bazaar/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { orderViews } from "./db/schema.js";
+import { createOrderViewsService } from "./service.js";
+
+let nats: TestNats;
+let svc: TestService;
+/** Lets a test run code after a rebuild's replay caught up and before it switches over. */
+let beforeSwitch: () => Promise<void> = async () => {};
+let caller: TestClient;
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  svc = await startTestService(createOrderViewsService({ beforeSwitch: () => beforeSwitch() }), {
+    natsUrl: nats.url,
+  });
+  caller = await createTestClient(nats.url);
+  for (const stream of [ORDERS_STREAM, PAYMENTS_STREAM, SHIPPING_STREAM])
+    await ensureStream(svc.runtime.nats.jsm, stream);
+});
+
+afterAll(async () => {
+  await caller?.close();
+  await svc?.stop();
+  await nats?.dispose();
+});
+
+let clock = Date.parse("2026-11-25T10:00:00.000Z");
+const tick = (): string => new Date((clock += 1000)).toISOString();
+
+async function publish(
+  event: EventContract,
+  data: Record<string, unknown>,
+  options: { at?: string; id?: string } = {},
+): Promise<string> {
+  const id = options.id ?? randomUUID();
+  const envelope = {
+    id,
+    type: event.type,
+    version: event.version,
+    occurredAt: options.at ?? tick(),
+    source: event.publisher,
+    data,
+  };
+  await svc.runtime.nats.js.publish(event.subject, JSON.stringify(envelope), {
+    msgID: `${id}:${randomUUID()}`,
+  });
+  return id;
+}
+
+const placed = (orderId: string, userId: string, at?: string) =>
+  publish(
+    orders.orderPlaced,
+    {
+      orderId,
+      userId,
+      items: [
+        { sku: "MUG-001", quantity: 2, unitPriceCents: 1299 },
+        { sku: "PEN-001", quantity: 1, unitPriceCents: 699 },
+      ],
+      totalCents: 3297,
+      currency: "EUR",
+      placedAt: at ?? new Date(clock).toISOString(),
+    },
+    at ? { at } : {},
+  );
+
+const view = (orderId: string) => caller.client.call(c.getOrderView, { orderId });
+const settle = () =>
+  vi.waitFor(
+    async () =>
+      expect(((await svc.runtime.health()).checks.lag?.[0]?.observedValue as { events: number }).events).toBe(
+        0,
+      ),
+    { timeout: 10_000, interval: 50 },
+  );
+
+describe("read model", () => {
+  it("builds one row per order from order, payment and shipment events", async () => {
+    const orderId = randomUUID();
+    await placed(orderId, "u-1");
+    await publish(payments.paymentCompleted, {
+      orderId,
+      paymentId: "p-1",
+      userId: "u-1",
+      amountCents: 3297,
+      currency: "EUR",
+    });
+    await publish(shipping.shipmentCreated, {
+      orderId,
+      shipmentId: "s-1",
+      trackingNumber: "BZ123456789GB",
+      carrier: "Bazaar Post",
+      items: [],
+    });
+    await publish(orders.orderConfirmed, { orderId, userId: "u-1", totalCents: 3297, currency: "EUR" });
+    await vi.waitFor(async () => expect((await view(orderId)).status).toBe("confirmed"), { timeout: 10_000 });
+    expect(await view(orderId)).toMatchObject({
+      orderId,
+      userId: "u-1",
+      totalCents: 3297,
+      currency: "EUR",
+      itemCount: 3,
+      status: "confirmed",
+      paymentStatus: "completed",
+      trackingNumber: "BZ123456789GB",
+      cancelReason: null,
+    });
+  });
+
+  it("handles events out of order: payment before placement, confirmation before placement", async () => {
+    const orderId = randomUUID();
+    const t1 = tick();
+    const t2 = tick();
+    const t3 = tick();
+    await publish(
+      orders.orderConfirmed,
+      { orderId, userId: "u-2", totalCents: 3297, currency: "EUR" },
+      { at: t3 },
+    );
+    await publish(
+      payments.paymentCompleted,
+      { orderId, paymentId: "p-2", userId: "u-2", amountCents: 3297, currency: "EUR" },
+      { at: t2 },
+    );
+    await settle();
+    expect(await view(orderId)).toMatchObject({
+      userId: "u-2",
+      status: "confirmed",
+      paymentStatus: "completed",
+      createdAt: null,
+    });
+    await placed(orderId, "u-2", t1);
+    await settle();
+    expect(await view(orderId)).toMatchObject({
+      status: "confirmed",
+      createdAt: t1,
+      itemCount: 3,
+      lastUpdated: t3,
+    });
+  });
+
+  it("applies a duplicate or a late older event without changing the row", async () => {
+    const orderId = randomUUID();
+    await placed(orderId, "u-3");
+    const cancelAt = tick();
+    const id = await publish(
+      orders.orderCancelled,
+      { orderId, userId: "u-3", reason: "payment declined" },
+      { at: cancelAt },
+    );
+    await settle();
+    const before = await view(orderId);
+    await publish(
+      orders.orderCancelled,
+      { orderId, userId: "u-3", reason: "payment declined" },
+      { at: cancelAt, id },
+    );
+    await publish(payments.paymentFailed, {
+      orderId,
+      userId: "u-3",
+      amountCents: 3297,
+      currency: "EUR",
+      reason: "CARD_DECLINED",
+    });
+    await settle();
+    expect(await view(orderId)).toEqual({
+      ...before,
+      paymentStatus: "failed",
+      lastUpdated: expect.any(String),
+    });
+    expect((await view(orderId)).status).toBe("cancelled");
+    expect((await view(orderId)).cancelReason).toBe("payment declined");
+  });
+
+  it("lists a user's orders newest first, paged, and nobody else's", async () => {
+    for (let i = 0; i < 5; i++) await placed(randomUUID(), "u-list");
+    await placed(randomUUID(), "u-other");
+    await settle();
+    const first = await caller.client.call(c.listMyOrders, { userId: "u-list", limit: 3 });
+    expect(first.items).toHaveLength(3);
+    const second = await caller.client.call(c.listMyOrders, {
+      userId: "u-list",
+      limit: 3,
+      cursor: first.nextCursor ?? undefined,
+    });
+    expect(second.items).toHaveLength(2);
+    expect(second.nextCursor).toBeNull();
+    const all = [...first.items, ...second.items];
+    expect(all.every((o) => o.userId === "u-list")).toBe(true);
+    const times = all.map((o) => o.createdAt ?? "");
+    expect(times).toEqual([...times].sort().reverse());
+    await expect(view("missing")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("reports its lag in readiness and metrics", async () => {
+    const report = await svc.runtime.health();
+    expect(report.checks.lag?.[0]).toMatchObject({ status: "pass", observedValue: { events: 0 } });
+    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    expect(metrics).toMatch(/bazaar_read_model_lag_events\{[^}]*\} 0/);
+  });
+});
+
+describe("rebuild", () => {
+  it("replays the streams into a fresh model equal to the incremental one, and switches over", async () => {
+    const snapshot = () => svc.runtime.db.select().from(orderViews).orderBy(orderViews.orderId).all();
+    await settle();
+    const incremental = snapshot();
+    expect(incremental.length).toBeGreaterThan(5);
+
+    // Damage the live model: a rebuild must restore it from the streams alone.
+    svc.runtime.transaction((tx) =>
+      tx.update(orderViews).set({ status: "pending", trackingNumber: null }).run(),
+    );
+    const started = await caller.client.call(c.rebuild, {});
+    expect(started.state).toBe("running");
+    await expect(caller.client.call(c.rebuild, {})).rejects.toMatchObject({ code: "CONFLICT" });
+    await vi.waitFor(
+      async () => expect((await caller.client.call(c.rebuildStatus, {})).state).toBe("completed"),
+      { timeout: 20_000, interval: 50 },
+    );
+    const status = await caller.client.call(c.rebuildStatus, {});
+    expect(status.processed).toBe(status.total);
+    expect(status.processed).toBeGreaterThan(10);
+    expect(snapshot()).toEqual(incremental);
+  });
+
+  it("keeps events that arrive during a rebuild", async () => {
+    const orderId = randomUUID();
+    // This event lands after the replay's snapshot and before the switch: only the live consumer sees it.
+    beforeSwitch = async () => {
+      await placed(orderId, "u-during");
+      await settle();
+    };
+    try {
+      await caller.client.call(c.rebuild, {});
+      await vi.waitFor(
+        async () => expect((await caller.client.call(c.rebuildStatus, {})).state).toBe("completed"),
+        { timeout: 20_000, interval: 50 },
+      );
+    } finally {
+      beforeSwitch = async () => {};
+    }
+    expect(await view(orderId)).toMatchObject({ userId: "u-during", status: "pending", itemCount: 3 });
+  });
+});

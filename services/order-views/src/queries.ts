@@ -1,0 +1,66 @@
+import type { orderViews as contracts } from "@bazaar/contracts";
+import { NotFoundError } from "@bazaar/service-kit";
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import type * as v from "valibot";
+import { orderViews } from "./db/schema.js";
+import type { ViewsDb } from "./declaration.js";
+
+export type OrderView = v.InferOutput<typeof contracts.OrderView>;
+type Row = typeof orderViews.$inferSelect;
+
+function toView(row: Row): OrderView {
+  return {
+    orderId: row.orderId,
+    userId: row.userId ?? "",
+    createdAt: row.createdAt,
+    totalCents: row.totalCents,
+    currency: row.currency,
+    itemCount: row.itemCount,
+    status: row.status,
+    paymentStatus: row.paymentStatus,
+    trackingNumber: row.trackingNumber,
+    cancelReason: row.cancelReason,
+    lastUpdated: row.lastUpdated,
+  };
+}
+
+export function getView(db: ViewsDb, orderId: string): OrderView {
+  const row = db.select().from(orderViews).where(eq(orderViews.orderId, orderId)).get();
+  if (!row) throw new NotFoundError(`order ${orderId} not found`);
+  return toView(row);
+}
+
+/** Sort key: when the order was placed, or (before `order.placed` is seen) when anything was heard of it. */
+const placed = sql<string>`coalesce(${orderViews.createdAt}, ${orderViews.lastUpdated})`;
+
+/** A user's orders, newest first, keyset-paged: reads one index range, no calls to other services. */
+export function listForUser(
+  db: ViewsDb,
+  userId: string,
+  page: { cursor?: string | undefined; limit: number },
+): { items: OrderView[]; nextCursor: string | null } {
+  const after = page.cursor
+    ? (JSON.parse(Buffer.from(page.cursor, "base64url").toString("utf8")) as [string, string])
+    : undefined;
+  const rows = db
+    .select()
+    .from(orderViews)
+    .where(
+      and(
+        eq(orderViews.userId, userId),
+        after
+          ? or(lt(placed, after[0]), and(eq(placed, after[0]), lt(orderViews.orderId, after[1])))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(placed), desc(orderViews.orderId))
+    .limit(page.limit + 1)
+    .all();
+  const items = rows.slice(0, page.limit);
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > page.limit && last
+      ? Buffer.from(JSON.stringify([last.createdAt ?? last.lastUpdated, last.orderId])).toString("base64url")
+      : null;
+  return { items: items.map(toView), nextCursor };
+}

@@ -1,0 +1,27 @@
+// `pnpm --filter @bazaar/order-views rebuild`: asks the running order-views service to rebuild its read
+// model from the streams, and prints progress until it has switched over.
+import { orderViews as c } from "@bazaar/contracts";
+import { connectRpcClient } from "@bazaar/service-kit";
+
+const servers = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
+const { client, close } = await connectRpcClient({ servers, caller: "order-views-rebuild" });
+try {
+  let status = await client.call(c.rebuild, {});
+  console.log(`rebuild ${status.rebuildId} started`);
+  while (status.state === "running") {
+    await new Promise((r) => setTimeout(r, 500));
+    status = await client.call(c.rebuildStatus, {});
+    console.log(`  ${status.processed}/${status.total} events replayed`);
+  }
+  console.log(
+    status.state === "completed"
+      ? `rebuilt from ${status.processed} events and switched over`
+      : `rebuild ${status.state}: ${status.error}`,
+  );
+  process.exitCode = status.state === "completed" ? 0 : 1;
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+} finally {
+  await close();
+}

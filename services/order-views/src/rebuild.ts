@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import type { orderViews as contracts, EventEnvelope } from "@bazaar/contracts";
+import { ConflictError, type Logger, replayEvents, type ServiceRuntime } from "@bazaar/service-kit";
+import { eq, sql } from "drizzle-orm";
+import type * as v from "valibot";
+import { orderViews, orderViewsNext, rebuildState } from "./db/schema.js";
+import { SOURCE_EVENTS, type ViewsDb } from "./declaration.js";
+import { project } from "./projection.js";
+
+export type RebuildStatus = v.InferOutput<typeof contracts.RebuildStatus>;
+
+type Runtime = Pick<ServiceRuntime, "nats" | "log"> & {
+  transaction: <T>(fn: (tx: ViewsDb) => T) => T;
+  db: ViewsDb;
+};
+
+const IDLE: RebuildStatus = {
+  rebuildId: null,
+  state: "idle",
+  processed: 0,
+  total: 0,
+  startedAt: null,
+  finishedAt: null,
+  error: null,
+};
+const BATCH = 500;
+
+/**
+ * `Rebuilder` builds a fresh read model by replaying the source streams from their first message into
+ * `order_views_next`, then switches over by copying it into `order_views` in one transaction.
+ *
+ * While it runs, the live consumers write every event to both tables, so nothing that arrives during the
+ * replay is missed; the projection ignores repeats and order, so overlap between the replay and the live
+ * writes is harmless.
+ */
+export class Rebuilder {
+  #status: RebuildStatus = IDLE;
+  #runtime: Runtime | undefined;
+  readonly #beforeSwitch: (() => Promise<void>) | undefined;
+
+  /** `beforeSwitch` runs after the replay caught up and before the switch (tests use it to interleave live events). */
+  constructor(options: { beforeSwitch?: () => Promise<void> } = {}) {
+    this.#beforeSwitch = options.beforeSwitch;
+  }
+
+  /** Called on start: restores the last status; a rebuild cut short by a restart is marked failed. */
+  attach(runtime: Runtime): void {
+    this.#runtime = runtime;
+    const row = runtime.db.select().from(rebuildState).where(eq(rebuildState.id, 1)).get();
+    if (!row) return;
+    const { id: _id, ...status } = row;
+    this.#status =
+      status.state === "running" ? { ...status, state: "failed", error: "interrupted by a restart" } : status;
+    if (status.state === "running") this.#save();
+  }
+
+  /** True while live events must also go to the table being rebuilt. */
+  get active(): boolean {
+    return this.#status.state === "running";
+  }
+
+  status(): RebuildStatus {
+    return this.#status;
+  }
+
+  /** Starts a rebuild in the background and returns its first status. */
+  start(): RebuildStatus {
+    const runtime = this.#need();
+    if (this.active)
+      throw new ConflictError("a rebuild is already running", {
+        reason: "REBUILD_RUNNING",
+        details: { rebuildId: this.#status.rebuildId },
+      });
+    runtime.transaction((tx) => tx.delete(orderViewsNext).run());
+    this.#status = {
+      rebuildId: randomUUID(),
+      state: "running",
+      processed: 0,
+      total: 0,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      error: null,
+    };
+    this.#save();
+    void this.#run(runtime, runtime.log.child({ rebuildId: this.#status.rebuildId }));
+    return this.#status;
+  }
+
+  /** Resolves when the current rebuild (if any) ends. */
+  async settled(pollMs = 50): Promise<RebuildStatus> {
+    while (this.active) await new Promise((r) => setTimeout(r, pollMs));
+    return this.#status;
+  }
+
+  async #run(runtime: Runtime, log: Logger): Promise<void> {
+    let pending: EventEnvelope[] = [];
+    const flush = (): void => {
+      const batch = pending;
+      pending = [];
+      runtime.transaction((tx) => {
+        for (const event of batch) project(tx, orderViewsNext, event);
+      });
+    };
+    try {
+      log.info("read model rebuild started");
+      const streams = new Map<string, string[]>();
+      for (const e of SOURCE_EVENTS)
+        streams.set(e.stream.name, [...(streams.get(e.stream.name) ?? []), e.subject]);
+      const result = await replayEvents({
+        js: runtime.nats.js,
+        jsm: runtime.nats.jsm,
+        sources: [...streams].map(([stream, subjects]) => ({ stream, subjects })),
+        onEvent: (event) => {
+          pending.push(event);
+          if (pending.length >= BATCH) flush();
+        },
+        onProgress: (p) => {
+          this.#status = { ...this.#status, processed: p.processed, total: p.total };
+          this.#save();
+        },
+      });
+      flush();
+      await this.#beforeSwitch?.();
+      // Switch over: the fresh model replaces the live one atomically.
+      runtime.transaction((tx) => {
+        tx.delete(orderViews).run();
+        tx.run(sql.raw("INSERT INTO order_views SELECT * FROM order_views_next"));
+        tx.delete(orderViewsNext).run();
+        this.#status = {
+          ...this.#status,
+          state: "completed",
+          processed: result.processed,
+          total: result.total,
+          finishedAt: new Date().toISOString(),
+        };
+        this.#save(tx);
+      });
+      log.info({ processed: result.processed }, "read model rebuilt and switched over");
+    } catch (err) {
+      this.#status = {
+        ...this.#status,
+        state: "failed",
+        finishedAt: new Date().toISOString(),
+        error: err instanceof Error ? err.message : String(err),
+      };
+      this.#save();
+      log.error({ err }, "read model rebuild failed; the live model is unchanged");
+    }
+  }
+
+  #save(tx?: ViewsDb): void {
+    const write = (db: ViewsDb): void => {
+      db.insert(rebuildState)
+        .values({ id: 1, ...this.#status })
+        .onConflictDoUpdate({ target: rebuildState.id, set: this.#status })
+        .run();
+    };
+    if (tx) write(tx);
+    else this.#need().transaction(write);
+  }
+
+  #need(): Runtime {
+    if (!this.#runtime) throw new Error("order-views is not started");
+    return this.#runtime;
+  }
+}

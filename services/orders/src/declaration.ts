@@ -1,0 +1,42 @@
+import { orders as contracts, inventory, payments, shipping } from "@bazaar/contracts";
+import { sagaSchema } from "@bazaar/saga";
+import { declareService, type Emitter, intVar, type Queryable } from "@bazaar/service-kit";
+import { schema } from "./db/schema.js";
+
+/** What orders owns, calls and emits: its single source of truth. */
+export const orders = declareService({
+  name: "orders",
+  version: "1.0.0",
+  description:
+    "Places orders and runs the durable order saga: reserve stock, charge, ship; compensate in reverse",
+  store: { schema, migrations: new URL("../drizzle", import.meta.url), modules: [sagaSchema] },
+  calls: [
+    inventory.quote,
+    inventory.reserve,
+    inventory.release,
+    inventory.commit,
+    payments.charge,
+    payments.refund,
+    shipping.createShipment,
+    shipping.cancelShipment,
+  ],
+  emits: [
+    contracts.orderPlaced,
+    contracts.orderConfirmed,
+    contracts.orderCancelled,
+    contracts.orderRequiresAttention,
+    contracts.opsAlert,
+  ],
+  config: {
+    /** First retry delay of a transient step failure; doubles per attempt up to the max. */
+    SAGA_RETRY_BASE_MS: intVar(250, 1, 60_000),
+    SAGA_RETRY_MAX_MS: intVar(5_000, 1, 10 * 60_000),
+    /** How long a step keeps retrying transient failures before it counts as failed (and is compensated). */
+    SAGA_STEP_BUDGET_MS: intVar(30_000, 1, 24 * 60 * 60_000),
+    /** Attempts of a compensation before the order needs an operator. */
+    SAGA_COMPENSATION_ATTEMPTS: intVar(6, 1, 100),
+  },
+});
+
+export type OrdersDb = Queryable<typeof schema>;
+export type OrdersOutbox = Emitter<(typeof orders.emits)[number]>;

@@ -1,0 +1,150 @@
+import { randomUUID } from "node:crypto";
+import { type Address, orders as contracts, inventory, payments, shipping } from "@bazaar/contracts";
+import type { SagaDefinition } from "@bazaar/saga";
+import type { CallFn } from "@bazaar/service-kit";
+import type { OrdersDb, OrdersOutbox, orders } from "./declaration.js";
+import { setStatus } from "./order-records.js";
+
+/** What the order saga carries from step to step (persisted with it). */
+export interface OrderSagaData {
+  readonly orderId: string;
+  readonly userId: string;
+  readonly items: ReadonlyArray<{ sku: string; quantity: number }>;
+  readonly totalCents: number;
+  readonly currency: string;
+  readonly address: Address;
+  readonly paymentToken: string;
+  readonly paymentId?: string;
+  readonly shipmentId?: string;
+  readonly trackingNumber?: string;
+}
+
+type Call = CallFn<(typeof orders.calls)[number]>;
+
+/** A readable cancel reason for customers, from the saga's failure reason. */
+export function customerReason(failure: string): string {
+  if (failure.startsWith("cancelled: ")) return failure.slice("cancelled: ".length);
+  if (failure.includes("OUT_OF_STOCK")) return "out of stock";
+  if (failure.includes("CARD_DECLINED")) return "payment declined";
+  if (failure.includes("UNSUPPORTED_COUNTRY")) return "shipping to this country is not supported";
+  return failure;
+}
+
+/**
+ * `orderSaga` is the order's lifecycle as a saga: reserve the stock, charge the payment, create the
+ * shipment, then commit the stock (the order has shipped). Each call carries the step's idempotency key;
+ * compensations undo in reverse. The hooks move the order to its final status and emit the matching fact
+ * in the same transaction as the saga's end.
+ */
+export function orderSaga(call: Call): SagaDefinition<OrderSagaData, OrdersDb, OrdersOutbox> {
+  return {
+    type: "order",
+    cancellableBefore: "commit-stock",
+    steps: [
+      {
+        name: "reserve-stock",
+        execute: async ({ data, idempotencyKey }) => {
+          await call(
+            inventory.reserve,
+            { orderId: data.orderId, items: [...data.items] },
+            { idempotencyKey },
+          );
+        },
+        compensate: async ({ data, idempotencyKey }) => {
+          await call(
+            inventory.release,
+            { orderId: data.orderId, reason: "order cancelled" },
+            { idempotencyKey },
+          );
+        },
+      },
+      {
+        name: "charge-payment",
+        execute: async ({ data, idempotencyKey }) => {
+          const payment = await call(
+            payments.charge,
+            {
+              orderId: data.orderId,
+              userId: data.userId,
+              amountCents: data.totalCents,
+              currency: data.currency,
+              paymentMethod: { token: data.paymentToken },
+            },
+            { idempotencyKey },
+          );
+          return { paymentId: payment.paymentId };
+        },
+        compensate: async ({ data, idempotencyKey }) => {
+          await call(
+            payments.refund,
+            { orderId: data.orderId, reason: "order cancelled" },
+            { idempotencyKey },
+          );
+        },
+      },
+      {
+        name: "create-shipment",
+        execute: async ({ data, idempotencyKey }) => {
+          const shipment = await call(
+            shipping.createShipment,
+            { orderId: data.orderId, address: data.address, items: [...data.items] },
+            { idempotencyKey },
+          );
+          return { shipmentId: shipment.shipmentId, trackingNumber: shipment.trackingNumber };
+        },
+        compensate: async ({ data, idempotencyKey }) => {
+          await call(shipping.cancelShipment, { orderId: data.orderId }, { idempotencyKey });
+        },
+      },
+      {
+        // The pivot: once the stock is committed the order has shipped, so there is nothing to undo.
+        name: "commit-stock",
+        execute: async ({ data, idempotencyKey }) => {
+          await call(inventory.commit, { orderId: data.orderId }, { idempotencyKey });
+        },
+      },
+    ],
+    hooks: {
+      onCompleted(tx, outbox, saga) {
+        setStatus(tx, saga.data.orderId, "confirmed");
+        outbox.emit(contracts.orderConfirmed, {
+          orderId: saga.data.orderId,
+          userId: saga.data.userId,
+          totalCents: saga.data.totalCents,
+          currency: saga.data.currency,
+        });
+      },
+      onCompensated(tx, outbox, saga, reason) {
+        const text = customerReason(reason);
+        setStatus(tx, saga.data.orderId, "cancelled", text);
+        outbox.emit(contracts.orderCancelled, {
+          orderId: saga.data.orderId,
+          userId: saga.data.userId,
+          reason: text,
+        });
+      },
+      onRequiresAttention(tx, outbox, saga, failure) {
+        const reason = `compensation of ${failure.step} failed ${failure.attempts} times: ${failure.error}`;
+        setStatus(tx, saga.data.orderId, "requires_attention");
+        outbox.emit(contracts.orderRequiresAttention, {
+          orderId: saga.data.orderId,
+          userId: saga.data.userId,
+          sagaId: saga.sagaId,
+          reason,
+        });
+        outbox.emit(contracts.opsAlert, {
+          alertId: randomUUID(),
+          severity: "critical",
+          title: `Order ${saga.data.orderId} needs an operator`,
+          message: `The order saga could not undo ${failure.step} after ${failure.attempts} attempts (${saga.failureReason ?? "cancelled"}). The customer may have been charged or stock may be held.`,
+          orderId: saga.data.orderId,
+          sagaId: saga.sagaId,
+          step: failure.step,
+          attempts: failure.attempts,
+          lastError: failure.error,
+          action: `Fix the cause, then retry: POST /api/admin/sagas/${saga.sagaId}/retry (orders.retrySaga)`,
+        });
+      },
+    },
+  };
+}
