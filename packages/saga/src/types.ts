@@ -22,6 +22,7 @@ export interface StepContext<TData> {
 export interface SagaStep<TData> {
   readonly name: string;
   /** Returns data to merge into the saga's data (persisted), e.g. a payment id. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a step that returns nothing is the common case
   execute(ctx: StepContext<TData>): Promise<Partial<TData> | undefined | void>;
   /** Undoes `execute`. Must be idempotent and safe when `execute` never took effect. */
   compensate?(ctx: StepContext<TData>): Promise<void>;

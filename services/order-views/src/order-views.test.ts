@@ -44,7 +44,10 @@ afterAll(async () => {
 });
 
 let clock = Date.parse("2026-11-25T10:00:00.000Z");
-const tick = (): string => new Date((clock += 1000)).toISOString();
+const tick = (): string => {
+  clock += 1000;
+  return new Date(clock).toISOString();
+};
 
 async function publish(
   event: EventContract,
@@ -84,14 +87,10 @@ const placed = (orderId: string, userId: string, at?: string) =>
   );
 
 const view = (orderId: string) => caller.client.call(c.getOrderView, { orderId });
+const lagNow = async (): Promise<number | undefined> =>
+  ((await svc.runtime.health()).checks.lag?.[0]?.observedValue as { events: number } | undefined)?.events;
 const settle = () =>
-  vi.waitFor(
-    async () =>
-      expect(((await svc.runtime.health()).checks.lag?.[0]?.observedValue as { events: number }).events).toBe(
-        0,
-      ),
-    { timeout: 10_000, interval: 50 },
-  );
+  vi.waitFor(async () => expect(await lagNow()).toBe(0), { timeout: 10_000, interval: 50 });
 
 describe("read model", () => {
   it("builds one row per order from order, payment and shipment events", async () => {

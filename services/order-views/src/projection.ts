@@ -96,23 +96,31 @@ export function project(db: ViewsDb, t: ViewTable, event: EventEnvelope): void {
       return;
     }
     case "order.confirmed":
-      return setStatus(db, t, data.orderId, "confirmed", at);
+      setStatus(db, t, data.orderId, "confirmed", at);
+      return;
     case "order.cancelled":
-      return setStatus(db, t, data.orderId, "cancelled", at, data.reason as string);
+      setStatus(db, t, data.orderId, "cancelled", at, data.reason as string);
+      return;
     case "order.requires_attention":
-      return setStatus(db, t, data.orderId, "requires_attention", at);
+      setStatus(db, t, data.orderId, "requires_attention", at);
+      return;
     case "payment.completed":
       setUser(db, t, data.orderId, data.userId as string);
-      return setPayment(db, t, data.orderId, "completed", at);
+      setPayment(db, t, data.orderId, "completed", at);
+      return;
     case "payment.failed":
       setUser(db, t, data.orderId, data.userId as string);
-      return setPayment(db, t, data.orderId, "failed", at);
+      setPayment(db, t, data.orderId, "failed", at);
+      return;
     case "payment.refunded":
-      return setPayment(db, t, data.orderId, "refunded", at);
+      setPayment(db, t, data.orderId, "refunded", at);
+      return;
     case "shipment.created":
-      return setShipment(db, t, data.orderId, data.trackingNumber as string, at);
+      setShipment(db, t, data.orderId, data.trackingNumber as string, at);
+      return;
     case "shipment.cancelled":
-      return setShipment(db, t, data.orderId, null, at);
+      setShipment(db, t, data.orderId, null, at);
+      return;
     default:
       return;
   }

@@ -62,8 +62,11 @@ export function boolVar(defaultValue: boolean): EnvVar<boolean> {
   ) as unknown as EnvVar<boolean>;
 }
 
-/** A comma-separated list. */
-export function listVar(defaultValue: readonly string[]): EnvVar<string[]> {
+/** A comma-separated list; with `item`, every entry must match it. */
+export function listVar(
+  defaultValue: readonly string[],
+  item?: { pattern: RegExp; expected: string },
+): EnvVar<string[]> {
   return v.optional(
     v.pipe(
       v.string(),
@@ -72,6 +75,10 @@ export function listVar(defaultValue: readonly string[]): EnvVar<string[]> {
           .split(",")
           .map((x) => x.trim())
           .filter(Boolean),
+      ),
+      v.check(
+        (list) => !item || list.every((entry) => item.pattern.test(entry)),
+        `must be a comma-separated list of ${item?.expected ?? "values"}`,
       ),
     ),
     defaultValue.join(","),

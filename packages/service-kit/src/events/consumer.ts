@@ -197,7 +197,8 @@ export class EventConsumer {
       }
       try {
         const consumer = await this.#ensure();
-        this.#messages = await consumer.consume({ max_messages: 32 });
+        // Short pull expiry: after a broker restart a lost pull is noticed (missed heartbeats) in seconds, not 30 s.
+        this.#messages = await consumer.consume({ max_messages: 32, expires: 5_000 });
         this.#running = true;
         this.#lastError = undefined;
         failures = 0;

@@ -146,6 +146,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     });
   }
 
+  // The endpoints' subscriptions reach the server before the service counts as started, so a caller
+  // that is already connected cannot get "no responders" right after start.
+  await nc.flush();
   return {
     service,
     async stop() {

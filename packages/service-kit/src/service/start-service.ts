@@ -1,13 +1,13 @@
 import type { Server } from "node:http";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEAD_LETTER_STREAM, type EventEnvelope } from "@bazaar/contracts";
+import { DEAD_LETTER_STREAM } from "@bazaar/contracts";
 import { serve } from "@hono/node-server";
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { type KitConfig, kitEnv } from "../config/kit-config.js";
 import { loadConfig } from "../config/load-config.js";
 import { sleep } from "../events/backoff.js";
-import { type ApplyOutcome, createConsumerMetrics, EventConsumer } from "../events/consumer.js";
+import type { EventConsumer } from "../events/consumer.js";
 import { createDeadLetters } from "../events/dead-letters.js";
 import { createInbox } from "../events/inbox.js";
 import { createOutboxWriter } from "../events/outbox.js";
@@ -22,10 +22,11 @@ import { createRpcClient } from "../rpc/rpc-client.js";
 import { type RpcServer, startRpcServer } from "../rpc/rpc-server.js";
 import { createIdempotencyStore } from "../store/idempotency.js";
 import { type DrizzleSchema, openStore, type Store } from "../store/open-store.js";
-import { runInScope } from "../tracing/trace-context.js";
+import { startConsumers } from "./consumer-wiring.js";
 import { describeTopology } from "./declare-service.js";
 import { callGuard, emitGuard } from "./guards.js";
 import { HealthMonitor, kitChecks } from "./health-wiring.js";
+import { makeRpcContext } from "./rpc-context.js";
 import type { ServiceDefinition, ServiceRuntime, Tx } from "./types.js";
 
 export interface StartServiceOptions {
@@ -196,167 +197,8 @@ export async function startService(
   };
   runtimeRef.current = runtime;
 
-  // Streams this service owns: those of the events it emits, plus dead letters if it consumes.
-  const owned = new Map(def.emits.map((e) => [e.stream.name, e.stream]));
-  if (def.consumes.length > 0) owned.set(DEAD_LETTER_STREAM.name, DEAD_LETTER_STREAM);
-  for (const stream of owned.values()) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const outcome = await ensureStream(jsm, stream, { replicas: config.JS_REPLICAS });
-        if (outcome !== "unchanged") log.info({ stream: stream.name, outcome }, "stream ensured");
-        break;
-      } catch (err) {
-        if (attempt >= 30) throw err;
-        log.warn({ err, stream: stream.name }, "JetStream not ready; retrying");
-        await sleep(Math.min(2000, 100 * attempt));
-      }
-    }
-  }
-
-  if (store) {
-    relay = new OutboxRelay({
-      sqlite: store.sqlite,
-      js,
-      log,
-      registry: metrics.registry,
-      batch: config.OUTBOX_BATCH,
-      sweepMs: config.OUTBOX_SWEEP_MS,
-      retentionMs: config.OUTBOX_RETENTION_MS,
-    });
-    relay.start();
-  }
-
-  if (def.onStart) await def.onStart(runtime as never);
-
-  rpcServer = await startRpcServer({
-    nc,
-    name: def.name,
-    version: def.version,
-    description: def.description,
-    metadata: { topology: JSON.stringify(describeTopology(def)), instance: config.INSTANCE_ID, http: url },
-    endpoints: def.serves,
-    log,
-    metrics,
-    validateResponses,
-    inFlight,
-    makeContext: ({ scope, log: requestLog, contract, input }) => ({
-      service: def.name,
-      instance: config.INSTANCE_ID,
-      config,
-      log: requestLog,
-      trace: scope.trace,
-      requestId: scope.requestId,
-      idempotencyKey: scope.idempotencyKey,
-      get db() {
-        return runtime.db;
-      },
-      call: runtime.call,
-      stream: runtime.stream,
-      transaction: runtime.transaction,
-      idempotent: <T>(fn: (tx: Tx<DrizzleSchema>, outbox: NonNullable<typeof outboxWriter>) => T): T => {
-        const key = scope.idempotencyKey;
-        if (!key || !idempotency) return transaction(fn);
-        const hash = idempotency.hash(input);
-        return transaction((tx, outbox) => {
-          const prior = idempotency.lookup(contract.subject, key, hash);
-          if (prior) return prior.response as T;
-          const result = fn(tx, outbox);
-          idempotency.record(contract.subject, key, hash, result);
-          return result;
-        });
-      },
-    }),
-  });
-
-  if (def.consumes.length > 0) {
-    if (!store || !outboxWriter || !inbox)
-      throw new Error(`${def.name} consumes events but declares no store (the inbox lives there)`);
-    const consumerMetrics = createConsumerMetrics(metrics.registry, () => consumers);
-    const [major, minor] = (nc.info?.version ?? "2.10.0").split(".").map(Number);
-    const termWithReason = (major ?? 2) > 2 || (minor ?? 0) >= 11;
-    for (const sub of def.consumes) {
-      const handler = sub.handler as (event: EventEnvelope, ctx: unknown) => unknown;
-      const consumer: EventConsumer = new EventConsumer({
-        service: def.name,
-        event: sub.event,
-        js,
-        jsm,
-        log,
-        metrics: consumerMetrics,
-        maxDeliver: config.CONSUMER_MAX_DELIVER,
-        backoffMs: config.CONSUMER_BACKOFF_MS,
-        backoffMaxMs: config.CONSUMER_BACKOFF_MAX_MS,
-        ackWaitMs: config.CONSUMER_ACK_WAIT_MS,
-        termWithReason,
-        applyBatch: (items) =>
-          transaction((tx, outbox) =>
-            items.map((item) =>
-              runInScope(item.scope, (): ApplyOutcome | { error: unknown } => {
-                try {
-                  return tx.transaction((inner): ApplyOutcome => {
-                    if (
-                      !inbox.record(consumer.name, item.envelope.id, item.envelope.type, item.meta.streamSeq)
-                    )
-                      return "duplicate";
-                    const result = handler(item.envelope, {
-                      service: def.name,
-                      instance: config.INSTANCE_ID,
-                      config,
-                      log: item.log,
-                      trace: item.scope.trace,
-                      tx: inner,
-                      outbox,
-                      meta: item.meta,
-                    });
-                    if (result && typeof (result as Promise<unknown>).then === "function") {
-                      throw new Error(
-                        `the ${sub.event.type} handler of ${def.name} returned a promise: event handlers must be synchronous`,
-                      );
-                    }
-                    return "processed";
-                  });
-                } catch (error) {
-                  return { error };
-                }
-              }),
-            ),
-          ),
-      });
-      consumers.push(consumer);
-      consumer.start();
-    }
-  }
-
-  const pruneInbox = inbox
-    ? setInterval(
-        () => {
-          try {
-            // Kept longer than any stream keeps messages, so a replayed dead letter is still recognised.
-            inbox.prune(120 * 24 * 60 * 60 * 1000);
-            idempotency?.prune(7 * 24 * 60 * 60 * 1000);
-          } catch (err) {
-            log.warn({ err }, "inbox prune failed");
-          }
-        },
-        60 * 60 * 1000,
-      ).unref()
-    : undefined;
-
-  monitor.start(nc);
-  if (def.routes) def.routes(app, runtime as never);
-
-  void nc.closed().then((err) => {
-    if (stopping) return;
-    const fatal = err ?? new Error("NATS connection closed");
-    log.fatal({ err: fatal }, "NATS connection closed for good");
-    options.onFatal?.(fatal);
-  });
-
-  log.info(
-    { url, nats: config.NATS_URL, endpoints: def.serves.length, consumers: consumers.length },
-    `${def.name} ${def.version} started`,
-  );
-
+  let pruneInbox: NodeJS.Timeout | undefined;
+  let onStartRan = false;
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
@@ -370,7 +212,7 @@ export async function startService(
       await Promise.all(consumers.map((c) => c.stop()));
       if (!(await inFlight.idle(deadline)))
         log.warn({ inFlight: inFlight.count }, "shutdown timeout: abandoning in-flight work");
-      if (def.onStop) await def.onStop(runtime as never);
+      if (onStartRan && def.onStop) await def.onStop(runtime as never);
       await relay?.stop(Math.min(2000, deadline));
       try {
         await Promise.race([nc.drain(), sleep(Math.min(5000, deadline))]);
@@ -384,6 +226,108 @@ export async function startService(
     })();
     return stopped;
   };
+
+  try {
+    // Streams this service owns: those of the events it emits, plus dead letters if it consumes.
+    const owned = new Map(def.emits.map((e) => [e.stream.name, e.stream]));
+    if (def.consumes.length > 0) owned.set(DEAD_LETTER_STREAM.name, DEAD_LETTER_STREAM);
+    for (const stream of owned.values()) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const outcome = await ensureStream(jsm, stream, { replicas: config.JS_REPLICAS });
+          if (outcome !== "unchanged") log.info({ stream: stream.name, outcome }, "stream ensured");
+          break;
+        } catch (err) {
+          if (attempt >= 30) throw err;
+          log.warn({ err, stream: stream.name }, "JetStream not ready; retrying");
+          await sleep(Math.min(2000, 100 * attempt));
+        }
+      }
+    }
+
+    if (store) {
+      relay = new OutboxRelay({
+        sqlite: store.sqlite,
+        js,
+        log,
+        registry: metrics.registry,
+        batch: config.OUTBOX_BATCH,
+        sweepMs: config.OUTBOX_SWEEP_MS,
+        retentionMs: config.OUTBOX_RETENTION_MS,
+      });
+      relay.start();
+    }
+
+    if (def.onStart) await def.onStart(runtime as never);
+    onStartRan = true;
+
+    rpcServer = await startRpcServer({
+      nc,
+      name: def.name,
+      version: def.version,
+      description: def.description,
+      metadata: { topology: JSON.stringify(describeTopology(def)), instance: config.INSTANCE_ID, http: url },
+      endpoints: def.serves,
+      log,
+      metrics,
+      validateResponses,
+      inFlight,
+      makeContext: (request) => makeRpcContext(runtime, transaction, idempotency, request),
+    });
+
+    if (def.consumes.length > 0) {
+      if (!inbox)
+        throw new Error(`${def.name} consumes events but declares no store (the inbox lives there)`);
+      consumers.push(
+        ...startConsumers({
+          def,
+          config,
+          js,
+          jsm,
+          log,
+          metrics,
+          serverVersion: nc.info?.version,
+          inbox,
+          transaction: transaction as never,
+        }),
+      );
+    }
+
+    pruneInbox = inbox
+      ? setInterval(
+          () => {
+            try {
+              // Kept longer than any stream keeps messages, so a replayed dead letter is still recognised.
+              inbox.prune(120 * 24 * 60 * 60 * 1000);
+              idempotency?.prune(7 * 24 * 60 * 60 * 1000);
+            } catch (err) {
+              log.warn({ err }, "inbox prune failed");
+            }
+          },
+          60 * 60 * 1000,
+        ).unref()
+      : undefined;
+
+    monitor.start(nc);
+    if (def.routes) def.routes(app, runtime as never);
+  } catch (err) {
+    // Stop whatever started, so a failed start leaks no server, connection or file handle.
+    log.error({ err }, "start-up failed");
+    await stop().catch(() => undefined);
+    throw err;
+  }
+
+  void nc.closed().then((err) => {
+    if (stopping) return;
+    const fatal = err ?? new Error("NATS connection closed");
+    log.fatal({ err: fatal }, "NATS connection closed for good");
+    options.onFatal?.(fatal);
+  });
+
+  log.info(
+    { url, nats: config.NATS_URL, endpoints: def.serves.length, consumers: consumers.length },
+    `${def.name} ${def.version} started`,
+  );
 
   return { name: def.name, instance: config.INSTANCE_ID, url, port, runtime, stop };
 }

@@ -1,0 +1,96 @@
+import type { EventEnvelope } from "@bazaar/contracts";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import type { Logger } from "pino";
+import type { KitConfig } from "../config/kit-config.js";
+import {
+  type ApplyOutcome,
+  type BatchItem,
+  createConsumerMetrics,
+  EventConsumer,
+} from "../events/consumer.js";
+import type { createInbox } from "../events/inbox.js";
+import type { Emitter } from "../events/outbox.js";
+import type { ServiceMetrics } from "../metrics/metrics.js";
+import type { DrizzleSchema } from "../store/open-store.js";
+import { runInScope } from "../tracing/trace-context.js";
+import type { ServiceDefinition, Tx } from "./types.js";
+
+export interface ConsumerWiring {
+  readonly def: ServiceDefinition;
+  readonly config: KitConfig & Record<string, unknown>;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly log: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly serverVersion: string | undefined;
+  readonly inbox: ReturnType<typeof createInbox>;
+  readonly transaction: <T>(fn: (tx: Tx<DrizzleSchema>, outbox: Emitter) => T) => T;
+}
+
+/**
+ * `startConsumers` starts one `EventConsumer` per subscription. A batch of events is applied in one
+ * transaction; each event runs in its own savepoint with its inbox insert, so one failing handler rolls
+ * back alone and a redelivered event is recognised and skipped.
+ */
+export function startConsumers(w: ConsumerWiring): EventConsumer[] {
+  const consumers: EventConsumer[] = [];
+  const metrics = createConsumerMetrics(w.metrics.registry, () => consumers);
+  const [major, minor] = (w.serverVersion ?? "2.10.0").split(".").map(Number);
+  const termWithReason = (major ?? 2) > 2 || (minor ?? 0) >= 11;
+  for (const sub of w.def.consumes) {
+    const handler = sub.handler as (event: EventEnvelope, ctx: unknown) => unknown;
+    const applyOne = (
+      tx: Tx<DrizzleSchema>,
+      outbox: Emitter,
+      consumer: EventConsumer,
+      item: BatchItem,
+    ): ApplyOutcome => {
+      if (!w.inbox.record(consumer.name, item.envelope.id, item.envelope.type, item.meta.streamSeq))
+        return "duplicate";
+      const result = handler(item.envelope, {
+        service: w.def.name,
+        instance: w.config.INSTANCE_ID,
+        config: w.config,
+        log: item.log,
+        trace: item.scope.trace,
+        tx,
+        outbox,
+        meta: item.meta,
+      });
+      if (result && typeof (result as Promise<unknown>).then === "function") {
+        throw new Error(
+          `the ${sub.event.type} handler of ${w.def.name} returned a promise: event handlers must be synchronous`,
+        );
+      }
+      return "processed";
+    };
+    const consumer: EventConsumer = new EventConsumer({
+      service: w.def.name,
+      event: sub.event,
+      js: w.js,
+      jsm: w.jsm,
+      log: w.log,
+      metrics,
+      maxDeliver: w.config.CONSUMER_MAX_DELIVER,
+      backoffMs: w.config.CONSUMER_BACKOFF_MS,
+      backoffMaxMs: w.config.CONSUMER_BACKOFF_MAX_MS,
+      ackWaitMs: w.config.CONSUMER_ACK_WAIT_MS,
+      termWithReason,
+      applyBatch: (items) =>
+        w.transaction((tx, outbox) =>
+          items.map((item) =>
+            runInScope(item.scope, (): ApplyOutcome | { error: unknown } => {
+              try {
+                return tx.transaction((inner) => applyOne(inner, outbox, consumer, item));
+              } catch (error) {
+                return { error };
+              }
+            }),
+          ),
+        ),
+    });
+    consumers.push(consumer);
+    consumer.start();
+  }
+  return consumers;
+}

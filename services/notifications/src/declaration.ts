@@ -1,0 +1,43 @@
+import {
+  type ConfigFor,
+  declareService,
+  enumVar,
+  intVar,
+  optionalStringVar,
+  type Queryable,
+  stringVar,
+} from "@bazaar/service-kit";
+import { schema } from "./db/schema.js";
+
+const SECOND = 1000;
+
+/** What notifications owns and needs: its single source of truth. It calls nobody and emits nothing. */
+export const notifications = declareService({
+  name: "notifications",
+  version: "1.0.0",
+  description: "One message per event to the user it concerns, through a pluggable transport",
+  store: { schema, migrations: new URL("../drizzle", import.meta.url) },
+  config: {
+    /** `store` keeps messages in SQLite and logs them (development); `smtp` sends real email. */
+    NOTIFY_TRANSPORT: enumVar(["store", "smtp"], "store"),
+    /** How often the dispatcher looks for messages to deliver. */
+    NOTIFY_POLL_MS: intVar(500, 10, 60 * SECOND),
+    /** Send attempts per message before it is marked `failed`. */
+    NOTIFY_MAX_ATTEMPTS: intVar(5, 1, 100),
+    /** First retry delay after a failed send; doubles with each attempt up to the max. */
+    NOTIFY_BACKOFF_MS: intVar(1 * SECOND, 1, 60 * 60 * SECOND),
+    NOTIFY_BACKOFF_MAX_MS: intVar(5 * 60 * SECOND, 1, 24 * 60 * 60 * SECOND),
+    /** A send taking longer counts as failed (and is retried: the Message-ID lets the receiver dedupe). */
+    NOTIFY_SEND_TIMEOUT_MS: intVar(30 * SECOND, 100, 10 * 60 * SECOND),
+    /** Required with `NOTIFY_TRANSPORT=smtp`. */
+    SMTP_HOST: optionalStringVar(),
+    /** 465 means implicit TLS; any other port upgrades with STARTTLS when the server offers it. */
+    SMTP_PORT: intVar(587, 1, 65535),
+    SMTP_USER: optionalStringVar(),
+    SMTP_PASSWORD: optionalStringVar(),
+    SMTP_FROM: stringVar("Bazaar <no-reply@bazaar.local>"),
+  },
+});
+
+export type NotificationsDb = Queryable<typeof schema>;
+export type NotificationsConfig = ConfigFor<typeof notifications.config>;

@@ -1,0 +1,84 @@
+import { and, asc, eq, isNotNull, lte, sql } from "drizzle-orm";
+import { notifications } from "./db/schema.js";
+import type { NotificationsDb } from "./declaration.js";
+
+/** A message the dispatcher can send now. */
+export interface DueMessage {
+  readonly id: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly body: string;
+  readonly attempts: number;
+}
+
+/**
+ * `nextDue` is the oldest pending message that has an address and whose retry (if any) is due. Messages
+ * waiting out a backoff are skipped, so one failing address does not hold up everyone else's mail.
+ */
+export function nextDue(db: NotificationsDb, now: number): DueMessage | undefined {
+  const row = db
+    .select({
+      id: notifications.id,
+      to: notifications.to,
+      subject: notifications.subject,
+      body: notifications.body,
+      attempts: notifications.attempts,
+    })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.status, "pending"),
+        isNotNull(notifications.to),
+        lte(notifications.nextAttemptAt, now),
+      ),
+    )
+    .orderBy(asc(notifications.seq))
+    .limit(1)
+    .get();
+  // `to` is never null here (the query asks for an address); an empty one fails at the transport, as it should.
+  return row ? { ...row, to: row.to ?? "" } : undefined;
+}
+
+/** `markSent` records a delivered message; `attempts` counts every send tried, the successful one included. */
+export function markSent(db: NotificationsDb, id: string, messageId: string): void {
+  db.update(notifications)
+    .set({
+      status: "sent",
+      sentAt: new Date().toISOString(),
+      messageId,
+      attempts: sql`${notifications.attempts} + 1`,
+    })
+    .where(and(eq(notifications.id, id), eq(notifications.status, "pending")))
+    .run();
+}
+
+export interface FailedAttempt {
+  readonly message: DueMessage;
+  readonly error: string;
+  readonly maxAttempts: number;
+  /** When to try again, if attempts are left. */
+  readonly retryAt: number;
+}
+
+/**
+ * `markAttemptFailed` records a failed send: the message waits until `retryAt`, or becomes `failed` once it
+ * has used up its attempts. `last_error` keeps the latest error (also after a later success, as history).
+ */
+export function markAttemptFailed(db: NotificationsDb, attempt: FailedAttempt): "retrying" | "failed" {
+  const attempts = attempt.message.attempts + 1;
+  const outcome = attempts >= attempt.maxAttempts ? "failed" : "retrying";
+  db.update(notifications)
+    .set({
+      attempts,
+      lastError: attempt.error.slice(0, 500),
+      ...(outcome === "failed" ? { status: "failed" as const } : { nextAttemptAt: attempt.retryAt }),
+    })
+    .where(and(eq(notifications.id, attempt.message.id), eq(notifications.status, "pending")))
+    .run();
+  return outcome;
+}
+
+/** `backoffDelay` is the wait after failed attempt `n` (1-based): base × 2^(n−1), capped. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import { payments as contracts } from "@bazaar/contracts";
+import { ConflictError, NotFoundError, UnprocessableError } from "@bazaar/service-kit";
+import { and, eq } from "drizzle-orm";
+import type { ChargeResult } from "./card-processor.js";
+import { payments } from "./db/schema.js";
+import type { PaymentsOutbox, PaymentsTx } from "./declaration.js";
+
+type PaymentRow = typeof payments.$inferSelect;
+export type Payment = contracts.Payment;
+
+/** What a charge asks for; the payment token is not kept. */
+export interface ChargeIntent {
+  readonly orderId: string;
+  readonly userId: string;
+  readonly amountCents: number;
+  readonly currency: string;
+}
+
+/** `toPayment` is the wire shape of a row: processor references stay inside the service. */
+export function toPayment(row: PaymentRow): Payment {
+  return {
+    paymentId: row.paymentId,
+    orderId: row.orderId,
+    userId: row.userId,
+    amountCents: row.amountCents,
+    currency: row.currency,
+    status: row.status,
+    failureReason: row.failureReason,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function findPayment(tx: PaymentsTx, orderId: string): PaymentRow | undefined {
+  return tx.select().from(payments).where(eq(payments.orderId, orderId)).get();
+}
+
+export function getPayment(tx: PaymentsTx, orderId: string): Payment {
+  const row = findPayment(tx, orderId);
+  if (!row) throw new NotFoundError(`no payment for order ${orderId}`);
+  return toPayment(row);
+}
+
+/** Zero is a valid amount for the `Cents` schema, but charging nothing is not a charge. */
+export function checkAmount(amountCents: number): void {
+  if (amountCents <= 0)
+    throw new UnprocessableError(`cannot charge ${amountCents} cents: the amount must be positive`, {
+      reason: "INVALID_AMOUNT",
+    });
+}
+
+/**
+ * `answerCharge` is the answer a stored payment gives to a charge: the payment itself, or, for a stored
+ * decline, the same UNPROCESSABLE error every time. A charge for the same order with another user, amount or
+ * currency is not a retry, so it is refused rather than answered with a payment it did not ask for.
+ */
+export function answerCharge(row: PaymentRow, intent: ChargeIntent): Payment {
+  if (
+    row.userId !== intent.userId ||
+    row.amountCents !== intent.amountCents ||
+    row.currency !== intent.currency
+  )
+    throw new ConflictError(
+      `order ${row.orderId} was already charged ${row.amountCents} ${row.currency} for another request`,
+      { reason: "CHARGE_MISMATCH", details: { amountCents: row.amountCents, currency: row.currency } },
+    );
+  if (row.status === "failed")
+    throw new UnprocessableError(`the card was declined for order ${row.orderId}`, {
+      reason: row.failureReason ?? "CARD_DECLINED",
+    });
+  return toPayment(row);
+}
+
+/**
+ * `recordCharge` stores the processor's answer and emits its event in the same transaction. The order's
+ * primary key is the last guard against a double charge: if another request stored a payment first (another
+ * instance, say), that one is kept, nothing is emitted, and the caller gets the stored payment.
+ */
+export function recordCharge(
+  tx: PaymentsTx,
+  outbox: PaymentsOutbox,
+  intent: ChargeIntent,
+  result: ChargeResult,
+): PaymentRow {
+  const now = new Date().toISOString();
+  const inserted = tx
+    .insert(payments)
+    .values({
+      orderId: intent.orderId,
+      paymentId: randomUUID(),
+      userId: intent.userId,
+      amountCents: intent.amountCents,
+      currency: intent.currency,
+      status: result.status === "charged" ? "completed" : "failed",
+      failureReason: result.status === "declined" ? result.reason : null,
+      chargeRef: result.status === "charged" ? result.chargeId : null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing({ target: payments.orderId })
+    .returning()
+    .get();
+  if (!inserted) return findPayment(tx, intent.orderId) as PaymentRow;
+  const { orderId, userId, amountCents, currency } = inserted;
+  if (result.status === "charged")
+    outbox.emit(contracts.paymentCompleted, {
+      orderId,
+      paymentId: inserted.paymentId,
+      userId,
+      amountCents,
+      currency,
+    });
+  else
+    outbox.emit(contracts.paymentFailed, { orderId, userId, amountCents, currency, reason: result.reason });
+  return inserted;
+}
+
+/** `recordRefund` marks a completed payment refunded and emits payment.refunded, once. */
+export function recordRefund(
+  tx: PaymentsTx,
+  outbox: PaymentsOutbox,
+  refund: { orderId: string; refundRef: string; reason?: string | undefined },
+): PaymentRow {
+  const updated = tx
+    .update(payments)
+    .set({
+      status: "refunded",
+      refundRef: refund.refundRef,
+      refundReason: refund.reason ?? null,
+      updatedAt: new Date().toISOString(),
+    })
+    .where(and(eq(payments.orderId, refund.orderId), eq(payments.status, "completed")))
+    .returning()
+    .get();
+  if (!updated) return findPayment(tx, refund.orderId) as PaymentRow;
+  outbox.emit(contracts.paymentRefunded, {
+    orderId: updated.orderId,
+    paymentId: updated.paymentId,
+    userId: updated.userId,
+    amountCents: updated.amountCents,
+    currency: updated.currency,
+  });
+  return updated;
+}

@@ -1,0 +1,36 @@
+import { payments as contracts } from "@bazaar/contracts";
+import { cardProcessor } from "../card-processor.js";
+import { payments } from "../declaration.js";
+import { withOrderLock } from "../order-lock.js";
+import { findPayment, recordRefund, toPayment } from "../payments.js";
+
+/**
+ * A refund is idempotent: an order that was never charged (or whose card was declined) is `not_charged`,
+ * a refunded one answers `refunded` without calling the processor again. It shares the charge's order lock,
+ * so a refund that arrives while the charge is still with the processor waits and then refunds it.
+ */
+export const refund = payments.handle(contracts.refund, (input, ctx) =>
+  withOrderLock(input.orderId, async () => {
+    const stored = findPayment(ctx.db, input.orderId);
+    if (!stored || stored.status === "failed")
+      return {
+        orderId: input.orderId,
+        status: "not_charged" as const,
+        payment: stored ? toPayment(stored) : null,
+      };
+    if (stored.status === "refunded")
+      return { orderId: input.orderId, status: "refunded" as const, payment: toPayment(stored) };
+    const { refundId } = await cardProcessor(ctx).refund({
+      orderId: stored.orderId,
+      paymentId: stored.paymentId,
+      // Set on every charged payment (the payments_charge_ref CHECK constraint).
+      chargeId: stored.chargeRef as string,
+      amountCents: stored.amountCents,
+      idempotencyKey: `refund:${stored.orderId}`,
+    });
+    const row = ctx.transaction((tx, outbox) =>
+      recordRefund(tx, outbox, { orderId: input.orderId, refundRef: refundId, reason: input.reason }),
+    );
+    return { orderId: input.orderId, status: "refunded" as const, payment: toPayment(row) };
+  }),
+);

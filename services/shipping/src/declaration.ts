@@ -1,0 +1,22 @@
+import { shipping as contracts } from "@bazaar/contracts";
+import { declareService, type Emitter, type Queryable, stringVar } from "@bazaar/service-kit";
+import { countryListVar, DEFAULT_SUPPORTED_COUNTRIES } from "./countries.js";
+import { schema } from "./db/schema.js";
+
+/** What shipping owns, emits and needs: its single source of truth. */
+export const shipping = declareService({
+  name: "shipping",
+  version: "1.0.0",
+  description: "Shipments per order, tracking numbers and the countries shipped to",
+  store: { schema, migrations: new URL("../drizzle", import.meta.url) },
+  emits: [contracts.shipmentCreated, contracts.shipmentCancelled],
+  config: {
+    /** The carrier named on every new shipment. */
+    CARRIER_NAME: stringVar("Bazaar Post"),
+    /** Countries shipped to, comma-separated ISO codes (AQ is refused even when listed). */
+    SUPPORTED_COUNTRIES: countryListVar(DEFAULT_SUPPORTED_COUNTRIES),
+  },
+});
+
+export type ShippingTx = Queryable<typeof schema>;
+export type ShippingOutbox = Emitter<(typeof shipping.emits)[number]>;

@@ -1,0 +1,26 @@
+import { users as contracts } from "@bazaar/contracts";
+import {
+  type ConfigFor,
+  declareService,
+  type Emitter,
+  type Queryable,
+  type TransactionFn,
+} from "@bazaar/service-kit";
+import { usersEnv } from "./config.js";
+import { schema } from "./db/schema.js";
+
+/** What users owns, emits and needs: its single source of truth. */
+export const users = declareService({
+  name: "users",
+  version: "1.0.0",
+  description: "Accounts, passwords, roles, EdDSA access tokens and the JWK set that verifies them",
+  store: { schema, migrations: new URL("../drizzle", import.meta.url) },
+  emits: [contracts.userRegistered],
+  config: usersEnv,
+});
+
+export type UsersTx = Queryable<typeof schema>;
+export type UsersOutbox = Emitter<(typeof users.emits)[number]>;
+export type UsersConfig = ConfigFor<typeof usersEnv>;
+/** `runtime.transaction` at start-up, `ctx.transaction` or `ctx.idempotent` in a handler. */
+export type UsersTransaction = TransactionFn<typeof schema, (typeof users.emits)[number]>;

@@ -1,0 +1,24 @@
+import { assertProductionConfig, shouldSeed } from "./config.js";
+import { users } from "./declaration.js";
+import { getUser } from "./rpc/get-user.js";
+import { jwks } from "./rpc/jwks.js";
+import { listUsers } from "./rpc/list-users.js";
+import { login } from "./rpc/login.js";
+import { register } from "./rpc/register.js";
+import { seedUsers } from "./seed.js";
+import { ensureSigningKey } from "./signing-keys.js";
+
+/** The users service: what it serves (it consumes no events), and what must hold before it serves. */
+export const service = users.define({
+  serves: [register, login, getUser, listUsers, jwks],
+  onStart: async (runtime) => {
+    // First, before any key is stored or account seeded: production must not run on development secrets.
+    assertProductionConfig(runtime.config);
+    const kid = await ensureSigningKey(runtime.transaction, runtime.config);
+    runtime.log.info({ kid }, "signing key ready");
+    if (shouldSeed(runtime.config)) {
+      const added = await seedUsers(runtime.transaction, runtime.config, runtime.log);
+      if (added > 0) runtime.log.info({ added }, "seeded the development accounts");
+    }
+  },
+});
