@@ -194,6 +194,14 @@ describe("reservations", () => {
       orderId: "o-never",
       status: "not_reserved",
     });
+    // The release came first (a saga compensating a reserve that timed out): a late reserve must not hold stock.
+    await expect(
+      client.call(c.reserve, { orderId: "o-never", items: [{ sku: "REL-A", quantity: 1 }] }),
+    ).rejects.toMatchObject({
+      code: "CONFLICT",
+      reason: "ALREADY_RELEASED",
+    });
+    expect((await product("REL-A")).reserved).toBe(0);
     await expect(client.call(c.commit, { orderId: "o-rel" })).rejects.toMatchObject({
       code: "CONFLICT",
       reason: "ALREADY_RELEASED",

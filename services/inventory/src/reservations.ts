@@ -141,7 +141,18 @@ export function release(
 ): { orderId: string; status: "released" | "not_reserved" } {
   // Unknown and rejected reservations hold nothing.
   const current = load(tx, orderId);
-  if (!current) return { orderId, status: "not_reserved" };
+  if (!current) {
+    // A saga may release a reservation whose request timed out and is still on its way: refuse that
+    // reservation in advance, so stock is never held for an order that was already given up.
+    if (!loadOutcome(tx, orderId)) {
+      reject(tx, orderId, {
+        code: "CONFLICT",
+        reason: "ALREADY_RELEASED",
+        message: `order ${orderId} was released before it was reserved`,
+      });
+    }
+    return { orderId, status: "not_reserved" };
+  }
   if (current.status === "released") return { orderId, status: "released" };
   if (current.status === "committed")
     throw new ConflictError(`order ${orderId} has shipped; its stock cannot be released`, {

@@ -207,6 +207,15 @@ describe("refund", () => {
     });
     expect(ledger(svc, "o-declined-refund")).toMatchObject([{ refundAttempts: 0 }]);
     expect(await eventsOf(svc, caller, c.paymentRefunded, "o-never")).toHaveLength(0);
+    // The refund came first (a saga compensating a charge that timed out): a late charge must not go through.
+    await expect(chargeWith("o-never", "tok_visa")).rejects.toMatchObject({
+      code: "CONFLICT",
+      reason: "ORDER_VOIDED",
+    });
+    expect(ledger(svc, "o-never")).toEqual([]);
+    await expect(client.call(c.getPayment, { orderId: "o-never" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await eventsOf(svc, caller, c.paymentRefunded, "o-declined-refund")).toHaveLength(0);
   });
 

@@ -3,7 +3,7 @@ import { payments as contracts } from "@bazaar/contracts";
 import { ConflictError, NotFoundError, UnprocessableError } from "@bazaar/service-kit";
 import { and, eq } from "drizzle-orm";
 import type { ChargeResult } from "./card-processor.js";
-import { payments } from "./db/schema.js";
+import { payments, voidedOrders } from "./db/schema.js";
 import type { PaymentsOutbox, PaymentsTx } from "./declaration.js";
 
 type PaymentRow = typeof payments.$inferSelect;
@@ -142,4 +142,22 @@ export function recordRefund(
     currency: updated.currency,
   });
   return updated;
+}
+
+/** `voidOrder` records that an order was refunded before it was charged (idempotent). */
+export function voidOrder(tx: PaymentsTx, orderId: string, reason: string | undefined): void {
+  tx.insert(voidedOrders)
+    .values({ orderId, reason: reason ?? null, voidedAt: new Date().toISOString() })
+    .onConflictDoNothing()
+    .run();
+}
+
+/** A charge for a voided order is refused: its saga already gave up on it and compensated. */
+export function refuseIfVoided(tx: PaymentsTx, orderId: string): void {
+  const voided = tx.select().from(voidedOrders).where(eq(voidedOrders.orderId, orderId)).get();
+  if (voided) {
+    throw new ConflictError(`order ${orderId} was cancelled before it was charged`, {
+      reason: "ORDER_VOIDED",
+    });
+  }
 }

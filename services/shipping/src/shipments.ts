@@ -146,7 +146,20 @@ export function cancelShipment(
 ): { orderId: string; status: "cancelled" | "not_found" } {
   // A refused shipment never existed, so there is nothing to cancel either.
   const current = find(tx, orderId);
-  if (!current) return { orderId, status: "not_found" };
+  if (!current) {
+    // A saga may cancel a shipment whose creation timed out and is still on its way: refuse it in advance,
+    // so the order is not shipped after it was cancelled.
+    const rejection: Rejection = {
+      code: "CONFLICT",
+      reason: "SHIPMENT_CANCELLED",
+      message: `the shipment of order ${orderId} was cancelled before it was created`,
+    };
+    tx.insert(shipmentRejections)
+      .values({ orderId, rejection: JSON.stringify(rejection), createdAt: new Date().toISOString() })
+      .onConflictDoNothing()
+      .run();
+    return { orderId, status: "not_found" };
+  }
   if (current.status === "cancelled") return { orderId, status: "cancelled" };
   tx.update(shipments)
     .set({ status: "cancelled", updatedAt: new Date().toISOString() })

@@ -183,6 +183,16 @@ describe("cancelShipment", () => {
       code: "NOT_FOUND",
     });
     expect(await eventsOf(c.shipmentCancelled, "o-unknown")).toHaveLength(0);
+    // The cancel came first (a saga compensating a create that timed out): a late create must not ship.
+    const late = await failureOf(
+      client.call(c.createShipment, {
+        orderId: "o-unknown",
+        address: { name: "Ada", line1: "1 St", city: "London", postalCode: "N1", country: "GB" },
+        items: [{ sku: "MUG-001", quantity: 1 }],
+      }),
+    );
+    expect(late).toMatchObject({ code: "CONFLICT", reason: "SHIPMENT_CANCELLED" });
+    expect(await eventsOf(c.shipmentCreated, "o-unknown")).toHaveLength(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Email } from "@bazaar/contracts";
-import { ConfigError, type EnvVar, enumVar, intVar, stringVar } from "@bazaar/service-kit";
+import { type EnvVar, enumVar, intVar, stringVar } from "@bazaar/service-kit";
 import * as v from "valibot";
 
 /** An Ed25519 private key as a JWK, with the `kid` its tokens carry. */
@@ -75,25 +75,20 @@ type ProductionInputs = {
 };
 
 /**
- * `assertProductionConfig` refuses, in production, what is fine in development: no configured signing key
- * (a generated key would differ per instance and live next to the data), and the published development
+ * `productionProblems` lists what production refuses and development accepts: no configured signing key (a
+ * generated key would differ per instance and live next to the data), and the published development
  * passwords, whether or not this start seeds, so they can never guard a production account. It rules on
- * several variables at once, which the per-variable config schema cannot, so it runs first in `onStart`.
+ * several variables at once, so it is the declaration's `validateConfig`, checked before anything opens.
  */
-export function assertProductionConfig(config: ProductionInputs): void {
-  if (config.NODE_ENV !== "production") return;
-  const problems: Array<[variable: string, expected: string]> = [];
-  if (!config.JWT_PRIVATE_JWK)
-    problems.push(["JWT_PRIVATE_JWK", `is required in production: ${JWK_EXPECTED}`]);
+export function productionProblems(config: ProductionInputs): string[] {
+  if (config.NODE_ENV !== "production") return [];
+  const problems: string[] = [];
+  if (!config.JWT_PRIVATE_JWK) problems.push(`JWT_PRIVATE_JWK: is required in production: ${JWK_EXPECTED}`);
   for (const variable of ["ADMIN_PASSWORD", "CUSTOMER_PASSWORD"] as const) {
     if (config[variable] === DEV_PASSWORDS[variable])
-      problems.push([variable, "must be set in production: the development default is public"]);
+      problems.push(`${variable}: must be set in production: the development default is public`);
   }
-  if (problems.length === 0) return;
-  throw new ConfigError(
-    `invalid configuration:\n${problems.map(([name, expected]) => `  ${name}: ${expected}`).join("\n")}`,
-    problems.map(([name]) => name),
-  );
+  return problems;
 }
 
 /** `shouldSeed` decides like inventory: `true` always, `auto` in development only. */

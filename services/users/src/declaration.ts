@@ -6,7 +6,7 @@ import {
   type Queryable,
   type TransactionFn,
 } from "@bazaar/service-kit";
-import { usersEnv } from "./config.js";
+import { productionProblems, usersEnv } from "./config.js";
 import { schema } from "./db/schema.js";
 
 /** What users owns, emits and needs: its single source of truth. */
@@ -17,6 +17,7 @@ export const users = declareService({
   store: { schema, migrations: new URL("../drizzle", import.meta.url) },
   emits: [contracts.userRegistered],
   config: usersEnv,
+  validateConfig: productionProblems,
 });
 
 export type UsersTx = Queryable<typeof schema>;

@@ -1,4 +1,4 @@
-import { assertProductionConfig, shouldSeed } from "./config.js";
+import { shouldSeed } from "./config.js";
 import { users } from "./declaration.js";
 import { getUser } from "./rpc/get-user.js";
 import { jwks } from "./rpc/jwks.js";
@@ -12,8 +12,6 @@ import { ensureSigningKey } from "./signing-keys.js";
 export const service = users.define({
   serves: [register, login, getUser, listUsers, jwks],
   onStart: async (runtime) => {
-    // First, before any key is stored or account seeded: production must not run on development secrets.
-    assertProductionConfig(runtime.config);
     const kid = await ensureSigningKey(runtime.transaction, runtime.config);
     runtime.log.info({ kid }, "signing key ready");
     if (shouldSeed(runtime.config)) {

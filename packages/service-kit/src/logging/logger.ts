@@ -35,7 +35,16 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       base: { service: options.service, instance: options.instance },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
-        paths: ["password", "*.password", "headers.authorization", "*.accessToken", "accessToken"],
+        // Secrets never reach a log line, at the top level or nested up to two objects deep.
+        paths: [
+          ...["password", "passwordHash", "accessToken", "token", "secret", "privateKey"].flatMap((k) => [
+            k,
+            `*.${k}`,
+            `*.*.${k}`,
+          ]),
+          "headers.authorization",
+          "*.headers.authorization",
+        ],
         censor: "[redacted]",
       },
       mixin() {

@@ -34,6 +34,11 @@ export interface DeclareServiceOptions<
   readonly emits?: TEmits;
   /** Service-specific environment variables (besides the kit's). */
   readonly config?: TEnv;
+  /**
+   * Rules across variables ("SMTP_HOST is required when NOTIFY_TRANSPORT=smtp"), checked right after
+   * the environment is parsed, before anything is opened. Returns `"VARIABLE: what is wrong"` lines.
+   */
+  readonly validateConfig?: (config: ConfigFor<TEnv>) => readonly string[];
 }
 
 /** The declaration of a service: its dependencies, plus typed helpers to write its handlers in their own files. */
@@ -137,6 +142,7 @@ export function declareService<
         config,
         serves,
         consumes,
+        validateConfig: options.validateConfig as ServiceDefinition["validateConfig"],
         routes: parts.routes as ServiceDefinition["routes"],
         checks: parts.checks as ServiceDefinition["checks"],
         onStart: parts.onStart as ServiceDefinition["onStart"],

@@ -5,7 +5,7 @@ import { DEAD_LETTER_STREAM } from "@bazaar/contracts";
 import { serve } from "@hono/node-server";
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { type KitConfig, kitEnv } from "../config/kit-config.js";
-import { loadConfig } from "../config/load-config.js";
+import { ConfigError, loadConfig } from "../config/load-config.js";
 import { sleep } from "../events/backoff.js";
 import type { EventConsumer } from "../events/consumer.js";
 import { createDeadLetters } from "../events/dead-letters.js";
@@ -66,6 +66,13 @@ export async function startService(
 ): Promise<RunningService> {
   const config = loadConfig({ ...kitEnv, ...def.config }, options.env ?? process.env) as KitConfig &
     Record<string, unknown>;
+  const problems = def.validateConfig?.(config as never) ?? [];
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+      problems.map((p) => p.split(":")[0] ?? p),
+    );
+  }
   const log = createLogger({
     service: def.name,
     instance: config.INSTANCE_ID,

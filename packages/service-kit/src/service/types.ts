@@ -180,6 +180,7 @@ export interface ServiceDefinition {
   readonly calls: readonly RpcContract[];
   readonly emits: readonly EventContract[];
   readonly config: EnvSchema;
+  readonly validateConfig: ((config: never) => readonly string[]) | undefined;
   readonly serves: readonly ServedRpc[];
   readonly consumes: readonly Subscription[];
   readonly routes: ((app: Hono<KitEnv>, runtime: never) => void) | undefined;

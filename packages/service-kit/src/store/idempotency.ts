@@ -19,7 +19,7 @@ export function createIdempotencyStore(sqlite: Database.Database) {
   return {
     hash(request: unknown): string {
       return createHash("sha256")
-        .update(JSON.stringify(request ?? null))
+        .update(JSON.stringify(request ?? null, withoutSecrets))
         .digest("hex");
     },
     /** The stored response of an earlier identical request, or undefined the first time. */
@@ -41,6 +41,15 @@ export function createIdempotencyStore(sqlite: Database.Database) {
       return prune.run(Date.now() - olderThanMs).changes;
     },
   };
+}
+
+/**
+ * Secrets (a password at registration, say) are left out of the request fingerprint: a fast hash of a
+ * password would sit in the database for days. A retry that differs only in a secret still matches.
+ */
+const SECRET_FIELD = /pass(word)?|secret|token|credential/i;
+function withoutSecrets(key: string, value: unknown): unknown {
+  return key && SECRET_FIELD.test(key) ? undefined : value;
 }
 
 export type IdempotencyStore = ReturnType<typeof createIdempotencyStore>;

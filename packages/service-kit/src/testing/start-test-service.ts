@@ -58,25 +58,31 @@ export async function startTestService(
 ): Promise<TestService> {
   const ownsDir = !options.dataDir;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `bazaar-${def.name}-`));
-  const running = await startService(def, {
-    env: {
-      NODE_ENV: "test",
-      NATS_URL: options.natsUrl,
-      DATA_DIR: dataDir,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: options.logs ? "debug" : (process.env.BAZAAR_TEST_LOG_LEVEL ?? "silent"),
-      LOG_FORMAT: "json",
-      INSTANCE_ID: randomBytes(3).toString("hex"),
-      CONSUMER_BACKOFF_MS: "50",
-      CONSUMER_BACKOFF_MAX_MS: "1000",
-      READINESS_INTERVAL_MS: "200",
-      OUTBOX_SWEEP_MS: "200",
-      SHUTDOWN_TIMEOUT_MS: "5000",
-      ...options.env,
-    },
-    ...(options.logs ? { logDestination: options.logs.stream } : { logDestination: quiet() }),
-  });
+  let running: RunningService;
+  try {
+    running = await startService(def, {
+      env: {
+        NODE_ENV: "test",
+        NATS_URL: options.natsUrl,
+        DATA_DIR: dataDir,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        LOG_LEVEL: options.logs ? "debug" : (process.env.BAZAAR_TEST_LOG_LEVEL ?? "silent"),
+        LOG_FORMAT: "json",
+        INSTANCE_ID: randomBytes(3).toString("hex"),
+        CONSUMER_BACKOFF_MS: "50",
+        CONSUMER_BACKOFF_MAX_MS: "1000",
+        READINESS_INTERVAL_MS: "200",
+        OUTBOX_SWEEP_MS: "200",
+        SHUTDOWN_TIMEOUT_MS: "5000",
+        ...options.env,
+      },
+      ...(options.logs ? { logDestination: options.logs.stream } : { logDestination: quiet() }),
+    });
+  } catch (err) {
+    if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     ...running,
     dataDir,

@@ -60,4 +60,15 @@ export const simulatedCharges = sqliteTable(
   (t) => [index("simulated_charges_order").on(t.orderId)],
 );
 
-export const schema = { payments, simulatedCharges };
+/**
+ * Orders refunded before any charge was recorded. A saga compensates a charge that timed out without
+ * knowing whether it ran; if the charge request is still on its way, it must not charge afterwards. This
+ * row makes such a late charge a refusal instead of money taken for a cancelled order.
+ */
+export const voidedOrders = sqliteTable("voided_orders", {
+  orderId: text("order_id").primaryKey(),
+  reason: text("reason"),
+  voidedAt: text("voided_at").notNull(),
+});
+
+export const schema = { payments, simulatedCharges, voidedOrders };

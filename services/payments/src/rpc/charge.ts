@@ -2,7 +2,7 @@ import { payments as contracts } from "@bazaar/contracts";
 import { cardProcessor } from "../card-processor.js";
 import { payments } from "../declaration.js";
 import { withOrderLock } from "../order-lock.js";
-import { answerCharge, checkAmount, findPayment, recordCharge } from "../payments.js";
+import { answerCharge, checkAmount, findPayment, recordCharge, refuseIfVoided } from "../payments.js";
 
 /**
  * A charge checks for a stored outcome, calls the processor (async, so outside any transaction), then
@@ -20,6 +20,7 @@ export const charge = payments.handle(contracts.charge, (input, ctx) => {
   return withOrderLock(input.orderId, async () => {
     const stored = findPayment(ctx.db, input.orderId);
     if (stored) return answerCharge(stored, intent);
+    refuseIfVoided(ctx.db, input.orderId);
     const result = await cardProcessor(ctx).charge({
       orderId: input.orderId,
       amountCents: input.amountCents,

@@ -2,7 +2,7 @@ import { payments as contracts } from "@bazaar/contracts";
 import { cardProcessor } from "../card-processor.js";
 import { payments } from "../declaration.js";
 import { withOrderLock } from "../order-lock.js";
-import { findPayment, recordRefund, toPayment } from "../payments.js";
+import { findPayment, recordRefund, toPayment, voidOrder } from "../payments.js";
 
 /**
  * A refund is idempotent: an order that was never charged (or whose card was declined) is `not_charged`,
@@ -12,7 +12,12 @@ import { findPayment, recordRefund, toPayment } from "../payments.js";
 export const refund = payments.handle(contracts.refund, (input, ctx) =>
   withOrderLock(input.orderId, async () => {
     const stored = findPayment(ctx.db, input.orderId);
-    if (!stored || stored.status === "failed")
+    if (!stored) {
+      // Nothing to refund; remember it so a charge that arrives late cannot take the money.
+      ctx.transaction((tx) => voidOrder(tx, input.orderId, input.reason));
+      return { orderId: input.orderId, status: "not_charged" as const, payment: null };
+    }
+    if (stored.status === "failed")
       return {
         orderId: input.orderId,
         status: "not_charged" as const,

@@ -1,0 +1,87 @@
+import { orders as c } from "@bazaar/contracts";
+import {
+  createTestClient,
+  startTestService,
+  type TestClient,
+  type TestService,
+} from "@bazaar/service-kit/testing";
+import { startTestNats, type TestNats } from "@bazaar/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { customerReason } from "./order-saga.js";
+import { service } from "./service.js";
+
+// The saga itself is tested end to end with the real services in tools/e2e; here, orders on its own.
+let nats: TestNats;
+let svc: TestService;
+let caller: TestClient;
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  svc = await startTestService(service, { natsUrl: nats.url });
+  caller = await createTestClient(nats.url);
+});
+
+afterAll(async () => {
+  await caller?.close();
+  await svc?.stop();
+  await nats?.dispose();
+});
+
+const order = {
+  userId: "u-1",
+  items: [{ sku: "MUG-001", quantity: 1 }],
+  shippingAddress: { name: "Ada", line1: "1 St", city: "London", postalCode: "N1", country: "GB" },
+  paymentMethod: { token: "tok_visa" },
+  idempotencyKey: "k-1",
+};
+
+describe("orders on its own", () => {
+  it("refuses to place an order it cannot price: inventory is not answering", async () => {
+    await expect(caller.client.call(c.placeOrder, order)).rejects.toMatchObject({ code: "UNAVAILABLE" });
+    expect((await caller.client.call(c.listSagas, {})).items).toEqual([]);
+  });
+
+  it("validates orders at the boundary", async () => {
+    await expect(caller.client.call(c.placeOrder, { ...order, items: [] })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(
+      caller.client.call(c.placeOrder, { ...order, paymentMethod: { token: "4111111111111111" } }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      issues: [{ path: "paymentMethod.token", message: "must be a payment token (tok_...)" }],
+    });
+  });
+
+  it("answers NOT_FOUND for unknown orders and sagas", async () => {
+    await expect(caller.client.call(c.getOrder, { orderId: "nope" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(caller.client.call(c.cancelOrder, { orderId: "nope", userId: "u-1" })).rejects.toMatchObject(
+      { code: "NOT_FOUND" },
+    );
+    await expect(caller.client.call(c.getSaga, { sagaId: "nope" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(caller.client.call(c.getSaga, { orderId: "nope" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(caller.client.call(c.retrySaga, { sagaId: "nope" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
+});
+
+describe("customerReason", () => {
+  it.each([
+    ["reserve-stock failed: CONFLICT/OUT_OF_STOCK: not enough stock", "out of stock"],
+    ["charge-payment failed: UNPROCESSABLE/CARD_DECLINED: declined", "payment declined"],
+    [
+      "create-shipment failed: UNPROCESSABLE/UNSUPPORTED_COUNTRY: we do not ship to AQ",
+      "shipping to this country is not supported",
+    ],
+    ["cancelled: changed my mind", "changed my mind"],
+  ])("turns %j into %j", (failure, reason) => {
+    expect(customerReason(failure)).toBe(reason);
+  });
+});
