@@ -45,7 +45,14 @@ function engineFor(sqlite: Database.Database, steps: SagaStep<Data>[], rec: Reco
     transaction: (fn) => sqlite.transaction(() => fn(undefined, undefined))(),
     definition,
     log,
-    retry: { baseDelayMs: 20, maxDelayMs: 200, stepBudgetMs: 2_000, compensationAttempts: 3, ...retry },
+    retry: {
+      baseDelayMs: 20,
+      maxDelayMs: 200,
+      stepBudgetMs: 2_000,
+      compensationAttempts: 3,
+      compensationBudgetMs: 0,
+      ...retry,
+    },
   });
 }
 

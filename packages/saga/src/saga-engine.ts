@@ -26,6 +26,7 @@ const DEFAULT_RETRY: SagaRetryPolicy = {
   maxDelayMs: 5_000,
   stepBudgetMs: 30_000,
   compensationAttempts: 6,
+  compensationBudgetMs: 60_000,
 };
 
 const message = (err: unknown): string =>
@@ -317,7 +318,10 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
       return "next";
     }
     let lastError = "";
-    for (let attempt = 1; attempt <= this.#retry.compensationAttempts; attempt++) {
+    let attempt = 0;
+    const started = Date.now();
+    for (;;) {
+      attempt++;
       if (this.#stopping) return "next";
       this.#o.transaction(() => {
         this.#store.compensationStart(saga.sagaId, target.idx);
@@ -358,11 +362,15 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
             error: lastError,
           });
         });
-        if (attempt < this.#retry.compensationAttempts)
-          await this.#sleep(Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1)));
+        if (
+          attempt >= this.#retry.compensationAttempts &&
+          Date.now() - started >= this.#retry.compensationBudgetMs
+        )
+          break;
+        await this.#sleep(Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1)));
       }
     }
-    const failure = { step: step.name, attempts: this.#retry.compensationAttempts, error: lastError };
+    const failure = { step: step.name, attempts: attempt, error: lastError };
     this.#o.transaction((tx, outbox) => {
       this.#store.setStatus(
         saga.sagaId,

@@ -116,6 +116,8 @@ export interface SagaRetryPolicy {
   readonly maxDelayMs: number;
   /** Total time a step may keep retrying transient failures before it counts as failed. */
   readonly stepBudgetMs: number;
-  /** Attempts of a compensation before the saga needs an operator. */
+  /** Attempts of a compensation before the saga needs an operator... */
   readonly compensationAttempts: number;
+  /** ...and for at least this long, so a service that is merely restarting does not page anyone. */
+  readonly compensationBudgetMs: number;
 }

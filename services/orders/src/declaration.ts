@@ -33,8 +33,9 @@ export const orders = declareService({
     SAGA_RETRY_MAX_MS: intVar(5_000, 1, 10 * 60_000),
     /** How long a step keeps retrying transient failures before it counts as failed (and is compensated). */
     SAGA_STEP_BUDGET_MS: intVar(30_000, 1, 24 * 60 * 60_000),
-    /** Attempts of a compensation before the order needs an operator. */
+    /** A compensation is retried at least this many times, and for at least the budget, before the order needs an operator. */
     SAGA_COMPENSATION_ATTEMPTS: intVar(6, 1, 100),
+    SAGA_COMPENSATION_BUDGET_MS: intVar(60_000, 0, 24 * 60 * 60_000),
   },
 });
 

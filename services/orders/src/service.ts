@@ -32,6 +32,7 @@ export function createOrdersService() {
           maxDelayMs: config.SAGA_RETRY_MAX_MS,
           stepBudgetMs: config.SAGA_STEP_BUDGET_MS,
           compensationAttempts: config.SAGA_COMPENSATION_ATTEMPTS,
+          compensationBudgetMs: config.SAGA_COMPENSATION_BUDGET_MS,
         },
       });
       sagas.set(engine);

@@ -23,9 +23,12 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     options.destination ??
     (options.pretty
       ? pretty({
-          colorize: process.stdout.isTTY,
+          // FORCE_COLOR lets a parent (the dev runner) keep colours when it pipes a service's output.
+          colorize: Boolean(process.stdout.isTTY || process.env.FORCE_COLOR),
           sync: true,
-          ignore: "pid,hostname,instance",
+          ignore: "pid,hostname,instance,service",
+          // Many services share one terminal in development: say which one speaks.
+          messageFormat: `${options.service.padEnd(13)} | {msg}`,
           messageKey: "msg",
         })
       : process.stdout);

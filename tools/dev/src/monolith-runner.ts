@@ -1,0 +1,31 @@
+import { type RunningService, type ServiceDefinition, startService } from "@bazaar/service-kit";
+
+/** Loads a service's definition from its package (`@bazaar/<name>/service`), as the deployable would. */
+export async function loadDefinition(packageName: string): Promise<ServiceDefinition> {
+  const module = (await import(`${packageName}/service`)) as { service: ServiceDefinition };
+  return module.service;
+}
+
+export interface InProcessService {
+  readonly name: string;
+  readonly running: RunningService;
+  stop(): Promise<void>;
+}
+
+/**
+ * `startInProcess` runs one service inside this process (the modular monolith): same definition, same
+ * configuration, its own NATS connection and SQLite file. Services still talk only through NATS, so the
+ * behaviour is the same as one process per service.
+ */
+export async function startInProcess(options: {
+  name: string;
+  packageName: string;
+  env: Record<string, string>;
+}): Promise<InProcessService> {
+  const def = await loadDefinition(options.packageName);
+  const running = await startService(def, {
+    env: { ...process.env, ...options.env },
+    onFatal: () => process.exit(1),
+  });
+  return { name: options.name, running, stop: () => running.stop() };
+}

@@ -1,0 +1,4 @@
+import { orderScenarios } from "./support/order-scenarios.js";
+
+// One process per service: the microservices deployment.
+orderScenarios("processes");
