@@ -96,8 +96,11 @@ describe("idempotent consumer", () => {
 
   it("dead-letters a poison message after N deliveries while 50 messages behind it are processed", async () => {
     controls.poisoned.add("poison-1");
-    await client.call(recordEntry, { entryId: "poison-1", amount: 1000 });
-    for (let i = 0; i < 50; i++) await client.call(recordEntry, { entryId: `behind-${i}`, amount: 1 });
+    // The poison first, then 50 good events right behind it in the same stream.
+    ledger.runtime.transaction((_tx, outbox) => {
+      outbox.emit(entryRecorded, { entryId: "poison-1", amount: 1000 });
+      for (let i = 0; i < 50; i++) outbox.emit(entryRecorded, { entryId: `behind-${i}`, amount: 1 });
+    });
     await vi.waitFor(
       () => expect(Array.from({ length: 50 }, (_, i) => isApplied(`behind-${i}`)).every(Boolean)).toBe(true),
       { timeout: 10_000 },

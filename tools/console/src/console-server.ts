@@ -1,0 +1,104 @@
+import { readFile } from "node:fs/promises";
+import type { Server } from "node:http";
+import { dirname, extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+
+const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), "..", "public");
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+};
+/** The console runs no inline script and loads nothing from elsewhere. */
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+export interface ConsoleServerOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly host?: string;
+  /** Where the gateway listens: the console's `/api/*` is forwarded there (same origin, no CORS). */
+  readonly gatewayUrl: string;
+}
+
+export interface ConsoleServer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `createConsoleApp` serves the console's static files and forwards `/api/*` to the gateway unchanged
+ * (streaming included, for the live event tail). It has no API of its own: everything goes through the
+ * gateway's admin API, with the operator's token.
+ */
+export function createConsoleApp(options: { gatewayUrl: string }): Hono {
+  const app = new Hono();
+  app.all("/api/*", async (c) => {
+    const target = new URL(c.req.path + (new URL(c.req.url).search || ""), options.gatewayUrl);
+    const headers = new Headers(c.req.raw.headers);
+    headers.delete("host");
+    const init: RequestInit & { duplex?: "half" } = { method: c.req.method, headers, redirect: "manual" };
+    if (!["GET", "HEAD"].includes(c.req.method)) {
+      init.body = c.req.raw.body;
+      init.duplex = "half";
+    }
+    try {
+      const upstream = await fetch(target, init);
+      return new Response(upstream.body, { status: upstream.status, headers: upstream.headers });
+    } catch {
+      return c.json(
+        {
+          type: "about:blank",
+          title: "Gateway unreachable",
+          status: 502,
+          detail: `the gateway at ${options.gatewayUrl} does not answer`,
+        },
+        502,
+      );
+    }
+  });
+  app.get("*", async (c) => {
+    const path = c.req.path === "/" ? "/index.html" : c.req.path;
+    const file = normalize(join(PUBLIC, path));
+    if (!file.startsWith(PUBLIC)) return c.notFound();
+    try {
+      const body = await readFile(file);
+      return c.body(body, 200, {
+        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+        "content-security-policy": CSP,
+        "x-content-type-options": "nosniff",
+        "cache-control": "no-cache",
+      });
+    } catch {
+      return c.notFound();
+    }
+  });
+  return app;
+}
+
+/** `startConsole` serves the console on a local port. */
+export async function startConsole(options: ConsoleServerOptions): Promise<ConsoleServer> {
+  const host = options.host ?? "127.0.0.1";
+  const server = serve({
+    fetch: createConsoleApp(options).fetch,
+    port: options.port,
+    hostname: host,
+  }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  return {
+    url: `http://${host}:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

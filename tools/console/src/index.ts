@@ -1,0 +1,6 @@
+export {
+  type ConsoleServer,
+  type ConsoleServerOptions,
+  createConsoleApp,
+  startConsole,
+} from "./console-server.js";

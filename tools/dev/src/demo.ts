@@ -1,0 +1,174 @@
+// `pnpm demo`: a scripted tour of the running system, through the public API only. It registers a user,
+// logs in, lists products, places three orders (one succeeds, one is declined and compensated, one asks
+// for more than is in stock), prints each saga's timeline and the read model, and exits non-zero if
+// anything does not end as expected, so it doubles as a smoke test.
+import { randomUUID } from "node:crypto";
+import { topology } from "../../../topology.js";
+import { DemoClient } from "./demo-client.js";
+
+const gateway =
+  process.env.GATEWAY_URL ??
+  `http://127.0.0.1:${process.env.GATEWAY_PORT ?? topology.services.find((s) => s.name === "gateway")?.port}`;
+const api = new DemoClient(gateway);
+const failures: string[] = [];
+const step = (text: string): void => console.log(`\n▸ ${text}`);
+const check = (ok: boolean, what: string): void => {
+  console.log(`  ${ok ? "✓" : "✗"} ${what}`);
+  if (!ok) failures.push(what);
+};
+
+interface Timeline {
+  steps: Array<{ name: string; status: string; attempts: number }>;
+  history: Array<{
+    at: string;
+    step: string | null;
+    phase: string;
+    outcome: string;
+    attempt: number | null;
+    durationMs: number | null;
+    error: string | null;
+    message: string | null;
+  }>;
+  status: string;
+}
+
+async function main(): Promise<number> {
+  console.log(`Bazaar demo against ${gateway}`);
+  const email = `demo-${randomUUID().slice(0, 8)}@example.com`;
+  const password = "demo-password-123";
+
+  step(`register ${email}`);
+  const registered = await api.post("/api/auth/register", { email, password, name: "Demo Customer" });
+  check(registered.status === 201, `registered (HTTP ${registered.status})`);
+
+  step("log in");
+  const login = await api.post("/api/auth/login", { email, password });
+  check(login.status === 200, `logged in (HTTP ${login.status})`);
+  api.token = (login.body as { accessToken: string }).accessToken;
+  const admin = new DemoClient(gateway);
+  const adminLogin = await admin.post("/api/auth/login", {
+    email: process.env.ADMIN_EMAIL ?? "admin@bazaar.local",
+    password: process.env.ADMIN_PASSWORD ?? "bazaar-admin-dev",
+  });
+  check(adminLogin.status === 200, "the admin logged in too (to read saga timelines)");
+  admin.token = (adminLogin.body as { accessToken: string }).accessToken;
+
+  step("list products");
+  const products = (await api.get("/api/products?limit=100")).body as {
+    items: Array<{ sku: string; name: string; priceCents: number; available: number }>;
+  };
+  check(products.items.length > 0, `${products.items.length} products`);
+  for (const p of products.items.slice(0, 6))
+    console.log(
+      `    ${p.sku.padEnd(11)} ${p.name.padEnd(18)} €${(p.priceCents / 100).toFixed(2).padStart(7)}  ${p.available} available`,
+    );
+  const plenty = products.items.find((p) => p.available >= 5);
+  const scarce = [...products.items].sort((a, b) => a.available - b.available).find((p) => p.available >= 0);
+  if (!plenty || !scarce) {
+    console.error("the catalogue has no suitable products: run `pnpm dev:reset` and start again");
+    return 1;
+  }
+
+  const address = {
+    name: "Demo Customer",
+    line1: "1 Demo Street",
+    city: "London",
+    postalCode: "N1 1AA",
+    country: "GB",
+  };
+  const scenarios = [
+    {
+      label: "a good order",
+      items: [{ sku: plenty.sku, quantity: 1 }],
+      token: "tok_visa",
+      expect: "confirmed",
+    },
+    {
+      label: "a declined card (compensated: the stock is released)",
+      items: [{ sku: plenty.sku, quantity: 1 }],
+      token: "tok_chargeDeclined",
+      expect: "cancelled",
+    },
+    {
+      label: `too many ${scarce.sku} (out of stock: cancelled, nothing charged)`,
+      items: [{ sku: scarce.sku, quantity: scarce.available + 5 }],
+      token: "tok_visa",
+      expect: "cancelled",
+    },
+  ];
+  const placed: Array<{ orderId: string; expect: string; label: string }> = [];
+  for (const s of scenarios) {
+    step(`place ${s.label}`);
+    const res = await api.post(
+      "/api/orders",
+      { items: s.items, shippingAddress: address, paymentMethod: { token: s.token } },
+      { "Idempotency-Key": randomUUID() },
+    );
+    check(res.status === 202, `accepted (HTTP ${res.status})`);
+    placed.push({ orderId: (res.body as { orderId: string }).orderId, expect: s.expect, label: s.label });
+  }
+
+  for (const p of placed) {
+    step(`wait for ${p.label}`);
+    const order = await api.waitFor(
+      `/api/orders/${p.orderId}`,
+      (b) =>
+        (b as { status?: string; order?: { status?: string } }).status !== "pending" &&
+        (b as { order?: { status?: string } }).order?.status !== "pending",
+    );
+    const status =
+      (order as { status?: string; order?: { status: string } }).order?.status ??
+      (order as { status?: string }).status;
+    check(status === p.expect, `order ${p.orderId.slice(0, 8)} is ${status} (expected ${p.expect})`);
+    const saga = (
+      await admin.get(
+        `/api/admin/sagas/${(order as { order?: { sagaId: string }; sagaId?: string }).order?.sagaId ?? (order as { sagaId: string }).sagaId}`,
+      )
+    ).body as Timeline;
+    console.log(`    saga ${saga.status}: ${saga.steps.map((s) => `${s.name}=${s.status}`).join(", ")}`);
+    for (const h of saga.history) {
+      const what = [h.phase, h.step, h.outcome].filter(Boolean).join(" ");
+      console.log(
+        `      ${h.at.slice(11, 23)}  ${what.padEnd(40)} ${h.durationMs != null ? `${h.durationMs.toFixed(1)} ms` : ""} ${h.error ?? h.message ?? ""}`,
+      );
+    }
+  }
+
+  step("the read model (GET /api/my-orders, built from events)");
+  const mine = await api.waitFor("/api/my-orders", (b) => {
+    const items = (b as { items: Array<{ orderId: string; status: string }> }).items;
+    return placed.every((p) => items.some((i) => i.orderId === p.orderId && i.status === p.expect));
+  });
+  for (const o of (
+    mine as {
+      items: Array<{
+        orderId: string;
+        status: string;
+        paymentStatus: string;
+        totalCents: number | null;
+        trackingNumber: string | null;
+      }>;
+    }
+  ).items) {
+    console.log(
+      `    ${o.orderId.slice(0, 8)}  ${o.status.padEnd(10)} payment ${o.paymentStatus.padEnd(9)} total ${o.totalCents ?? "?"}  tracking ${o.trackingNumber ?? "-"}`,
+    );
+  }
+  check(true, "the read model caught up with all three orders");
+
+  console.log(
+    failures.length === 0
+      ? "\nAll as expected."
+      : `\n${failures.length} check(s) failed:\n  - ${failures.join("\n  - ")}`,
+  );
+  return failures.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+    console.error("is the system running? start it with `pnpm dev`");
+    process.exit(1);
+  },
+);
