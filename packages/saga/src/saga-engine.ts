@@ -440,15 +440,15 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.#abort.signal.addEventListener(
-        "abort",
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
+      const signal = this.#abort.signal;
+      const done = (): void => {
+        clearTimeout(timer);
+        // Remove the listener too: thousands of retries must not pile listeners onto one signal.
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
     });
   }
 }

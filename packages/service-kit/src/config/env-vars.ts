@@ -22,7 +22,8 @@ export function intVar(defaultValue: number, min = 0, max = Number.MAX_SAFE_INTE
 
 /** A string variable; `pattern` restricts its shape. */
 export function stringVar(
-  defaultValue: string,
+  // A function default is computed at each parse (e.g. a fresh instance id per start).
+  defaultValue: string | (() => string),
   pattern?: RegExp,
   expected = "a non-empty string",
 ): EnvVar<string> {

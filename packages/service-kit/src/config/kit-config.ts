@@ -31,7 +31,12 @@ export const kitEnv = {
   LOG_LEVEL: enumVar(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "info"),
   /** Default: pretty in development, JSON otherwise. */
   LOG_FORMAT: enumVar(["auto", "json", "pretty"], "auto"),
-  INSTANCE_ID: stringVar(randomBytes(4).toString("hex"), /^[A-Za-z0-9_-]{1,40}$/, "letters, digits, _ or -"),
+  /** Default: a new random id at each start (several services in one process get one each). */
+  INSTANCE_ID: stringVar(
+    () => randomBytes(4).toString("hex"),
+    /^[A-Za-z0-9_-]{1,40}$/,
+    "letters, digits, _ or -",
+  ),
   SHUTDOWN_TIMEOUT_MS: intVar(10 * SECOND, 0, 10 * 60 * SECOND),
   /** Responses are validated against their contract outside production (a contract bug surfaces in tests). */
   VALIDATE_RESPONSES: enumVar(["auto", "true", "false"], "auto"),

@@ -3,7 +3,11 @@ import { BadRequestError, type Issue } from "./app-error.js";
 
 /** `toIssues` reduces valibot issues to a path and a message each; the input value is never included. */
 export function toIssues(issues: readonly v.BaseIssue<unknown>[]): Issue[] {
-  return issues.map((issue) => ({ path: v.getDotPath(issue) ?? "", message: issue.message }));
+  // valibot's default messages end with "but received <the value>": keep what was expected, drop the value.
+  return issues.map((issue) => ({
+    path: v.getDotPath(issue) ?? "",
+    message: issue.message.replace(/ but received .*$/s, ""),
+  }));
 }
 
 /**

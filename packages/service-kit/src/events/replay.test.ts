@@ -62,9 +62,27 @@ describe("replayEvents", () => {
       },
       onProgress: (p) => progress.push(p),
     });
-    expect(result).toEqual({ processed: 1200, total: 1200 });
+    expect(result).toEqual({ processed: 1200, total: 1200, skipped: 0 });
     expect(seen).toEqual(Array.from({ length: 1200 }, (_, i) => `e${i}`));
     expect(progress.map((p) => p.processed)).toEqual([500, 1000, 1200]);
+  });
+
+  it("skips a message that is not JSON instead of failing the whole replay", async () => {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: "MIXED", subjects: ["mixed.>"] });
+    const js = jetstream(nc);
+    await js.publish("mixed.a", JSON.stringify({ id: "ok-1" }));
+    await js.publish("mixed.a", "{not json");
+    await js.publish("mixed.a", JSON.stringify({ id: "ok-2" }));
+    const seen: string[] = [];
+    const result = await replayEvents({
+      js,
+      jsm,
+      sources: [{ stream: "MIXED" }],
+      onEvent: (e) => void seen.push(e.id),
+    });
+    expect(seen).toEqual(["ok-1", "ok-2"]);
+    expect(result).toEqual({ processed: 3, total: 3, skipped: 1 });
   });
 
   it("returns at once for an empty source", async () => {
@@ -72,6 +90,6 @@ describe("replayEvents", () => {
     await jsm.streams.add({ name: "EMPTY", subjects: ["empty.>"] });
     expect(
       await replayEvents({ js: jetstream(nc), jsm, sources: [{ stream: "EMPTY" }], onEvent: () => {} }),
-    ).toEqual({ processed: 0, total: 0 });
+    ).toEqual({ processed: 0, total: 0, skipped: 0 });
   });
 });

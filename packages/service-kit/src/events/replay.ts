@@ -35,9 +35,10 @@ export interface ReplayEventsOptions {
  */
 export async function replayEvents(
   options: ReplayEventsOptions,
-): Promise<{ processed: number; total: number }> {
+): Promise<{ processed: number; total: number; skipped: number }> {
   let processed = 0;
   let total = 0;
+  let skipped = 0;
   const every = options.progressEvery ?? 500;
   for (const source of options.sources) {
     const info = await options.jsm.streams.info(source.stream);
@@ -56,8 +57,15 @@ export async function replayEvents(
     try {
       for await (const m of messages) {
         if (options.signal?.aborted) break;
-        const envelope = m.json<EventEnvelope>();
-        await options.onEvent(envelope, { stream: source.stream, seq: m.seq, subject: m.subject });
+        let envelope: EventEnvelope | undefined;
+        try {
+          envelope = m.json<EventEnvelope>();
+        } catch {
+          // Not JSON: its consumers dead-lettered it; a replay skips it rather than fail the whole run.
+          skipped++;
+        }
+        if (envelope)
+          await options.onEvent(envelope, { stream: source.stream, seq: m.seq, subject: m.subject });
         processed++;
         streamDone++;
         if (streamDone > streamTotal) {
@@ -73,5 +81,5 @@ export async function replayEvents(
     }
     options.onProgress?.({ stream: source.stream, processed, total });
   }
-  return { processed, total };
+  return { processed, total, skipped };
 }

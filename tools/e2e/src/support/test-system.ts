@@ -40,16 +40,19 @@ export interface TestSystem {
 }
 
 /**
- * `startTestSystem` runs every service but the gateway (these tests speak NATS) against a throwaway broker,
- * in the given mode, on free ports, with a temp data folder.
+ * `startTestSystem` runs every service (the gateway only when asked: most tests speak NATS) against a
+ * throwaway broker, in the given mode, on free ports, with a temp data folder.
  */
 export async function startTestSystem(
   mode: RunMode,
-  envFor: Record<string, Record<string, string>> = {},
+  options: { envFor?: Record<string, Record<string, string>>; gateway?: boolean } = {},
 ): Promise<TestSystem> {
+  const envFor = options.envFor ?? {};
   const nats = await startTestNats();
   const dataDir = mkdtempSync(join(tmpdir(), `bazaar-e2e-${mode}-`));
-  const services = topology.services.filter((s) => s.name !== "gateway").map((s) => s.name);
+  const services = topology.services
+    .filter((s) => options.gateway || s.name !== "gateway")
+    .map((s) => s.name);
   const ports: Record<string, number> = {};
   for (const name of services) ports[name] = await freePort();
   await ensureAllStreams(nats.url);

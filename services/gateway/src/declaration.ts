@@ -1,0 +1,41 @@
+import { inventory, notifications, orders, orderViews, payments, shipping, users } from "@bazaar/contracts";
+import { type ConfigFor, declareService, type ServiceRuntime } from "@bazaar/service-kit";
+import { gatewayEnv } from "./config.js";
+
+/**
+ * What the gateway calls and needs. It owns no data (no store) and emits nothing: it translates REST into
+ * these typed calls, and the kit refuses any call it did not declare here.
+ */
+export const gateway = declareService({
+  name: "gateway",
+  version: "1.0.0",
+  description:
+    "The one public REST door: JWT auth, rate limits, aggregation and OpenAPI over typed NATS calls",
+  calls: [
+    users.register,
+    users.login,
+    users.getUser,
+    users.jwks,
+    inventory.listProducts,
+    inventory.getProduct,
+    inventory.createProduct,
+    inventory.restock,
+    orders.placeOrder,
+    orders.getOrder,
+    orders.cancelOrder,
+    orders.listSagas,
+    orders.getSaga,
+    orders.retrySaga,
+    payments.getPayment,
+    shipping.getShipment,
+    orderViews.listMyOrders,
+    orderViews.rebuild,
+    orderViews.rebuildStatus,
+    notifications.listNotifications,
+  ],
+  config: gatewayEnv,
+});
+
+export type GatewayConfig = ConfigFor<typeof gatewayEnv>;
+export type GatewayCalls = (typeof gateway.calls)[number];
+export type GatewayRuntime = ServiceRuntime<Record<string, never>, GatewayCalls, never, GatewayConfig>;

@@ -1,0 +1,57 @@
+import { ERROR_CODE_LIST, type ErrorCode, statusOf } from "@bazaar/contracts";
+import { AppError, appError, type Logger, problemResponse } from "@bazaar/service-kit";
+import type { Context, ErrorHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+
+/** The closed code table read backwards once: the code that stands for an HTTP status. */
+const CODE_BY_STATUS: ReadonlyMap<number, ErrorCode> = new Map(
+  ERROR_CODE_LIST.map((code) => [statusOf(code), code] as const),
+);
+
+/**
+ * `toAppError` puts every failure into the closed code set: Hono's `HTTPException`s (a 413 from the body
+ * limit, a 400 for malformed JSON) keep their status when the table has it; any other status becomes
+ * BAD_REQUEST (4xx) or INTERNAL. Errors that are neither stay as they are (`toProblem` hides them).
+ */
+export function toAppError(err: unknown): unknown {
+  if (err instanceof AppError || !(err instanceof HTTPException)) return err;
+  const code = CODE_BY_STATUS.get(err.status) ?? (err.status < 500 ? "BAD_REQUEST" : "INTERNAL");
+  return appError(code, err.message || "request refused", { cause: err });
+}
+
+const BEARER_CHALLENGE = 'Bearer realm="bazaar"';
+const INVALID_TOKEN_CHALLENGE = 'Bearer realm="bazaar", error="invalid_token"';
+
+/** Headers an error response carries besides its body: the RFC 6750 challenge on 401. */
+function headersFor(err: unknown): Record<string, string> | undefined {
+  if (!(err instanceof AppError) || err.code !== "UNAUTHORIZED") return undefined;
+  return { "WWW-Authenticate": err.reason ? INVALID_TOKEN_CHALLENGE : BEARER_CHALLENGE };
+}
+
+/** `errorResponse` is the gateway's one way to answer a failure: `application/problem+json` with the kit's code. */
+export function errorResponse(err: unknown, c: Context): Response {
+  const mapped = toAppError(err);
+  const scope = c.get("scope");
+  const headers = headersFor(mapped);
+  return problemResponse(mapped, {
+    instance: c.req.path,
+    ...(scope ? { traceId: scope.trace.traceId } : {}),
+    ...(headers ? { headers } : {}),
+  });
+}
+
+/**
+ * `gatewayErrorHandler` replaces the kit's `onError`: same problem documents, plus Hono's exceptions mapped
+ * onto the closed codes and the bearer challenge. Unexpected failures are logged with their cause; a
+ * downstream outage (503/504) is a warning, since the response already says what happened.
+ */
+export function gatewayErrorHandler(log: Logger): ErrorHandler {
+  return (err, c) => {
+    const response = errorResponse(err, c);
+    if (response.status >= 500) {
+      const transient = response.status === 503 || response.status === 504;
+      log[transient ? "warn" : "error"]({ err, path: c.req.path }, "HTTP request failed");
+    }
+    return response;
+  };
+}

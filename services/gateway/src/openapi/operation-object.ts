@@ -1,0 +1,109 @@
+import { ERROR_CODES, type ErrorCode } from "@bazaar/contracts";
+import { type ConversionConfig, type JsonSchema, toJsonSchema } from "@valibot/to-json-schema";
+import type * as v from "valibot";
+import { COMPONENTS } from "./components.js";
+import type { OperationDoc } from "./operation.js";
+
+export type Json = Record<string, unknown>;
+
+export const REF = (name: string): string => `#/components/schemas/${name}`;
+
+/** Transforms and trims have no JSON Schema form: `ignore` skips them instead of throwing. */
+export const CONVERSION: ConversionConfig = {
+  target: "draft-2020-12",
+  errorMode: "ignore",
+  overrideRef: (context) => REF(context.referenceId),
+};
+
+function jsonSchema(schema: v.GenericSchema): JsonSchema {
+  const {
+    $schema: _dialect,
+    $defs: _defs,
+    ...rest
+  } = toJsonSchema(schema, {
+    ...CONVERSION,
+    definitions: COMPONENTS,
+  });
+  return rest;
+}
+
+export const PROBLEM_CONTENT = { "application/problem+json": { schema: { $ref: REF("Problem") } } };
+export const HEADER_REFS = {
+  "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" },
+  RateLimit: { $ref: "#/components/headers/RateLimit" },
+  "RateLimit-Policy": { $ref: "#/components/headers/RateLimit-Policy" },
+};
+
+/** The errors a route can answer: its own, plus those its access, input and downstream calls imply. */
+function errorsOf(op: OperationDoc): ErrorCode[] {
+  const codes: ErrorCode[] = [...(op.errors ?? [])];
+  if (op.params || op.query || op.body || op.headers?.length) codes.push("BAD_REQUEST");
+  if (op.access !== "public") codes.push("UNAUTHORIZED");
+  if (op.access === "admin") codes.push("FORBIDDEN");
+  if (op.body) codes.push("PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE");
+  if (op.path.startsWith("/api/")) codes.push("RATE_LIMITED", "UNAVAILABLE", "TIMEOUT");
+  codes.push("INTERNAL");
+  return [...new Set(codes)].sort((a, b) => ERROR_CODES[a].status - ERROR_CODES[b].status);
+}
+
+function parameters(op: OperationDoc): Json[] {
+  const out: Json[] = [];
+  for (const [name, schema] of Object.entries(op.params ?? {}))
+    out.push({ name, in: "path", required: true, schema: jsonSchema(schema) });
+  for (const [name, schema] of Object.entries(op.query ?? {})) {
+    const optional = schema.type === "optional" || schema.type === "nullish";
+    out.push({ name, in: "query", required: !optional, schema: jsonSchema(schema) });
+  }
+  for (const header of op.headers ?? [])
+    out.push({
+      name: header.name,
+      in: "header",
+      required: false,
+      description: header.description,
+      schema: { type: "string", minLength: 1, maxLength: 200 },
+    });
+  return out;
+}
+
+/** `operationObject` is one route as an OpenAPI operation: parameters, body, responses, security. */
+export function operationObject(op: OperationDoc): Json {
+  const success: Json = {
+    description: op.success.description,
+    headers: {
+      ...HEADER_REFS,
+      ...Object.fromEntries(
+        Object.entries(op.success.headers ?? {}).map(([name, description]) => [
+          name,
+          { description, schema: { type: "string" } },
+        ]),
+      ),
+    },
+    ...(op.success.schema
+      ? {
+          content: {
+            [op.success.contentType ?? "application/json"]: { schema: jsonSchema(op.success.schema) },
+          },
+        }
+      : {}),
+  };
+  const responses: Json = { [String(op.success.status)]: success };
+  for (const code of errorsOf(op))
+    responses[String(ERROR_CODES[code].status)] = { $ref: `#/components/responses/${code}` };
+  return {
+    operationId: `${op.method}${op.path.replace(/[/:{}-]+(\w)?/g, (_, ch?: string) => (ch ? ch.toUpperCase() : ""))}`,
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    tags: [op.tag],
+    security: op.access === "public" ? [] : [{ bearerAuth: [] }],
+    parameters: parameters(op),
+    ...(op.body
+      ? {
+          requestBody: {
+            required: op.bodyRequired ?? true,
+            content: { "application/json": { schema: jsonSchema(op.body) } },
+          },
+        }
+      : {}),
+    responses,
+  };
+}

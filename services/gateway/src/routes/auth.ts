@@ -1,0 +1,69 @@
+import { users } from "@bazaar/contracts";
+import { Hono } from "hono";
+import * as v from "valibot";
+import type { GatewayRuntime } from "../declaration.js";
+import { downstream } from "../http/downstream.js";
+import type { GatewayEnv } from "../http/gateway-env.js";
+import { idempotencyKeyOf } from "../http/idempotency.js";
+import { jsonBody, requireJson } from "../http/input.js";
+import { principalOf, requireUser } from "../middleware/require-role.js";
+import { IDEMPOTENCY_KEY_HEADER, type OperationDoc } from "../openapi/operation.js";
+
+/** What a login returns to the client: the token, without the user record users adds for services. */
+export const AccessToken = v.pick(users.Token, ["accessToken", "tokenType", "expiresIn"]);
+
+export const authDocs: readonly OperationDoc[] = [
+  {
+    method: "post",
+    path: "/api/auth/register",
+    tag: "auth",
+    access: "public",
+    summary: "Create a customer account",
+    body: users.register.request,
+    headers: [IDEMPOTENCY_KEY_HEADER],
+    success: { status: 201, description: "The new account", schema: users.User },
+    errors: ["CONFLICT"],
+  },
+  {
+    method: "post",
+    path: "/api/auth/login",
+    tag: "auth",
+    access: "public",
+    summary: "Exchange an email and password for a short-lived access token (EdDSA JWT)",
+    body: users.login.request,
+    success: { status: 200, description: "A bearer token", schema: AccessToken },
+  },
+  {
+    method: "get",
+    path: "/api/me",
+    tag: "auth",
+    access: "user",
+    summary: "The signed-in user",
+    success: { status: 200, description: "The account the token names", schema: users.User },
+    errors: ["NOT_FOUND"],
+  },
+];
+
+/** `authRoutes`: registration, login and the caller's own account (users). */
+export function authRoutes(runtime: GatewayRuntime): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+
+  app.post("/api/auth/register", requireJson(), jsonBody(users.register.request), async (c) => {
+    const options = downstream(c, users.register, { idempotencyKey: idempotencyKeyOf(c) });
+    return c.json(await runtime.call(users.register, c.req.valid("json"), options), 201);
+  });
+
+  app.post("/api/auth/login", requireJson(), jsonBody(users.login.request), async (c) => {
+    const token = await runtime.call(users.login, c.req.valid("json"), downstream(c, users.login));
+    // A token response must never be cached (RFC 6749 §5.1).
+    c.header("Cache-Control", "no-store");
+    return c.json({ accessToken: token.accessToken, tokenType: token.tokenType, expiresIn: token.expiresIn });
+  });
+
+  app.get("/api/me", requireUser, async (c) => {
+    const { userId } = principalOf(c);
+    return c.json(await runtime.call(users.getUser, { userId }, downstream(c, users.getUser)));
+  });
+
+  return app;
+}
