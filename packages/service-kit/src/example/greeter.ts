@@ -1,52 +1,11 @@
-// The whole kit API in one small service: contracts, a store, an RPC command that changes state and emits
-// an event in one transaction, a streaming list, an idempotent consumer, and the definition.
-import { defineEvent, defineRpc, defineStream } from "@bazaar/contracts";
+// The whole kit API in one small service: a declared store and event, an RPC command that changes state
+// and emits the event in one idempotent transaction, a streaming list, an idempotent consumer, and the
+// definition that `runService` runs. (Its contracts and tables are in greeter-contracts.ts.)
 import { eq, gt, sql } from "drizzle-orm";
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import * as v from "valibot";
 import { declareService } from "../index.js";
+import { audit, ddl, greet, greeted, listGreeted, people } from "./greeter-contracts.js";
 
-const GREETINGS = defineStream({
-  name: "GREETINGS",
-  owner: "greeter",
-  subjects: ["evt.greeting.>"],
-  description: "Greetings sent by the example greeter",
-});
-export const greet = defineRpc({
-  service: "greeter",
-  name: "greet",
-  description: "Greet someone and count it",
-  command: true,
-  request: v.object({ name: v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(50)) }),
-  response: v.object({ greeting: v.string(), times: v.number() }),
-});
-export const listGreeted = defineRpc({
-  service: "greeter",
-  name: "list",
-  description: "Everyone greeted, streamed",
-  streaming: true,
-  request: v.object({}),
-  response: v.object({ name: v.string(), times: v.number() }),
-});
-export const greeted = defineEvent({
-  type: "greeting.sent",
-  version: 1,
-  publisher: "greeter",
-  stream: GREETINGS,
-  description: "Someone was greeted",
-  data: v.object({ name: v.string() }),
-});
-
-export const people = sqliteTable("people", {
-  name: text("name").primaryKey(),
-  times: integer("times").notNull(),
-});
-export const audit = sqliteTable("audit", {
-  eventId: text("event_id").primaryKey(),
-  name: text("name").notNull(),
-});
-const ddl =
-  "CREATE TABLE people (name TEXT PRIMARY KEY, times INTEGER NOT NULL); CREATE TABLE audit (event_id TEXT PRIMARY KEY, name TEXT NOT NULL);";
+export { greet, greeted, listGreeted, people } from "./greeter-contracts.js";
 
 const greeter = declareService({
   name: "greeter",
