@@ -1,0 +1,70 @@
+import { createServer, type Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConsoleApp } from "./console-server.js";
+
+// A stand-in for the gateway: a real HTTP server that echoes what it received.
+let upstream: Server;
+let gatewayUrl = "";
+beforeAll(async () => {
+  upstream = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => {
+      body += c;
+    });
+    req.on("end", () => {
+      res.writeHead(201, { "content-type": "application/json", "x-upstream": "yes" });
+      res.end(
+        JSON.stringify({ method: req.method, url: req.url, auth: req.headers.authorization ?? null, body }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+  const address = upstream.address();
+  gatewayUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+});
+afterAll(() => {
+  upstream?.close();
+});
+
+describe("console server", () => {
+  it("serves the page with a strict Content-Security-Policy", async () => {
+    const app = createConsoleApp({ gatewayUrl });
+    const res = await app.request("/");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await res.text();
+    expect(html).toContain('<script type="module" src="/app.js"></script>');
+    expect(html).not.toMatch(/<script>(?!<\/script>)/);
+    expect((await app.request("/app.js")).headers.get("content-type")).toContain("text/javascript");
+  });
+
+  it("refuses paths outside its folder and unknown files", async () => {
+    const app = createConsoleApp({ gatewayUrl });
+    expect((await app.request("/../package.json")).status).toBe(404);
+    expect((await app.request("/nope.js")).status).toBe(404);
+  });
+
+  it("forwards /api/* to the gateway unchanged: method, path, query, token and body", async () => {
+    const app = createConsoleApp({ gatewayUrl });
+    const res = await app.request("/api/admin/sagas?status=running", {
+      method: "POST",
+      headers: { authorization: "Bearer t", "content-type": "application/json" },
+      body: '{"a":1}',
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("x-upstream")).toBe("yes");
+    expect(await res.json()).toEqual({
+      method: "POST",
+      url: "/api/admin/sagas?status=running",
+      auth: "Bearer t",
+      body: '{"a":1}',
+    });
+  });
+
+  it("answers 502 when the gateway is down", async () => {
+    const app = createConsoleApp({ gatewayUrl: "http://127.0.0.1:1" });
+    const res = await app.request("/api/me");
+    expect(res.status).toBe(502);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * What the Kubernetes manifests and Dockerfiles agree on. Changing a value here and running
+ * `pnpm --filter @bazaar/deploy run generate` updates every generated file.
+ */
+
+/** Every service listens on the same container port: each pod has its own address. */
+export const HTTP_PORT = 8080;
+/** Where a SQLite-owning service's volume is mounted, and so its `DATA_DIR`. */
+export const DATA_DIR = "/data";
+/** The `node` user of the official Node images; pods and images run as it, never as root. */
+export const NODE_UID = 1000;
+/** The ConfigMap of the variables every service shares (NODE_ENV, HOST, NATS_URL, JS_REPLICAS, ...). */
+export const SHARED_ENV_CONFIGMAP = "bazaar-env";
+
+/** The kit's health routes: liveness never checks dependencies; readiness checks them all. */
+export const LIVENESS_PATH = "/health/live";
+export const READINESS_PATH = "/health/ready";
+export const METRICS_PATH = "/metrics";
+
+/** A variable read from a Secret key. */
+export interface SecretVar {
+  readonly name: string;
+  readonly secret: string;
+  readonly key: string;
+}
+
+/** The NATS user and password every service connects with; the NATS servers read the same Secret. */
+export const NATS_AUTH: readonly SecretVar[] = [
+  { name: "NATS_USER", secret: "nats-auth", key: "user" },
+  { name: "NATS_PASSWORD", secret: "nats-auth", key: "password" },
+];
+
+/** Secrets a service needs besides NATS's. users refuses to start in production without these. */
+export const SERVICE_SECRETS: Readonly<Record<string, readonly SecretVar[]>> = {
+  users: [
+    { name: "JWT_PRIVATE_JWK", secret: "users-secrets", key: "jwt-private-jwk" },
+    { name: "ADMIN_PASSWORD", secret: "users-secrets", key: "admin-password" },
+    { name: "CUSTOMER_PASSWORD", secret: "users-secrets", key: "customer-password" },
+  ],
+};
+
+/** Stateless services (no SQLite) run as a Deployment with this many replicas behind a Service. */
+export const STATELESS_REPLICAS = 2;

@@ -1,0 +1,33 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { ADDON_PATH, ADDON_SOURCES, WORKSPACE_FILE } from "./commands.js";
+
+/** The better-sqlite3 package folders inside a deploy folder (one per version; normally one). */
+export function betterSqlite3Dirs(dir: string): string[] {
+  const store = join(dir, "node_modules", ".pnpm");
+  if (!existsSync(store)) return [];
+  return readdirSync(store)
+    .filter((entry) => entry.startsWith("better-sqlite3@"))
+    .map((entry) => join(store, entry, "node_modules", "better-sqlite3"))
+    .filter((pkg) => existsSync(pkg));
+}
+
+/**
+ * `slimDeployFolder` removes what a deploy folder carries but never runs: better-sqlite3's sources and
+ * compiler output (only `build/Release/better_sqlite3.node` is loaded) and pnpm's workspace file. It only
+ * deletes or renames entries, so files hard-linked from pnpm's store are never modified. Keep it in step
+ * with `slimShell`, its Dockerfile twin (a test compares them).
+ */
+export function slimDeployFolder(dir: string): void {
+  rmSync(join(dir, WORKSPACE_FILE), { force: true });
+  for (const pkg of betterSqlite3Dirs(dir)) {
+    const addon = join(pkg, ADDON_PATH);
+    if (!existsSync(addon)) continue;
+    const kept = join(pkg, "addon.node");
+    renameSync(addon, kept);
+    rmSync(join(pkg, "build"), { recursive: true, force: true });
+    for (const source of ADDON_SOURCES) rmSync(join(pkg, source), { recursive: true, force: true });
+    mkdirSync(dirname(addon), { recursive: true });
+    renameSync(kept, addon);
+  }
+}
