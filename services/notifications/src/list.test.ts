@@ -1,31 +1,11 @@
 import { notifications as c, orders, users } from "@bazaar/contracts";
-import {
-  createTestClient,
-  startTestService,
-  type TestClient,
-  type TestService,
-} from "@bazaar/service-kit/testing";
-import { startTestNats, type TestNats } from "@bazaar/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestService } from "@bazaar/service-kit/testing";
+import { beforeAll, describe, expect, it } from "vitest";
 import { service } from "./service.js";
 import { envelopeOf, givenSourceStreams, isSent, publish, waitForRow } from "./test-support/events.js";
 
-let nats: TestNats;
-let svc: TestService;
-let caller: TestClient;
-
-beforeAll(async () => {
-  nats = await startTestNats();
-  svc = await startTestService(service, { natsUrl: nats.url, env: { NOTIFY_POLL_MS: "20" } });
-  await givenSourceStreams(svc);
-  caller = await createTestClient(nats.url);
-});
-
-afterAll(async () => {
-  await caller?.close();
-  await svc?.stop();
-  await nats?.dispose();
-});
+const t = useTestService(service, { env: { NOTIFY_POLL_MS: "20" } });
+beforeAll(() => givenSourceStreams(t.service));
 
 async function register(userId: string): Promise<string> {
   const envelope = envelopeOf(users.userRegistered, {
@@ -34,31 +14,31 @@ async function register(userId: string): Promise<string> {
     name: userId,
     role: "customer",
   });
-  await publish(svc.runtime, users.userRegistered, envelope);
+  await publish(t.service.runtime, users.userRegistered, envelope);
   return envelope.id;
 }
 
 async function confirm(userId: string, orderId: string): Promise<string> {
   const data = { orderId, userId, totalCents: 1299, currency: "EUR" };
   const envelope = envelopeOf(orders.orderConfirmed, data);
-  await publish(svc.runtime, orders.orderConfirmed, envelope);
+  await publish(t.service.runtime, orders.orderConfirmed, envelope);
   return envelope.id;
 }
 
 const list = (userId: string, limit = 20, cursor?: string | null) =>
-  caller.client.call(c.listNotifications, { userId, limit, ...(cursor ? { cursor } : {}) });
+  t.caller.client.call(c.listNotifications, { userId, limit, ...(cursor ? { cursor } : {}) });
 
 describe("notifications.list", () => {
   it("pages one user's messages newest first, and shows nobody else's", async () => {
     const welcome = await register("u-list");
-    await waitForRow(svc.runtime, welcome, isSent);
+    await waitForRow(t.service.runtime, welcome, isSent);
     // One stream, published in order: recorded in this order too.
     const confirmed: string[] = [];
     for (let i = 1; i <= 5; i++) {
       confirmed.push(await confirm("u-list", `o-list-${i}`));
       await confirm("u-other", `o-other-${i}`);
     }
-    for (const id of confirmed) await waitForRow(svc.runtime, id, () => true);
+    for (const id of confirmed) await waitForRow(t.service.runtime, id, () => true);
 
     const seen: string[] = [];
     const pages: number[] = [];
@@ -82,14 +62,14 @@ describe("notifications.list", () => {
 
   it("pages stably while new messages arrive", async () => {
     const welcome = await register("u-moving");
-    await waitForRow(svc.runtime, welcome, isSent);
+    await waitForRow(t.service.runtime, welcome, isSent);
     const older = [await confirm("u-moving", "o-moving-1"), await confirm("u-moving", "o-moving-2")];
-    for (const id of older) await waitForRow(svc.runtime, id, () => true);
+    for (const id of older) await waitForRow(t.service.runtime, id, () => true);
     const first = await list("u-moving", 2);
     expect(first.items.map((n) => n.eventId)).toEqual([...older].reverse());
 
     const newer = await confirm("u-moving", "o-moving-3");
-    await waitForRow(svc.runtime, newer, () => true);
+    await waitForRow(t.service.runtime, newer, () => true);
     // The cursor continues after what was seen, neither repeating nor skipping; the newer message
     // starts a fresh first page.
     const rest = await list("u-moving", 2, first.nextCursor);

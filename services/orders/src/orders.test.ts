@@ -1,31 +1,11 @@
 import { orders as c } from "@bazaar/contracts";
-import {
-  createTestClient,
-  startTestService,
-  type TestClient,
-  type TestService,
-} from "@bazaar/service-kit/testing";
-import { startTestNats, type TestNats } from "@bazaar/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestService } from "@bazaar/service-kit/testing";
+import { describe, expect, it } from "vitest";
 import { customerReason } from "./order-saga.js";
 import { service } from "./service.js";
 
 // The saga itself is tested end to end with the real services in tools/e2e; here, orders on its own.
-let nats: TestNats;
-let svc: TestService;
-let caller: TestClient;
-
-beforeAll(async () => {
-  nats = await startTestNats();
-  svc = await startTestService(service, { natsUrl: nats.url });
-  caller = await createTestClient(nats.url);
-});
-
-afterAll(async () => {
-  await caller?.close();
-  await svc?.stop();
-  await nats?.dispose();
-});
+const t = useTestService(service);
 
 const order = {
   userId: "u-1",
@@ -37,16 +17,16 @@ const order = {
 
 describe("orders on its own", () => {
   it("refuses to place an order it cannot price: inventory is not answering", async () => {
-    await expect(caller.client.call(c.placeOrder, order)).rejects.toMatchObject({ code: "UNAVAILABLE" });
-    expect((await caller.client.call(c.listSagas, {})).items).toEqual([]);
+    await expect(t.caller.client.call(c.placeOrder, order)).rejects.toMatchObject({ code: "UNAVAILABLE" });
+    expect((await t.caller.client.call(c.listSagas, {})).items).toEqual([]);
   });
 
   it("validates orders at the boundary", async () => {
-    await expect(caller.client.call(c.placeOrder, { ...order, items: [] })).rejects.toMatchObject({
+    await expect(t.caller.client.call(c.placeOrder, { ...order, items: [] })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
     await expect(
-      caller.client.call(c.placeOrder, { ...order, paymentMethod: { token: "4111111111111111" } }),
+      t.caller.client.call(c.placeOrder, { ...order, paymentMethod: { token: "4111111111111111" } }),
     ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       issues: [{ path: "paymentMethod.token", message: "must be a payment token (tok_...)" }],
@@ -54,19 +34,19 @@ describe("orders on its own", () => {
   });
 
   it("answers NOT_FOUND for unknown orders and sagas", async () => {
-    await expect(caller.client.call(c.getOrder, { orderId: "nope" })).rejects.toMatchObject({
+    await expect(t.caller.client.call(c.getOrder, { orderId: "nope" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    await expect(caller.client.call(c.cancelOrder, { orderId: "nope", userId: "u-1" })).rejects.toMatchObject(
-      { code: "NOT_FOUND" },
-    );
-    await expect(caller.client.call(c.getSaga, { sagaId: "nope" })).rejects.toMatchObject({
+    await expect(
+      t.caller.client.call(c.cancelOrder, { orderId: "nope", userId: "u-1" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(t.caller.client.call(c.getSaga, { sagaId: "nope" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    await expect(caller.client.call(c.getSaga, { orderId: "nope" })).rejects.toMatchObject({
+    await expect(t.caller.client.call(c.getSaga, { orderId: "nope" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    await expect(caller.client.call(c.retrySaga, { sagaId: "nope" })).rejects.toMatchObject({
+    await expect(t.caller.client.call(c.retrySaga, { sagaId: "nope" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });
