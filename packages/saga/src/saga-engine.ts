@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { AppError, ConflictError, isTransient, type Logger, NotFoundError } from "@bazaar/service-kit";
+import { ConflictError, type Logger, NotFoundError } from "@bazaar/service-kit";
 import type Database from "better-sqlite3";
+import { compensateNext, executeStep, type StepRunner } from "./saga-steps.js";
 import { createSagaStore, type SagaRecord, type SagaStore } from "./saga-store.js";
 import type {
   SagaDefinition,
@@ -29,13 +30,6 @@ const DEFAULT_RETRY: SagaRetryPolicy = {
   compensationBudgetMs: 60_000,
 };
 
-const message = (err: unknown): string =>
-  err instanceof AppError
-    ? `${err.code}${err.reason ? `/${err.reason}` : ""}: ${err.message}`
-    : err instanceof Error
-      ? err.message
-      : String(err);
-
 /**
  * `SagaEngine` runs one kind of saga durably. Every state change is written to SQLite before the call it
  * announces is made, so after a crash `resume()` continues each unfinished saga from its last recorded
@@ -50,6 +44,7 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
   readonly #store: SagaStore;
   readonly #retry: SagaRetryPolicy;
   readonly #running = new Map<string, Promise<void>>();
+  readonly #runner: StepRunner<TData, TTx, TOutbox>;
   readonly #abort = new AbortController();
   #stopping = false;
 
@@ -57,6 +52,19 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
     this.#o = options;
     this.#store = createSagaStore(options.sqlite);
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#runner = {
+      store: this.#store,
+      transaction: options.transaction,
+      definition: options.definition,
+      retry: this.#retry,
+      log: options.log,
+      stopping: () => this.#stopping,
+      sleep: (ms) => this.#sleep(ms),
+      context: (saga, step, attempt, phase) => this.#context(saga, step, attempt, phase),
+      beginCompensation: (saga, reason) => this.#beginCompensation(saga, reason),
+      finish: (saga, status) => this.#finish(saga, status),
+      snapshot: (sagaId) => this.#snapshot(sagaId),
+    };
   }
 
   get type(): string {
@@ -151,22 +159,9 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
   }
 
   summary(sagaId: string): SagaSummary {
-    const view = this.#store.view(sagaId);
-    if (!view) throw new NotFoundError(`saga ${sagaId} not found`);
-    const current = view.steps.find(
-      (s) => s.status === "running" || s.status === "compensating" || s.status === "pending",
-    );
-    return {
-      sagaId: view.sagaId,
-      type: view.type,
-      correlationId: view.correlationId,
-      status: view.status,
-      currentStep:
-        view.status === "completed" || view.status === "compensated" ? null : (current?.name ?? null),
-      failureReason: view.failureReason,
-      createdAt: view.createdAt,
-      updatedAt: view.updatedAt,
-    };
+    const summary = this.#store.summary(sagaId);
+    if (!summary) throw new NotFoundError(`saga ${sagaId} not found`);
+    return summary;
   }
 
   /** Waits for running sagas to reach a step boundary (bounded), then stops. */
@@ -190,98 +185,15 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
           this.#finish(saga, "completed");
           return;
         }
-        await this.#execute(saga);
+        await executeStep(this.#runner, saga);
         continue;
       }
       if (saga.status === "compensating") {
-        const done = await this.#compensateNext(saga);
+        const done = await compensateNext(this.#runner, saga);
         if (done === "attention") return;
         continue;
       }
       return;
-    }
-  }
-
-  async #execute(saga: SagaRecord): Promise<void> {
-    const idx = saga.currentStep;
-    const step = this.#o.definition.steps[idx];
-    if (!step) return;
-    const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      if (this.#stopping) return;
-      // Recorded before the call: a crash from here on repeats this step (with the same idempotency key).
-      this.#o.transaction(() => {
-        this.#store.stepStart(saga.sagaId, idx);
-        this.#store.history({
-          sagaId: saga.sagaId,
-          step: step.name,
-          phase: "execute",
-          outcome: "started",
-          attempt,
-        });
-      });
-      const t0 = performance.now();
-      try {
-        const result = await step.execute(this.#context(saga, step.name, attempt));
-        const data = { ...saga.data, ...(result ?? {}) };
-        this.#o.transaction(() => {
-          this.#store.stepDone(saga.sagaId, idx);
-          this.#store.advance(saga.sagaId, idx + 1, data);
-          this.#store.history({
-            sagaId: saga.sagaId,
-            step: step.name,
-            phase: "execute",
-            outcome: "succeeded",
-            attempt,
-            durationMs: performance.now() - t0,
-          });
-        });
-        return;
-      } catch (err) {
-        const error = message(err);
-        const durationMs = performance.now() - t0;
-        const elapsed = Date.now() - started;
-        const delay = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
-        const cancelled = Boolean(this.#store.load(saga.sagaId)?.cancelReason);
-        if (isTransient(err) && !cancelled && elapsed + delay < this.#retry.stepBudgetMs) {
-          this.#o.transaction(() => {
-            this.#store.stepError(saga.sagaId, idx, error);
-            this.#store.history({
-              sagaId: saga.sagaId,
-              step: step.name,
-              phase: "execute",
-              outcome: "retrying",
-              attempt,
-              durationMs,
-              error,
-            });
-          });
-          await this.#sleep(delay);
-          continue;
-        }
-        // A transient failure that outlived its budget is uncertain: the step may have taken effect.
-        const uncertain = isTransient(err);
-        this.#o.transaction(() => {
-          this.#store.stepFailed(saga.sagaId, idx, uncertain, error);
-          this.#store.history({
-            sagaId: saga.sagaId,
-            step: step.name,
-            phase: "execute",
-            outcome: uncertain ? "gave_up" : "failed",
-            attempt,
-            durationMs,
-            error,
-          });
-        });
-        this.#o.log.info({ sagaId: saga.sagaId, step: step.name, error }, "saga step failed; compensating");
-        const fresh = this.#store.load(saga.sagaId);
-        if (fresh)
-          this.#beginCompensation(
-            fresh,
-            fresh.cancelReason ? `cancelled: ${fresh.cancelReason}` : `${step.name} failed: ${error}`,
-          );
-        return;
-      }
     }
   }
 
@@ -295,101 +207,6 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
         message: `compensating: ${reason}`,
       });
     });
-  }
-
-  /** Compensates the latest step that needs it; returns "attention" when it could not. */
-  async #compensateNext(saga: SagaRecord): Promise<"next" | "attention"> {
-    const target = [...saga.steps]
-      .reverse()
-      .find(
-        (s) =>
-          s.status === "done" ||
-          s.status === "compensating" ||
-          s.status === "running" ||
-          (s.status === "failed" && s.needs_compensation === 1),
-      );
-    if (!target) {
-      this.#finish(saga, "compensated");
-      return "next";
-    }
-    const step = this.#o.definition.steps[target.idx];
-    if (!step?.compensate) {
-      this.#o.transaction(() => this.#store.compensationDone(saga.sagaId, target.idx));
-      return "next";
-    }
-    let lastError = "";
-    let attempt = 0;
-    const started = Date.now();
-    for (;;) {
-      attempt++;
-      if (this.#stopping) return "next";
-      this.#o.transaction(() => {
-        this.#store.compensationStart(saga.sagaId, target.idx);
-        this.#store.history({
-          sagaId: saga.sagaId,
-          step: step.name,
-          phase: "compensate",
-          outcome: "started",
-          attempt,
-        });
-      });
-      const t0 = performance.now();
-      try {
-        await step.compensate(this.#context(saga, step.name, attempt, "compensate"));
-        this.#o.transaction(() => {
-          this.#store.compensationDone(saga.sagaId, target.idx);
-          this.#store.history({
-            sagaId: saga.sagaId,
-            step: step.name,
-            phase: "compensate",
-            outcome: "succeeded",
-            attempt,
-            durationMs: performance.now() - t0,
-          });
-        });
-        return "next";
-      } catch (err) {
-        lastError = message(err);
-        this.#o.transaction(() => {
-          this.#store.stepError(saga.sagaId, target.idx, lastError);
-          this.#store.history({
-            sagaId: saga.sagaId,
-            step: step.name,
-            phase: "compensate",
-            outcome: "failed",
-            attempt,
-            durationMs: performance.now() - t0,
-            error: lastError,
-          });
-        });
-        if (
-          attempt >= this.#retry.compensationAttempts &&
-          Date.now() - started >= this.#retry.compensationBudgetMs
-        )
-          break;
-        await this.#sleep(Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1)));
-      }
-    }
-    const failure = { step: step.name, attempts: attempt, error: lastError };
-    this.#o.transaction((tx, outbox) => {
-      this.#store.setStatus(
-        saga.sagaId,
-        "requires_attention",
-        `compensation of ${step.name} failed ${failure.attempts} times: ${lastError}`,
-      );
-      this.#store.history({
-        sagaId: saga.sagaId,
-        step: step.name,
-        phase: "saga",
-        outcome: "gave_up",
-        attempt: failure.attempts,
-        error: lastError,
-        message: "requires attention",
-      });
-      this.#o.definition.hooks?.onRequiresAttention?.(tx, outbox, this.#snapshot(saga.sagaId), failure);
-    });
-    this.#o.log.error({ sagaId: saga.sagaId, step: step.name, error: lastError }, "saga requires attention");
-    return "attention";
   }
 
   #finish(saga: SagaRecord, status: "completed" | "compensated"): void {

@@ -171,6 +171,10 @@ export function createSagaStore(sqlite: Database.Database) {
       });
     },
     load: (sagaId: string) => record(s.instance.get(sagaId)),
+    summary(sagaId: string): SagaSummary | undefined {
+      const row = s.instance.get(sagaId);
+      return row ? summary(row) : undefined;
+    },
     history(
       entry: { sagaId: string } & Partial<SagaHistoryEntry> & Pick<SagaHistoryEntry, "phase" | "outcome">,
     ): void {

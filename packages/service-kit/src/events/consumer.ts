@@ -10,11 +10,11 @@ import {
 } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import type { Logger } from "pino";
-import { Counter, Gauge, type Registry } from "prom-client";
 import * as v from "valibot";
 import { toIssues } from "../errors/validation.js";
 import { childSpan, newTrace, parseTraceparent, runInScope, type Scope } from "../tracing/trace-context.js";
 import { retryDelay, sleep } from "./backoff.js";
+import type { ConsumerMetrics } from "./consumer-metrics.js";
 import { writeDeadLetter } from "./dead-letter-writer.js";
 import { envelopeValidator } from "./envelope.js";
 import { isNotFound } from "./streams.js";
@@ -371,59 +371,4 @@ export class EventConsumer {
       msg.nak(retryDelay(msg.info.deliveryCount, this.#o.backoffMs, this.#o.backoffMaxMs));
     }
   }
-}
-
-export interface ConsumerMetrics {
-  readonly processed: Counter<"consumer">;
-  readonly failed: Counter<"consumer">;
-  readonly retried: Counter<"consumer">;
-  readonly duplicates: Counter<"consumer">;
-  readonly deadLettered: Counter<"consumer">;
-}
-
-/** `createConsumerMetrics` registers the per-consumer counters and the lag gauges (read from JetStream on scrape). */
-export function createConsumerMetrics(
-  registry: Registry,
-  consumers: () => readonly EventConsumer[],
-): ConsumerMetrics {
-  const counter = (name: string, help: string): Counter<"consumer"> =>
-    new Counter({ name, help, labelNames: ["consumer"] as const, registers: [registry] });
-  const lagGauge = (
-    name: string,
-    help: string,
-    pick: (l: { pending: number; ackPending: number; redelivered: number }) => number,
-  ): void => {
-    new Gauge({
-      name,
-      help,
-      labelNames: ["consumer"] as const,
-      registers: [registry],
-      async collect() {
-        for (const c of consumers()) {
-          const lag = await c.lag();
-          if (lag) this.set({ consumer: c.name }, pick(lag));
-        }
-      },
-    });
-  };
-  lagGauge(
-    "bazaar_consumer_pending",
-    "Messages in the stream this consumer has not been delivered yet (lag).",
-    (l) => l.pending,
-  );
-  lagGauge(
-    "bazaar_consumer_ack_pending",
-    "Messages delivered to this consumer and not yet acknowledged.",
-    (l) => l.ackPending,
-  );
-  return {
-    processed: counter("bazaar_consumer_processed_total", "Events applied."),
-    failed: counter("bazaar_consumer_failed_total", "Event deliveries that failed (validation or handler)."),
-    retried: counter("bazaar_consumer_retried_total", "Failed deliveries scheduled for retry with backoff."),
-    duplicates: counter(
-      "bazaar_consumer_duplicates_total",
-      "Events skipped because the inbox shows them applied already.",
-    ),
-    deadLettered: counter("bazaar_consumer_dead_lettered_total", "Events moved to the dead-letter stream."),
-  };
 }

@@ -2,12 +2,8 @@ import type { EventEnvelope } from "@bazaar/contracts";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { Logger } from "pino";
 import type { KitConfig } from "../config/kit-config.js";
-import {
-  type ApplyOutcome,
-  type BatchItem,
-  createConsumerMetrics,
-  EventConsumer,
-} from "../events/consumer.js";
+import { type ApplyOutcome, type BatchItem, EventConsumer } from "../events/consumer.js";
+import { createConsumerMetrics } from "../events/consumer-metrics.js";
 import type { createInbox } from "../events/inbox.js";
 import type { Emitter } from "../events/outbox.js";
 import type { ServiceMetrics } from "../metrics/metrics.js";

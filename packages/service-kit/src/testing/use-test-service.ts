@@ -21,7 +21,10 @@ export interface ServiceUnderTest {
  * const t = useTestService(service, { env: { SEED: "true" } });
  * it("gets a product", async () => expect(await t.client.call(getProduct, { sku: "MUG-001" })).toMatchObject({ sku: "MUG-001" }));
  */
-export function useTestService(def: ServiceDefinition, options: Omit<TestServiceOptions, "natsUrl"> = {}): ServiceUnderTest {
+export function useTestService(
+  def: ServiceDefinition,
+  options: Omit<TestServiceOptions, "natsUrl"> = {},
+): ServiceUnderTest {
   let nats: TestNats | undefined;
   let service: TestService | undefined;
   let caller: TestClient | undefined;
@@ -36,7 +39,8 @@ export function useTestService(def: ServiceDefinition, options: Omit<TestService
     await nats?.dispose();
   });
   const need = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`${what} exists only inside this file's tests (it starts in beforeAll)`);
+    if (value === undefined)
+      throw new Error(`${what} exists only inside this file's tests (it starts in beforeAll)`);
     return value;
   };
   return {
