@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Sums the Vitest JSON reports every package wrote into one line: "N passed, N failed".
+// Sums the Vitest JSON reports every package wrote into one line: "N passed, N failed". A package whose
+// report is missing or unreadable (Vitest crashed or was killed) counts as a failure, as does a test file
+// that failed to load.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,7 +9,7 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 let passed = 0;
 let failed = 0;
-const missing = [];
+const problems = [];
 for (const group of ["packages", "services", "tools"]) {
   const groupDir = join(root, group);
   if (!existsSync(groupDir)) continue;
@@ -17,16 +19,26 @@ for (const group of ["packages", "services", "tools"]) {
     const scripts = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")).scripts ?? {};
     if (!scripts.test) continue;
     const report = join(pkg, ".test-results", "vitest.json");
-    if (!existsSync(report)) {
-      missing.push(`${group}/${name}`);
+    let r;
+    try {
+      r = JSON.parse(readFileSync(report, "utf8"));
+    } catch {
+      problems.push(`${group}/${name}: no readable test report`);
+      failed += 1;
       continue;
     }
-    const r = JSON.parse(readFileSync(report, "utf8"));
     passed += r.numPassedTests ?? 0;
-    failed += (r.numFailedTests ?? 0) + ((r.numFailedTestSuites ?? 0) ? 0 : 0);
-    if (r.success === false && (r.numFailedTests ?? 0) === 0) failed += 1; // a suite that failed to load
+    failed += r.numFailedTests ?? 0;
+    // A test file that failed to load has no failed tests of its own: count the file.
+    const brokenFiles = (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).every((a) => a.status !== "failed")).length;
+    failed += brokenFiles;
+    if (brokenFiles > 0) problems.push(`${group}/${name}: ${brokenFiles} test file(s) failed to run`);
+    if (r.success === false && (r.numFailedTests ?? 0) === 0 && brokenFiles === 0) {
+      problems.push(`${group}/${name}: the run failed outside any test`);
+      failed += 1;
+    }
   }
 }
-if (missing.length) console.log(`no test report from: ${missing.join(", ")}`);
+for (const p of problems) console.log(p);
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || missing.length > 0 ? 1 : 0);
+process.exit(failed > 0 ? 1 : 0);

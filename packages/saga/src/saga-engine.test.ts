@@ -1,4 +1,4 @@
-import { createLogger, UnavailableError, UnprocessableError } from "@bazaar/service-kit";
+import { createLogger, InternalError, UnavailableError, UnprocessableError } from "@bazaar/service-kit";
 import { applySchemaModules } from "@bazaar/service-kit/internal";
 import { tempSqliteFile } from "@bazaar/testing";
 import Database from "better-sqlite3";
@@ -30,10 +30,17 @@ interface Recorder {
   attention: AttentionNeeded[];
 }
 
-function engineFor(sqlite: Database.Database, steps: SagaStep<Data>[], rec: Recorder, retry = {}) {
+function engineFor(
+  sqlite: Database.Database,
+  steps: SagaStep<Data>[],
+  rec: Recorder,
+  retry = {},
+  pivot?: string,
+) {
   const definition: SagaDefinition<Data, undefined, undefined> = {
     type: "test",
     steps,
+    ...(pivot ? { pivot } : {}),
     hooks: {
       onCompleted: (_tx, _o, saga) => rec.completed.push(saga),
       onCompensated: (_tx, _o, saga, reason) => rec.compensated.push({ saga, reason }),
@@ -208,7 +215,9 @@ describe("SagaEngine", () => {
     const id = start(engine, sqlite);
     await engine.run(id);
     expect(engine.get(id)?.status).toBe("requires_attention");
-    expect(rec.attention).toEqual([{ step: "charge", attempts: 3, error: "UNAVAILABLE: refund failed" }]);
+    expect(rec.attention).toEqual([
+      { step: "charge", phase: "compensate", attempts: 3, error: "UNAVAILABLE: refund failed" },
+    ]);
     expect(rec.compensated).toHaveLength(0);
     expect(engine.list({ status: "requires_attention", limit: 10 }).items.map((s) => s.sagaId)).toEqual([id]);
 
@@ -319,5 +328,74 @@ describe("SagaEngine", () => {
     const page1 = engine.list({ limit: 20 });
     const page2 = engine.list({ limit: 40, cursor: page1.nextCursor ?? undefined });
     expect(new Set([...page1.items, ...page2.items].map((s) => s.sagaId)).size).toBe(50);
+  });
+
+  it("compensates a step that failed with INTERNAL: it may have taken effect", async () => {
+    const { sqlite } = open();
+    const rec = recorder();
+    const engine = engineFor(
+      sqlite,
+      [
+        step(rec, "a"),
+        step(rec, "b", { execute: () => Promise.reject(new InternalError("reply broke its contract")) }),
+      ],
+      rec,
+    );
+    const id = start(engine, sqlite);
+    await engine.run(id);
+    expect(rec.calls.filter((c) => c.startsWith("undo"))).toEqual([
+      `undo-b:${id}:b:undo`,
+      `undo-a:${id}:a:undo`,
+    ]);
+    expect(engine.get(id)?.status).toBe("compensated");
+  });
+
+  it("past the pivot, retries transient failures beyond the budget, and never compensates", async () => {
+    const { sqlite } = open();
+    const rec = recorder();
+    let failures = 6;
+    const engine = engineFor(
+      sqlite,
+      [
+        step(rec, "ship"),
+        step(rec, "commit", {
+          execute: async () => {
+            if (failures-- > 0) throw new UnavailableError("down");
+            return undefined;
+          },
+        }),
+      ],
+      rec,
+      { stepBudgetMs: 50 },
+      "commit",
+    );
+    const id = start(engine, sqlite);
+    await engine.run(id);
+    expect(engine.get(id)?.status).toBe("completed");
+    expect(engine.get(id)?.steps[1]?.attempts).toBe(7);
+    expect(rec.calls.some((c) => c.startsWith("undo"))).toBe(false);
+  });
+
+  it("parks a saga whose step fails for good past the pivot, without compensating", async () => {
+    const { sqlite } = open();
+    const rec = recorder();
+    const engine = engineFor(
+      sqlite,
+      [
+        step(rec, "ship"),
+        step(rec, "commit", { execute: () => Promise.reject(new UnprocessableError("already released")) }),
+      ],
+      rec,
+      {},
+      "commit",
+    );
+    const id = start(engine, sqlite);
+    await engine.run(id);
+    expect(engine.get(id)?.status).toBe("requires_attention");
+    expect(rec.attention).toEqual([
+      { step: "commit", phase: "execute", attempts: 1, error: "UNPROCESSABLE: already released" },
+    ]);
+    expect(rec.calls.some((c) => c.startsWith("undo"))).toBe(false);
+    expect(sqlite.transaction(() => engine.requestCancel(id, "too late"))()).toBe(false);
   });
 });

@@ -112,14 +112,14 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
 
   /**
    * Asks a running saga to stop and compensate. Returns false when it can no longer be cancelled (it
-   * ended, or passed its `cancellableBefore` pivot). Call inside the owner's transaction.
+   * ended, or passed its `pivot` pivot). Call inside the owner's transaction.
    */
   requestCancel(sagaId: string, reason: string): boolean {
     const saga = this.#store.load(sagaId);
     if (!saga) throw new NotFoundError(`saga ${sagaId} not found`);
     if (saga.status !== "running") return saga.status === "compensating";
-    const pivot = this.#o.definition.cancellableBefore
-      ? this.#o.definition.steps.findIndex((s) => s.name === this.#o.definition.cancellableBefore)
+    const pivot = this.#o.definition.pivot
+      ? this.#o.definition.steps.findIndex((s) => s.name === this.#o.definition.pivot)
       : -1;
     if (pivot >= 0 && saga.currentStep >= pivot) return false;
     if (this.#store.requestCancel(sagaId, reason)) {
@@ -168,7 +168,14 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
   async stop(timeoutMs = 10_000): Promise<void> {
     this.#stopping = true;
     this.#abort.abort();
-    await Promise.race([Promise.all(this.#running.values()), new Promise((r) => setTimeout(r, timeoutMs))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.#running.values()),
+      new Promise((r) => {
+        timer = setTimeout(r, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   async #drive(sagaId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { AppError, isTransient, type Logger } from "@bazaar/service-kit";
 import type { SagaRecord, SagaStore } from "./saga-store.js";
-import type { SagaDefinition, SagaRetryPolicy, SagaSnapshot, StepContext } from "./types.js";
+import type { AttentionNeeded, SagaDefinition, SagaRetryPolicy, SagaSnapshot, StepContext } from "./types.js";
 
 /** What the step loops need from the engine (its store, transaction, policy and lifecycle). */
 export interface StepRunner<TData, TTx, TOutbox> {
@@ -42,6 +42,8 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
   const step = d.definition.steps[idx];
   if (!step) return;
   const started = Date.now();
+  const pivot = d.definition.pivot ? d.definition.steps.findIndex((s) => s.name === d.definition.pivot) : -1;
+  const pastPivot = pivot >= 0 && idx >= pivot;
   for (let attempt = 1; ; attempt++) {
     if (d.stopping()) return;
     // Recorded before the call: a crash from here on repeats this step (with the same idempotency key).
@@ -78,7 +80,8 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
       const elapsed = Date.now() - started;
       const delay = Math.min(d.retry.maxDelayMs, d.retry.baseDelayMs * 2 ** (attempt - 1));
       const cancelled = Boolean(d.store.load(saga.sagaId)?.cancelReason);
-      if (isTransient(err) && !cancelled && elapsed + delay < d.retry.stepBudgetMs) {
+      // Past the pivot there is no going back: transient failures are retried forward without a budget.
+      if (isTransient(err) && (pastPivot || (!cancelled && elapsed + delay < d.retry.stepBudgetMs))) {
         d.transaction(() => {
           d.store.stepError(saga.sagaId, idx, error);
           d.store.history({
@@ -94,8 +97,18 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
         await d.sleep(delay);
         continue;
       }
-      // A transient failure that outlived its budget is uncertain: the step may have taken effect.
-      const uncertain = isTransient(err);
+      if (pastPivot) {
+        needsOperator(
+          d,
+          saga,
+          { step: step.name, phase: "execute", attempts: attempt, error },
+          `${step.name} failed after the point of no return: ${error}`,
+        );
+        return;
+      }
+      // Only a typed refusal (a 4xx code) says the step did nothing. A timeout that outlived its budget, an
+      // INTERNAL error or a reply that broke its contract may hide an effect, so the step is compensated too.
+      const uncertain = !(err instanceof AppError && err.status < 500);
       d.transaction(() => {
         d.store.stepFailed(saga.sagaId, idx, uncertain, error);
         d.store.history({
@@ -193,24 +206,37 @@ export async function compensateNext<TData extends object, TTx, TOutbox>(
       await d.sleep(Math.min(d.retry.maxDelayMs, d.retry.baseDelayMs * 2 ** (attempt - 1)));
     }
   }
-  const failure = { step: step.name, attempts: attempt, error: lastError };
+  needsOperator(
+    d,
+    saga,
+    { step: step.name, phase: "compensate", attempts: attempt, error: lastError },
+    `compensation of ${step.name} failed ${attempt} times: ${lastError}`,
+  );
+  return "attention";
+}
+
+/** `needsOperator` parks the saga in `requires_attention` and lets the owner raise the alarm, in one transaction. */
+export function needsOperator<TData extends object, TTx, TOutbox>(
+  d: StepRunner<TData, TTx, TOutbox>,
+  saga: SagaRecord,
+  failure: AttentionNeeded,
+  reason: string,
+): void {
   d.transaction((tx, outbox) => {
-    d.store.setStatus(
-      saga.sagaId,
-      "requires_attention",
-      `compensation of ${step.name} failed ${failure.attempts} times: ${lastError}`,
-    );
+    d.store.setStatus(saga.sagaId, "requires_attention", reason);
     d.store.history({
       sagaId: saga.sagaId,
-      step: step.name,
+      step: failure.step,
       phase: "saga",
       outcome: "gave_up",
       attempt: failure.attempts,
-      error: lastError,
+      error: failure.error,
       message: "requires attention",
     });
     d.definition.hooks?.onRequiresAttention?.(tx, outbox, d.snapshot(saga.sagaId), failure);
   });
-  d.log.error({ sagaId: saga.sagaId, step: step.name, error: lastError }, "saga requires attention");
-  return "attention";
+  d.log.error(
+    { sagaId: saga.sagaId, step: failure.step, phase: failure.phase, error: failure.error },
+    "saga requires attention",
+  );
 }

@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor } from "@bazaar/service-kit";
 import type Database from "better-sqlite3";
 import type {
   SagaHistoryEntry,
@@ -237,7 +238,7 @@ export function createSagaStore(sqlite: Database.Database) {
       nextCursor: string | null;
     } {
       const [createdAt, sagaId] = options.cursor
-        ? (JSON.parse(Buffer.from(options.cursor, "base64url").toString("utf8")) as [string, string])
+        ? (decodeCursor(options.cursor, 2) as [string, string])
         : [null, null];
       const rows = s.list.all({
         status: options.status ?? null,
@@ -249,9 +250,7 @@ export function createSagaStore(sqlite: Database.Database) {
       const last = rows.length > options.limit ? items.at(-1) : undefined;
       return {
         items,
-        nextCursor: last
-          ? Buffer.from(JSON.stringify([last.createdAt, last.sagaId])).toString("base64url")
-          : null,
+        nextCursor: last ? encodeCursor([last.createdAt, last.sagaId]) : null,
       };
     },
   };

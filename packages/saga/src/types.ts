@@ -39,6 +39,8 @@ export interface SagaSnapshot<TData> {
 
 export interface AttentionNeeded {
   readonly step: string;
+  /** `compensate`: an undo kept failing; `execute`: a step after the pivot failed and cannot be undone. */
+  readonly phase: "execute" | "compensate";
   readonly attempts: number;
   readonly error: string;
 }
@@ -60,7 +62,7 @@ export interface SagaDefinition<TData, TTx = unknown, TOutbox = unknown> {
    * The pivot: once this step has started, the saga can no longer be cancelled (e.g. the order shipped).
    * Default: cancellable until it completes.
    */
-  readonly cancellableBefore?: string;
+  readonly pivot?: string;
   readonly hooks?: SagaHooks<TData, TTx, TOutbox>;
 }
 

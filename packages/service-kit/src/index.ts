@@ -29,6 +29,7 @@ export {
   UnprocessableError,
 } from "./errors/app-error.js";
 export { parseOrThrow, toIssues } from "./errors/validation.js";
+export { retryDelay, sleep } from "./events/backoff.js";
 export { type ApplyOutcome, type ConsumerStatus, consumerName, type EventMeta } from "./events/consumer.js";
 export { deadLetterSubject } from "./events/dead-letter-writer.js";
 export {
@@ -54,6 +55,7 @@ export { createLogger, type Logger } from "./logging/logger.js";
 export { Counter, createMetrics, Gauge, Histogram, type ServiceMetrics } from "./metrics/metrics.js";
 export { connectNats, type NatsLink } from "./nats/connect.js";
 export { H as HEADERS } from "./nats/headers.js";
+export { decodeCursor, encodeCursor } from "./pagination/cursor.js";
 export { connectRpcClient, type RpcConnection } from "./rpc/connect-client.js";
 export { type CallOptions, createRpcClient, type RpcClient } from "./rpc/rpc-client.js";
 export type { StreamCallOptions } from "./rpc/rpc-stream.js";

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Problem } from "./http/problem-schema.js";
 import { eventually } from "./test-support/http.js";
 import { gaugeValue } from "./test-support/metrics.js";
+import { signToken } from "./test-support/signing-key.js";
 import { openEventStream } from "./test-support/sse.js";
 import { ADMIN, CUSTOMER, startSystem, type TestSystem } from "./test-support/system.js";
 
@@ -132,7 +133,38 @@ describe("system view", () => {
   });
 });
 
+describe("system health for the public", () => {
+  it("shows anonymous callers pass or fail per check, and operators the details", async () => {
+    type Health = {
+      services: Array<{ instances: Array<{ checks: Record<string, Array<Record<string, unknown>>> }> }>;
+    };
+    const anonymous = await sys.api.get<Health>("/api/system/health");
+    const checks = anonymous.body.services.flatMap((s) =>
+      s.instances.flatMap((i) => Object.values(i.checks).flat()),
+    );
+    expect(checks.length).toBeGreaterThan(0);
+    expect(checks.every((c) => Object.keys(c).join() === "status")).toBe(true);
+    const operator = await sys.api.get<Health>("/api/system/health", { token: admin });
+    const detailed = operator.body.services.flatMap((s) =>
+      s.instances.flatMap((i) => Object.values(i.checks).flat()),
+    );
+    expect(detailed.some((c) => "durationMs" in c)).toBe(true);
+  });
+});
+
 describe("live events", () => {
+  it("ends the stream when the token that opened it expires", async () => {
+    const shortLived = await signToken(sys.signingKey, { sub: "ops-1", role: "admin", expiresIn: 2 });
+    const stream = await openEventStream(
+      `${sys.gateway.url}/api/admin/events/stream?access_token=${encodeURIComponent(shortLived)}`,
+    );
+    expect(stream.status).toBe(200);
+    await stream.next((m) => m.event === "ready");
+    const expired = await stream.next((m) => m.event === "expired", 10_000);
+    expect(JSON.parse(expired.data)).toEqual({ reason: "the access token expired" });
+    stream.close();
+  });
+
   it("streams events to an admin (token in the query), filtered by type, and lets go on disconnect", async () => {
     const stream = await openEventStream(
       `${sys.gateway.url}/api/admin/events/stream?type=order.&access_token=${encodeURIComponent(admin)}`,

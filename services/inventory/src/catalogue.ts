@@ -1,5 +1,11 @@
 import type { inventory as contracts } from "@bazaar/contracts";
-import { ConflictError, NotFoundError, UnprocessableError } from "@bazaar/service-kit";
+import {
+  ConflictError,
+  decodeCursor,
+  encodeCursor,
+  NotFoundError,
+  UnprocessableError,
+} from "@bazaar/service-kit";
 import { asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type * as v from "valibot";
 import { products } from "./db/schema.js";
@@ -23,15 +29,12 @@ export function toProduct(row: ProductRow): Product {
   };
 }
 
-const encodeCursor = (sku: string): string => Buffer.from(sku, "utf8").toString("base64url");
-const decodeCursor = (cursor: string): string => Buffer.from(cursor, "base64url").toString("utf8");
-
 /** `listProducts` pages through the catalogue by SKU (keyset pagination: stable under inserts). */
 export function listProducts(
   tx: InventoryTx,
   page: { cursor?: string | undefined; limit: number },
 ): { items: Product[]; nextCursor: string | null } {
-  const after = page.cursor ? decodeCursor(page.cursor) : "";
+  const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : "";
   const rows = tx
     .select()
     .from(products)
@@ -41,7 +44,7 @@ export function listProducts(
     .all();
   const items = rows.slice(0, page.limit).map(toProduct);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > page.limit && last ? encodeCursor(last.sku) : null };
+  return { items, nextCursor: rows.length > page.limit && last ? encodeCursor([last.sku]) : null };
 }
 
 export function getProduct(tx: InventoryTx, sku: string): Product {

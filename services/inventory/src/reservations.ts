@@ -1,5 +1,5 @@
-import { inventory as contracts, type ErrorCode } from "@bazaar/contracts";
-import { appError, ConflictError, NotFoundError } from "@bazaar/service-kit";
+import { inventory as contracts, type ErrorBody } from "@bazaar/contracts";
+import { ConflictError, NotFoundError } from "@bazaar/service-kit";
 import { eq, inArray, sql } from "drizzle-orm";
 import type * as v from "valibot";
 import { mergeItems } from "./catalogue.js";
@@ -7,23 +7,11 @@ import { products, reservationItems, reservations } from "./db/schema.js";
 import type { InventoryOutbox, InventoryTx } from "./declaration.js";
 
 export type Reservation = v.InferOutput<typeof contracts.Reservation>;
-export type Rejection = {
-  code: ErrorCode;
-  message: string;
-  reason?: string;
-  details?: Record<string, unknown>;
-};
+/** A stored refusal: the error body it is answered with, every time. */
+export type Rejection = ErrorBody;
 
 /** A reservation attempt ends reserved, or rejected; a rejection is stored too, so it must not throw inside the transaction. */
 export type ReserveOutcome = { reservation: Reservation } | { rejection: Rejection };
-
-/** `rejectionError` is the typed error a stored rejection stands for. */
-export function rejectionError(rejection: Rejection) {
-  return appError(rejection.code, rejection.message, {
-    reason: rejection.reason,
-    details: rejection.details,
-  });
-}
 
 function loadOutcome(tx: InventoryTx, orderId: string): ReserveOutcome | undefined {
   const row = tx.select().from(reservations).where(eq(reservations.orderId, orderId)).get();

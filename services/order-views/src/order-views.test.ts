@@ -260,4 +260,25 @@ describe("rebuild", () => {
     }
     expect(await view(orderId)).toMatchObject({ userId: "u-during", status: "pending", itemCount: 3 });
   });
+
+  it("keeps orders whose events have aged out of the streams: the rebuild merges instead of replacing", async () => {
+    const old = randomUUID();
+    await placed(old, "u-aged");
+    await settle();
+    // The streams lose their oldest messages (as max age or max bytes would do): here, everything so far.
+    for (const stream of ["ORDERS", "PAYMENTS", "SHIPPING"]) {
+      const info = await svc.runtime.nats.jsm.streams.info(stream);
+      await svc.runtime.nats.jsm.streams.purge(stream, { seq: info.state.last_seq + 1 });
+    }
+    const fresh = randomUUID();
+    await placed(fresh, "u-aged");
+    await settle();
+    await caller.client.call(c.rebuild, {});
+    await vi.waitFor(
+      async () => expect((await caller.client.call(c.rebuildStatus, {})).state).toBe("completed"),
+      { timeout: 20_000, interval: 50 },
+    );
+    expect(await view(old)).toMatchObject({ userId: "u-aged", itemCount: 3 });
+    expect(await view(fresh)).toMatchObject({ userId: "u-aged", itemCount: 3 });
+  });
 });

@@ -1,5 +1,5 @@
 import type { orderViews as contracts } from "@bazaar/contracts";
-import { NotFoundError } from "@bazaar/service-kit";
+import { decodeCursor, encodeCursor, NotFoundError } from "@bazaar/service-kit";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type * as v from "valibot";
 import { orderViews } from "./db/schema.js";
@@ -39,9 +39,7 @@ export function listForUser(
   userId: string,
   page: { cursor?: string | undefined; limit: number },
 ): { items: OrderView[]; nextCursor: string | null } {
-  const after = page.cursor
-    ? (JSON.parse(Buffer.from(page.cursor, "base64url").toString("utf8")) as [string, string])
-    : undefined;
+  const after = page.cursor ? (decodeCursor(page.cursor, 2) as [string, string]) : undefined;
   const rows = db
     .select()
     .from(orderViews)
@@ -60,7 +58,7 @@ export function listForUser(
   const last = items.at(-1);
   const nextCursor =
     rows.length > page.limit && last
-      ? Buffer.from(JSON.stringify([last.createdAt ?? last.lastUpdated, last.orderId])).toString("base64url")
+      ? encodeCursor([last.createdAt ?? last.lastUpdated, last.orderId])
       : null;
   return { items: items.map(toView), nextCursor };
 }

@@ -37,6 +37,7 @@ export class Rebuilder {
   #status: RebuildStatus = IDLE;
   #runtime: Runtime | undefined;
   readonly #beforeSwitch: (() => Promise<void>) | undefined;
+  readonly #abort = new AbortController();
 
   /** `beforeSwitch` runs after the replay caught up and before the switch (tests use it to interleave live events). */
   constructor(options: { beforeSwitch?: () => Promise<void> } = {}) {
@@ -106,9 +107,17 @@ export class Rebuilder {
       const streams = new Map<string, string[]>();
       for (const e of SOURCE_EVENTS)
         streams.set(e.stream.name, [...(streams.get(e.stream.name) ?? []), e.subject]);
+      // Streams keep a limited history (max age, max bytes). When older messages are gone, the rebuilt
+      // model cannot know those orders, so it is merged over the live one instead of replacing it.
+      let complete = true;
+      for (const stream of streams.keys()) {
+        const { state } = await runtime.nats.jsm.streams.info(stream);
+        if (state.first_seq > 1 && state.messages > 0) complete = false;
+      }
       const result = await replayEvents({
         js: runtime.nats.js,
         jsm: runtime.nats.jsm,
+        signal: this.#abort.signal,
         sources: [...streams].map(([stream, subjects]) => ({ stream, subjects })),
         onEvent: (event) => {
           pending.push(event);
@@ -119,12 +128,13 @@ export class Rebuilder {
           this.#save();
         },
       });
+      if (this.#abort.signal.aborted) throw new Error("stopped before it finished");
       flush();
       await this.#beforeSwitch?.();
-      // Switch over: the fresh model replaces the live one atomically.
+      // Switch over atomically: replace the live model, or merge over it when the streams lack old history.
       runtime.transaction((tx) => {
-        tx.delete(orderViews).run();
-        tx.run(sql.raw("INSERT INTO order_views SELECT * FROM order_views_next"));
+        if (complete) tx.delete(orderViews).run();
+        tx.run(sql.raw("INSERT OR REPLACE INTO order_views SELECT * FROM order_views_next"));
         tx.delete(orderViewsNext).run();
         this.#status = {
           ...this.#status,
@@ -135,7 +145,7 @@ export class Rebuilder {
         };
         this.#save(tx);
       });
-      log.info({ processed: result.processed }, "read model rebuilt and switched over");
+      log.info({ processed: result.processed, merged: !complete }, "read model rebuilt and switched over");
     } catch (err) {
       this.#status = {
         ...this.#status,
@@ -143,9 +153,18 @@ export class Rebuilder {
         finishedAt: new Date().toISOString(),
         error: err instanceof Error ? err.message : String(err),
       };
-      this.#save();
+      try {
+        this.#save();
+      } catch {
+        // The store is closed (shutdown): the next start marks the rebuild as interrupted anyway.
+      }
       log.error({ err }, "read model rebuild failed; the live model is unchanged");
     }
+  }
+
+  /** Stops a running rebuild (at shutdown); the live model is left as it was. */
+  stop(): void {
+    this.#abort.abort();
   }
 
   #save(tx?: ViewsDb): void {

@@ -16,6 +16,7 @@ export function createOrderViewsService(options: ConstructorParameters<typeof Re
       rebuilder.attach(runtime);
       registerLagMetric(runtime);
     },
+    onStop: () => rebuilder.stop(),
   });
 }
 

@@ -27,7 +27,8 @@ export function customerReason(failure: string): string {
   if (failure.includes("OUT_OF_STOCK")) return "out of stock";
   if (failure.includes("CARD_DECLINED")) return "payment declined";
   if (failure.includes("UNSUPPORTED_COUNTRY")) return "shipping to this country is not supported";
-  return failure;
+  // Anything else is ours to investigate (it is in the saga's timeline); customers get no internals.
+  return "the order could not be completed";
 }
 
 /**
@@ -39,28 +40,28 @@ export function customerReason(failure: string): string {
 export function orderSaga(call: Call): SagaDefinition<OrderSagaData, OrdersDb, OrdersOutbox> {
   return {
     type: "order",
-    cancellableBefore: "commit-stock",
+    pivot: "commit-stock",
     steps: [
       {
         name: "reserve-stock",
-        execute: async ({ data, idempotencyKey }) => {
+        execute: async ({ data, idempotencyKey, signal }) => {
           await call(
             inventory.reserve,
             { orderId: data.orderId, items: [...data.items] },
-            { idempotencyKey },
+            { idempotencyKey, signal },
           );
         },
-        compensate: async ({ data, idempotencyKey }) => {
+        compensate: async ({ data, idempotencyKey, signal }) => {
           await call(
             inventory.release,
             { orderId: data.orderId, reason: "order cancelled" },
-            { idempotencyKey },
+            { idempotencyKey, signal },
           );
         },
       },
       {
         name: "charge-payment",
-        execute: async ({ data, idempotencyKey }) => {
+        execute: async ({ data, idempotencyKey, signal }) => {
           const payment = await call(
             payments.charge,
             {
@@ -70,37 +71,37 @@ export function orderSaga(call: Call): SagaDefinition<OrderSagaData, OrdersDb, O
               currency: data.currency,
               paymentMethod: { token: data.paymentToken },
             },
-            { idempotencyKey },
+            { idempotencyKey, signal },
           );
           return { paymentId: payment.paymentId };
         },
-        compensate: async ({ data, idempotencyKey }) => {
+        compensate: async ({ data, idempotencyKey, signal }) => {
           await call(
             payments.refund,
             { orderId: data.orderId, reason: "order cancelled" },
-            { idempotencyKey },
+            { idempotencyKey, signal },
           );
         },
       },
       {
         name: "create-shipment",
-        execute: async ({ data, idempotencyKey }) => {
+        execute: async ({ data, idempotencyKey, signal }) => {
           const shipment = await call(
             shipping.createShipment,
             { orderId: data.orderId, address: data.address, items: [...data.items] },
-            { idempotencyKey },
+            { idempotencyKey, signal },
           );
           return { shipmentId: shipment.shipmentId, trackingNumber: shipment.trackingNumber };
         },
-        compensate: async ({ data, idempotencyKey }) => {
-          await call(shipping.cancelShipment, { orderId: data.orderId }, { idempotencyKey });
+        compensate: async ({ data, idempotencyKey, signal }) => {
+          await call(shipping.cancelShipment, { orderId: data.orderId }, { idempotencyKey, signal });
         },
       },
       {
         // The pivot: once the stock is committed the order has shipped, so there is nothing to undo.
         name: "commit-stock",
-        execute: async ({ data, idempotencyKey }) => {
-          await call(inventory.commit, { orderId: data.orderId }, { idempotencyKey });
+        execute: async ({ data, idempotencyKey, signal }) => {
+          await call(inventory.commit, { orderId: data.orderId }, { idempotencyKey, signal });
         },
       },
     ],
@@ -124,7 +125,10 @@ export function orderSaga(call: Call): SagaDefinition<OrderSagaData, OrdersDb, O
         });
       },
       onRequiresAttention(tx, outbox, saga, failure) {
-        const reason = `compensation of ${failure.step} failed ${failure.attempts} times: ${failure.error}`;
+        const reason =
+          failure.phase === "compensate"
+            ? `compensation of ${failure.step} failed ${failure.attempts} times: ${failure.error}`
+            : `${failure.step} failed after the order shipped: ${failure.error}`;
         setStatus(tx, saga.data.orderId, "requires_attention");
         outbox.emit(contracts.orderRequiresAttention, {
           orderId: saga.data.orderId,
@@ -136,7 +140,10 @@ export function orderSaga(call: Call): SagaDefinition<OrderSagaData, OrdersDb, O
           alertId: randomUUID(),
           severity: "critical",
           title: `Order ${saga.data.orderId} needs an operator`,
-          message: `The order saga could not undo ${failure.step} after ${failure.attempts} attempts (${saga.failureReason ?? "cancelled"}). The customer may have been charged or stock may be held.`,
+          message:
+            failure.phase === "compensate"
+              ? `The order saga could not undo ${failure.step} after ${failure.attempts} attempts (${saga.failureReason ?? "cancelled"}). The customer may have been charged or stock may be held.`
+              : `The order saga could not finish ${failure.step} after the order shipped (${failure.error}). Stock records may be out of step with the warehouse.`,
           orderId: saga.data.orderId,
           sagaId: saga.sagaId,
           step: failure.step,

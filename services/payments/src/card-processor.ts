@@ -39,6 +39,8 @@ export interface CardProcessor {
   readonly name: string;
   charge(request: ChargeRequest): Promise<ChargeResult>;
   refund(request: RefundRequest): Promise<RefundResult>;
+  /** What became of the charge sent with this idempotency key: undefined if it never went through. */
+  find(idempotencyKey: string): Promise<ChargeResult | undefined>;
 }
 
 // The kit gives handlers no slot for their own dependencies, so the processor is made once per store handle

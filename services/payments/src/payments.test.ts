@@ -10,8 +10,9 @@ import {
 import { startTestNats, type TestNats } from "@bazaar/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cardProcessor } from "./card-processor.js";
 import { payments, simulatedCharges } from "./db/schema.js";
-import { recordCharge } from "./payments.js";
+import { recordCharge, recordIntent } from "./payments.js";
 import { service } from "./service.js";
 
 let nats: TestNats;
@@ -293,5 +294,37 @@ describe("with processor latency", () => {
     expect(refunded).toMatchObject({ status: "refunded", payment: { status: "refunded" } });
     expect((await charging).status).toBe("completed");
     expect(await eventsOf(slow, slowCaller, c.paymentRefunded, "o-overtaken")).toHaveLength(1);
+  });
+
+  it("settles a charge whose answer was lost in a crash: a refund asks the processor, records the charge, refunds it", async () => {
+    const orderId = "o-lost-answer";
+    const intent = { orderId, userId: "u-1", amountCents: 2598, currency: "EUR" };
+    // What a crash between the processor's answer and its recording leaves: an intent, a charge at the
+    // processor, no payment row.
+    svc.runtime.transaction((tx) => recordIntent(tx as never, intent));
+    const ctx = { db: svc.runtime.db as never, config: svc.runtime.config as never };
+    await cardProcessor(ctx).charge({ ...intent, token: "tok_visa", idempotencyKey: `charge:${orderId}` });
+    await expect(client.call(c.getPayment, { orderId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+
+    const refunded = await client.call(c.refund, { orderId, reason: "saga gave up on the charge" });
+    expect(refunded).toMatchObject({
+      status: "refunded",
+      payment: { status: "refunded", amountCents: 2598 },
+    });
+    expect(await eventsOf(svc, caller, c.paymentCompleted, orderId)).toHaveLength(1);
+    expect(await eventsOf(svc, caller, c.paymentRefunded, orderId)).toHaveLength(1);
+    expect(ledger(svc, orderId)).toMatchObject([{ attempts: 1, refundAttempts: 1 }]);
+  });
+
+  it("voids an order whose charge never reached the processor", async () => {
+    const orderId = "o-never-sent";
+    svc.runtime.transaction((tx) =>
+      recordIntent(tx as never, { orderId, userId: "u-1", amountCents: 100, currency: "EUR" }),
+    );
+    expect(await client.call(c.refund, { orderId })).toMatchObject({ status: "not_charged", payment: null });
+    await expect(chargeWith(orderId, "tok_visa")).rejects.toMatchObject({
+      code: "CONFLICT",
+      reason: "ORDER_VOIDED",
+    });
   });
 });

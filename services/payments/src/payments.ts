@@ -3,7 +3,7 @@ import { payments as contracts } from "@bazaar/contracts";
 import { ConflictError, NotFoundError, UnprocessableError } from "@bazaar/service-kit";
 import { and, eq } from "drizzle-orm";
 import type { ChargeResult } from "./card-processor.js";
-import { payments, voidedOrders } from "./db/schema.js";
+import { chargeIntents, payments, voidedOrders } from "./db/schema.js";
 import type { PaymentsOutbox, PaymentsTx } from "./declaration.js";
 
 type PaymentRow = typeof payments.$inferSelect;
@@ -101,6 +101,7 @@ export function recordCharge(
     .onConflictDoNothing({ target: payments.orderId })
     .returning()
     .get();
+  tx.delete(chargeIntents).where(eq(chargeIntents.orderId, intent.orderId)).run();
   if (!inserted) return findPayment(tx, intent.orderId) as PaymentRow;
   const { orderId, userId, amountCents, currency } = inserted;
   if (result.status === "charged")
@@ -160,4 +161,20 @@ export function refuseIfVoided(tx: PaymentsTx, orderId: string): void {
       reason: "ORDER_VOIDED",
     });
   }
+}
+
+/** `recordIntent` notes a charge about to be sent to the processor (see `chargeIntents`). */
+export function recordIntent(tx: PaymentsTx, intent: ChargeIntent): void {
+  tx.insert(chargeIntents)
+    .values({ ...intent, createdAt: new Date().toISOString() })
+    .onConflictDoNothing()
+    .run();
+}
+
+/** `findIntent` is a charge that was sent but whose answer was never recorded (a crash in between). */
+export function findIntent(tx: PaymentsTx, orderId: string): ChargeIntent | undefined {
+  const row = tx.select().from(chargeIntents).where(eq(chargeIntents.orderId, orderId)).get();
+  return (
+    row && { orderId: row.orderId, userId: row.userId, amountCents: row.amountCents, currency: row.currency }
+  );
 }

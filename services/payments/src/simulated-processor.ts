@@ -109,6 +109,17 @@ export function createSimulatedProcessor(options: { db: PaymentsTx; latencyMs: n
         });
       return refunded;
     },
+    async find(idempotencyKey) {
+      await sleep(latencyMs);
+      const row = db
+        .select()
+        .from(simulatedCharges)
+        .where(eq(simulatedCharges.idempotencyKey, idempotencyKey))
+        .get();
+      if (row?.outcome === "charged" && row.chargeId) return { status: "charged", chargeId: row.chargeId };
+      if (row?.outcome === "declined") return declined();
+      return undefined;
+    },
   };
 }
 

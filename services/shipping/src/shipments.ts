@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type Address, shipping as contracts, type ErrorCode, type LineItem } from "@bazaar/contracts";
-import { appError, ConflictError, NotFoundError } from "@bazaar/service-kit";
+import { type Address, shipping as contracts, type ErrorBody, type LineItem } from "@bazaar/contracts";
+import { ConflictError, NotFoundError } from "@bazaar/service-kit";
 import { eq } from "drizzle-orm";
 import { isSupported } from "./countries.js";
 import { shipmentRejections, shipments } from "./db/schema.js";
@@ -9,23 +9,11 @@ import { newTrackingNumber } from "./tracking-number.js";
 
 type ShipmentRow = typeof shipments.$inferSelect;
 export type Shipment = contracts.Shipment;
-export type Rejection = {
-  code: ErrorCode;
-  message: string;
-  reason?: string;
-  details?: Record<string, unknown>;
-};
+/** A stored refusal: the error body it is answered with, every time. */
+export type Rejection = ErrorBody;
 
 /** A shipment request ends created, or rejected; a rejection is stored too, so it must not throw inside the transaction. */
 export type ShipOutcome = { shipment: Shipment } | { rejection: Rejection };
-
-/** `rejectionError` is the typed error a stored rejection stands for. */
-export function rejectionError(rejection: Rejection) {
-  return appError(rejection.code, rejection.message, {
-    reason: rejection.reason,
-    details: rejection.details,
-  });
-}
 
 /** `toShipment` is the wire shape of a row: the address and items stay inside the service. */
 export function toShipment(row: ShipmentRow): Shipment {

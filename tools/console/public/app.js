@@ -104,7 +104,8 @@ function render() {
   });
   for (const el of document.querySelectorAll(".tab")) el.hidden = true;
   clearInterval(state.timer);
-  if (state.tab !== "events") stopEvents();
+  // The live tail runs only while an operator is signed in and looking at it.
+  stopEvents();
   if (!signedIn) return;
   state.tab = (location.hash.slice(1) || "services").split("/")[0];
   if (!loaders[state.tab]) state.tab = "services";

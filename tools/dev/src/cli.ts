@@ -44,48 +44,53 @@ async function start(mode: RunMode, watch: boolean): Promise<number> {
     syncInterval: process.env.NATS_SYNC_INTERVAL || undefined,
     log: (line) => console.log(`nats          | ${line}`),
   });
-  const created = await ensureAllStreams(nats.url);
-  if (created.length > 0) console.log(`nats          | streams ensured: ${created.join(", ")}`);
-
-  const system = await startSystem({
-    mode,
-    natsUrl: nats.url,
-    dataDir,
-    nodeEnv: "development",
-    ports,
-    watch,
-    env: { LOG_FORMAT: "pretty", FORCE_COLOR: process.stdout.isTTY ? "1" : "" },
-    onLine: (_service, line) => console.log(line),
-  });
-  const consoleServer = await startConsole({ port: consolePort, gatewayUrl: system.url("gateway") });
-
-  console.log(
-    banner({
+  let system: Awaited<ReturnType<typeof startSystem>> | undefined;
+  let consoleServer: Awaited<ReturnType<typeof startConsole>> | undefined;
+  try {
+    const created = await ensureAllStreams(nats.url);
+    if (created.length > 0) console.log(`nats          | streams ensured: ${created.join(", ")}`);
+    system = await startSystem({
       mode,
       natsUrl: nats.url,
-      natsReused: nats.reused,
-      natsContext: nats.context.written ? 'context "bazaar" selected: nats stream ls' : nats.context.command,
-      gatewayUrl: system.url("gateway"),
-      consoleUrl: consoleServer.url,
-      admin: {
-        email: process.env.ADMIN_EMAIL ?? "admin@bazaar.local",
-        password: process.env.ADMIN_PASSWORD ?? "bazaar-admin-dev",
-      },
-      customer: {
-        email: process.env.CUSTOMER_EMAIL ?? "customer@bazaar.local",
-        password: process.env.CUSTOMER_PASSWORD ?? "bazaar-customer-dev",
-      },
-    }),
-  );
-
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-  console.log("\nstopping…");
-  await consoleServer.stop();
-  await system.stop();
-  await nats.stop();
+      dataDir,
+      nodeEnv: "development",
+      ports,
+      watch,
+      env: { LOG_FORMAT: "pretty", ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : {}) },
+      onLine: (_service, line) => console.log(line),
+    });
+    consoleServer = await startConsole({ port: consolePort, gatewayUrl: system.url("gateway") });
+    console.log(
+      banner({
+        mode,
+        natsUrl: nats.url,
+        natsReused: nats.reused,
+        natsContext: nats.context.written
+          ? 'context "bazaar" selected: nats stream ls'
+          : nats.context.command,
+        gatewayUrl: system.url("gateway"),
+        consoleUrl: consoleServer.url,
+        admin: {
+          email: process.env.ADMIN_EMAIL ?? "admin@bazaar.local",
+          password: process.env.ADMIN_PASSWORD ?? "bazaar-admin-dev",
+        },
+        customer: {
+          email: process.env.CUSTOMER_EMAIL ?? "customer@bazaar.local",
+          password: process.env.CUSTOMER_PASSWORD ?? "bazaar-customer-dev",
+        },
+      }),
+    );
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+    console.log("\nstopping…");
+  } finally {
+    // Also after a failed start: nothing this run started is left running (the broker last).
+    await consoleServer?.stop();
+    await system?.stop();
+    await nats.stop();
+  }
   console.log("stopped; data kept in .data/ (pnpm dev:reset wipes it)");
   return 0;
 }

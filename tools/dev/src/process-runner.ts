@@ -11,6 +11,12 @@ export interface ServiceProcessOptions {
   readonly onLine: (line: string) => void;
 }
 
+/** Children still running: killed if the runner itself exits abruptly, so none is left behind. */
+const children = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
 /** One service running as its own process (the microservices deployment). */
 export interface ServiceProcess {
   readonly name: string;

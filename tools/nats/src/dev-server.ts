@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { findNatsCli } from "./binaries.js";
 import { writeNatsContext } from "./context.js";
 import { NatsToolsError } from "./errors.js";
 import { ensureNatsBinaries } from "./install.js";
@@ -45,13 +46,13 @@ export async function startDevNats(options: DevNatsOptions = {}): Promise<DevNat
   const log = options.log ?? ((line: string) => console.error(line));
   const { host, port } = parseNatsUrl(url);
   const probe = await probeNats(url);
-  const binaries = ensureNatsBinaries({ log });
   const contextFor = (target: string): DevNats["context"] =>
     options.writeContext === false
       ? { command: `nats context add bazaar --server ${target} --select`, written: false }
-      : writeNatsContext({ cli: binaries.cli?.path, url: target });
+      : writeNatsContext({ cli: findNatsCli().found?.path, url: target });
   if (probe.kind === "nats") {
-    if (probe.info.jetstream === false) {
+    // nats-server leaves `jetstream` out of its INFO when JetStream is off.
+    if (probe.info.jetstream !== true) {
       throw new PortInUseError(
         `the NATS server on ${url} has JetStream disabled; Bazaar needs JetStream. Stop it, or set NATS_URL to another server.`,
       );
@@ -66,6 +67,8 @@ export async function startDevNats(options: DevNatsOptions = {}): Promise<DevNat
         `Stop it, or choose another port: NATS_URL=nats://${host}:${port + 1} pnpm dev`,
     );
   }
+  // Binaries are needed only to start a server of our own (a reused one may run anywhere, e.g. a container).
+  const binaries = ensureNatsBinaries({ log });
   const storeDir = options.storeDir ?? join(localDataDir(), "nats");
   const server = await startNatsServer({
     bin: binaries.server.path,
@@ -74,6 +77,8 @@ export async function startDevNats(options: DevNatsOptions = {}): Promise<DevNat
     storeDir,
     syncInterval: options.syncInterval,
     serverName: "bazaar-dev",
+    // Its own process group: Ctrl-C reaches the dev runner, which stops the services before the broker.
+    detached: true,
     ...(options.onServerLog ? { onLog: options.onServerLog } : {}),
   });
   const context = contextFor(server.url);

@@ -18,6 +18,8 @@ export interface StartNatsServerOptions {
    */
   readonly syncInterval?: string | undefined;
   readonly serverName?: string;
+  /** Run in its own process group, so a terminal's Ctrl-C does not reach it directly. */
+  readonly detached?: boolean;
   readonly readyTimeoutMs?: number;
   /** Receives every line the server logs (it logs to stderr). */
   readonly onLog?: (line: string) => void;
@@ -62,7 +64,10 @@ export function startNatsServer(options: StartNatsServerOptions): Promise<NatsSe
   const configFile = join(options.storeDir, "nats-server.conf");
   writeFileSync(configFile, configText(options, host, options.port ?? 0));
 
-  const child = spawn(options.bin, ["-c", configFile], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(options.bin, ["-c", configFile], {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.detached ?? false,
+  });
   const log: string[] = [];
   let port = options.port ?? 0;
   let version: string | undefined;

@@ -197,8 +197,12 @@ export class EventConsumer {
       }
       try {
         const consumer = await this.#ensure();
+        if (this.#stopped || this.#paused) continue;
         // Short pull expiry: after a broker restart a lost pull is noticed (missed heartbeats) in seconds, not 30 s.
-        this.#messages = await consumer.consume({ max_messages: 32, expires: 5_000 });
+        const messages = await consumer.consume({ max_messages: 32, expires: 5_000 });
+        this.#messages = messages;
+        // A stop or pause that came while consume() was pending could not reach this iterator: honour it now.
+        if (this.#stopped || this.#paused) messages.stop();
         this.#running = true;
         this.#lastError = undefined;
         failures = 0;
@@ -242,14 +246,25 @@ export class EventConsumer {
         }
         // Let the reader queue whatever already arrived with this message, so a burst is one batch.
         if (queue.length < size) await new Promise((resolve) => setImmediate(resolve));
-        await this.#handleBatch(queue.splice(0, size));
+        const batch = queue.splice(0, size);
+        try {
+          await this.#handleBatch(batch);
+        } catch (err) {
+          // E.g. an ack on a connection that just closed: unacked messages come back after the ack wait.
+          this.#o.log.warn(
+            { err, consumer: this.name, messages: batch.length },
+            "batch interrupted; its messages will be redelivered",
+          );
+        }
         wakeReader?.();
       }
     })();
     try {
       for await (const msg of messages) {
         if (this.#stopped || this.#paused) {
-          // Buffered after a stop: hand it back at once instead of waiting for the ack timeout.
+          // Buffered after a stop: the pull is ended first (so the message cannot come straight back here),
+          // then the message is handed back at once for another instance instead of waiting for the ack timeout.
+          messages.stop();
           msg.nak();
           continue;
         }

@@ -41,8 +41,10 @@ export interface OutboxStats {
  * It wakes right after each commit, sweeps periodically, backs off while NATS is unreachable (rows just
  * wait; the service keeps accepting work), and prunes published rows after the retention period.
  *
- * A batch is published pipelined and acked together; after any failure it drops to one event at a time
- * until a publish succeeds, so order holds even while the broker is flapping.
+ * Rows are sent in commit order. A batch is published pipelined and acked together, so when one publish in
+ * a batch fails, the later ones may already be stored and the failed row lands after them on retry; the
+ * relay then drops to one event at a time until a publish succeeds. Consumers therefore never rely on the
+ * order of different events (the kit's inbox and the read models' time-guarded projections do not).
  */
 export class OutboxRelay {
   readonly #o: Required<Omit<OutboxRelayOptions, "registry">>;

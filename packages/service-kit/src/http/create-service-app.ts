@@ -79,7 +79,7 @@ export function createServiceApp(options: ServiceAppOptions): Hono<KitEnv> {
   }
 
   app.notFound((c) =>
-    problemResponse(new NotFoundError(`no route for ${c.req.method} ${c.req.path}`), {
+    problemResponse(new NotFoundError("no such route"), {
       instance: c.req.path,
     }),
   );

@@ -96,7 +96,10 @@ export class HealthMonitor {
 
   start(nc: NatsConnection): void {
     const answer = (_err: Error | null, msg: { respond(data: Uint8Array): boolean }): void => {
-      void this.report().then((r) => msg.respond(encodeJson(r)));
+      void this.report()
+        .then((r) => msg.respond(encodeJson(r)))
+        // A health request that is still in flight when the connection drains has nowhere to go.
+        .catch((err: unknown) => this.#o.log.debug({ err }, "health reply not sent"));
     };
     this.#subs.push(nc.subscribe(HEALTH_SUBJECT, { callback: answer }));
     this.#subs.push(nc.subscribe(`${HEALTH_SUBJECT}.${this.#o.identity.service}`, { callback: answer }));

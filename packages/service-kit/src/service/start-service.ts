@@ -14,6 +14,7 @@ import { createOutboxWriter } from "../events/outbox.js";
 import { OutboxRelay } from "../events/outbox-relay.js";
 import { ensureStream } from "../events/streams.js";
 import { createServiceApp } from "../http/create-service-app.js";
+import { createStartingApp } from "../http/starting-app.js";
 import { createLogger } from "../logging/logger.js";
 import { createMetrics } from "../metrics/metrics.js";
 import { connectNats, type NatsLink } from "../nats/connect.js";
@@ -134,7 +135,14 @@ export async function startService(
     inFlight,
     ready: () => monitor.report(),
   });
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }) as Server;
+  // Until start-up completes (the routes hook included) requests go to a stand-in that says "starting".
+  const starting = createStartingApp(identity);
+  let started = false;
+  const server = serve({
+    fetch: (request, env) => (started ? app.fetch(request, env) : starting.fetch(request, env)),
+    port: config.PORT,
+    hostname: config.HOST,
+  }) as Server;
   await new Promise<void>((resolveListen, reject) => {
     server.once("listening", resolveListen);
     server.once("error", reject);
@@ -317,6 +325,7 @@ export async function startService(
 
     monitor.start(nc);
     if (def.routes) def.routes(app, runtime as never);
+    started = true;
   } catch (err) {
     // Stop whatever started, so a failed start leaks no server, connection or file handle.
     log.error({ err }, "start-up failed");

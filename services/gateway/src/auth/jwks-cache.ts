@@ -75,6 +75,8 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       return current.keys;
     },
     async refreshForUnknownKey() {
+      // A refresh already on its way (say, the first request with a newly rotated key) answers everyone.
+      if (inflight) return inflight.catch(() => undefined);
       if (now() - lastForcedAt < options.minRefreshIntervalMs) return undefined;
       lastForcedAt = now();
       try {

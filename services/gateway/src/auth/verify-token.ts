@@ -78,6 +78,11 @@ export function createTokenVerifier(options: { jwks: JwksCache; leewaySeconds: n
       throw new UnauthorizedError("the access token names no valid subject and role", {
         reason: "INVALID_TOKEN",
       });
-    return { userId: claims.output.sub, role: claims.output.role, email: claims.output.email };
+    return {
+      userId: claims.output.sub,
+      role: claims.output.role,
+      email: claims.output.email,
+      expiresAt: (payload.exp ?? 0) * 1000,
+    };
   };
 }

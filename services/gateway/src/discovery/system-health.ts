@@ -68,3 +68,24 @@ export function summarizeHealth(info: readonly SrvInfo[], reports: readonly Heal
     }));
   return { status: services.every((s) => s.status === "pass") ? "pass" : "fail", services };
 }
+
+/**
+ * `withoutDetails` is what anonymous callers see: each check's pass or fail, without its output or
+ * observed values (error messages and counts are for operators).
+ */
+export function withoutDetails(health: SystemHealth): SystemHealth {
+  const statusOnly = (results: unknown): unknown =>
+    Array.isArray(results) ? results.map((r) => ({ status: (r as { status?: unknown }).status })) : results;
+  return {
+    ...health,
+    services: health.services.map((service) => ({
+      ...service,
+      instances: service.instances.map((i) => ({
+        ...i,
+        checks: Object.fromEntries(
+          Object.entries(i.checks).map(([name, results]) => [name, statusOnly(results)]),
+        ),
+      })),
+    })),
+  };
+}

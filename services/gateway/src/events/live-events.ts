@@ -41,7 +41,8 @@ function toLiveEvent(msg: Msg): LiveEvent {
 
 export interface LiveEvents {
   /** Answers one request with a stream of every event (whose type starts with `typePrefix`, when given). */
-  respond(c: Context, typePrefix: string | undefined): Response;
+  /** The stream ends when `expiresAt` (the token's expiry, epoch ms) passes: a token only opens what it may see. */
+  respond(c: Context, typePrefix: string | undefined, expiresAt: number): Response;
   /** Ends every open stream (at shutdown). */
   closeAll(): void;
 }
@@ -62,7 +63,11 @@ export function createLiveEvents(options: { runtime: GatewayRuntime; heartbeatMs
     registers: [runtime.metrics.registry],
   });
 
-  const tail = async (stream: SSEStreamingApi, typePrefix: string | undefined): Promise<void> => {
+  const tail = async (
+    stream: SSEStreamingApi,
+    typePrefix: string | undefined,
+    expiresAt: number,
+  ): Promise<void> => {
     const stop = new AbortController();
     stream.onAbort(() => stop.abort());
     let queued = 0;
@@ -102,8 +107,17 @@ export function createLiveEvents(options: { runtime: GatewayRuntime; heartbeatMs
         data: JSON.stringify({ subjects: LIVE_SUBJECTS, type: typePrefix ?? null }),
       });
       while (!stop.signal.aborted) {
-        await sleep(heartbeatMs, undefined, { signal: stop.signal }).catch(() => undefined);
+        await sleep(Math.max(0, Math.min(heartbeatMs, expiresAt - Date.now())), undefined, {
+          signal: stop.signal,
+        }).catch(() => undefined);
         if (stop.signal.aborted) break;
+        if (Date.now() >= expiresAt) {
+          await stream.writeSSE({
+            event: "expired",
+            data: JSON.stringify({ reason: "the access token expired" }),
+          });
+          break;
+        }
         if (dropped > 0) {
           await stream.writeSSE({ event: "dropped", data: JSON.stringify({ count: dropped }) });
           dropped = 0;
@@ -118,10 +132,10 @@ export function createLiveEvents(options: { runtime: GatewayRuntime; heartbeatMs
   };
 
   return {
-    respond(c, typePrefix) {
+    respond(c, typePrefix, expiresAt) {
       return streamSSE(
         c,
-        (stream) => tail(stream, typePrefix),
+        (stream) => tail(stream, typePrefix, expiresAt),
         async (err) => {
           runtime.log.warn({ err }, "event stream failed");
         },

@@ -5,6 +5,8 @@ export interface Principal {
   readonly userId: string;
   readonly role: "customer" | "admin";
   readonly email: string | undefined;
+  /** When the token stops being valid (epoch ms): long-lived streams end then. */
+  readonly expiresAt: number;
 }
 
 /** The request's budget: downstream calls stop waiting when `signal` aborts. */

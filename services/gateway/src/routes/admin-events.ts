@@ -3,6 +3,7 @@ import * as v from "valibot";
 import { LiveEvent, type LiveEvents } from "../events/live-events.js";
 import type { GatewayEnv } from "../http/gateway-env.js";
 import { queryOf } from "../http/input.js";
+import { principalOf } from "../middleware/require-role.js";
 import type { OperationDoc } from "../openapi/operation.js";
 
 export const EVENTS_STREAM_PATH = "/api/admin/events/stream";
@@ -20,10 +21,9 @@ export const adminEventDocs: readonly OperationDoc[] = [
     description:
       "Each message's data is the JSON of one event. An `event: ready` message says the tail is live. Because a browser's EventSource cannot set headers, this route alone also takes the token as `access_token`.",
     query: {
-      type: TypePrefix,
-      access_token: v.pipe(
-        v.string(),
-        v.description("The bearer token, for clients that cannot set headers"),
+      type: v.optional(TypePrefix),
+      access_token: v.optional(
+        v.pipe(v.string(), v.description("The bearer token, for clients that cannot set headers")),
       ),
     },
     success: {
@@ -42,7 +42,7 @@ export const adminEventDocs: readonly OperationDoc[] = [
 export function adminEventRoutes(live: LiveEvents): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   app.get(EVENTS_STREAM_PATH, queryOf(StreamQuery, StreamQuery), (c) =>
-    live.respond(c, c.req.valid("query").type),
+    live.respond(c, c.req.valid("query").type, principalOf(c).expiresAt),
   );
   return app;
 }

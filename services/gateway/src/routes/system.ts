@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { Discovery } from "../discovery/discovery.js";
 import { joinInstances, ServiceInstances } from "../discovery/service-instances.js";
-import { SystemHealth, summarizeHealth } from "../discovery/system-health.js";
+import { SystemHealth, summarizeHealth, withoutDetails } from "../discovery/system-health.js";
 import { buildTopology, Topology } from "../discovery/topology.js";
 import type { GatewayEnv } from "../http/gateway-env.js";
 import type { OperationDoc } from "../openapi/operation.js";
@@ -44,7 +44,8 @@ export function systemRoutes(discovery: Discovery): Hono<GatewayEnv> {
 
   app.get("/api/system/health", async (c) => {
     const [info, reports] = await Promise.all([discovery.info(), discovery.health()]);
-    const health = summarizeHealth(info, reports);
+    const full = summarizeHealth(info, reports);
+    const health = c.get("principal")?.role === "admin" ? full : withoutDetails(full);
     return c.body(JSON.stringify(health), health.status === "pass" ? 200 : 503, {
       "content-type": "application/health+json",
       "cache-control": "no-store",

@@ -71,4 +71,17 @@ export const voidedOrders = sqliteTable("voided_orders", {
   voidedAt: text("voided_at").notNull(),
 });
 
-export const schema = { payments, simulatedCharges, voidedOrders };
+/**
+ * A charge sent to the processor whose answer is not recorded yet. Written before the call and removed with
+ * the recorded outcome, so a crash in between leaves a trace: a later refund asks the processor what
+ * happened to `charge:<orderId>` instead of assuming nothing was charged.
+ */
+export const chargeIntents = sqliteTable("charge_intents", {
+  orderId: text("order_id").primaryKey(),
+  userId: text("user_id").notNull(),
+  amountCents: integer("amount_cents").notNull(),
+  currency: text("currency").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+export const schema = { payments, simulatedCharges, voidedOrders, chargeIntents };

@@ -2,7 +2,14 @@ import { payments as contracts } from "@bazaar/contracts";
 import { cardProcessor } from "../card-processor.js";
 import { payments } from "../declaration.js";
 import { withOrderLock } from "../order-lock.js";
-import { answerCharge, checkAmount, findPayment, recordCharge, refuseIfVoided } from "../payments.js";
+import {
+  answerCharge,
+  checkAmount,
+  findPayment,
+  recordCharge,
+  recordIntent,
+  refuseIfVoided,
+} from "../payments.js";
 
 /**
  * A charge checks for a stored outcome, calls the processor (async, so outside any transaction), then
@@ -21,6 +28,8 @@ export const charge = payments.handle(contracts.charge, (input, ctx) => {
     const stored = findPayment(ctx.db, input.orderId);
     if (stored) return answerCharge(stored, intent);
     refuseIfVoided(ctx.db, input.orderId);
+    // Noted before the call: if this process dies before the answer is recorded, a refund can still settle it.
+    ctx.transaction((tx) => recordIntent(tx, intent));
     const result = await cardProcessor(ctx).charge({
       orderId: input.orderId,
       amountCents: input.amountCents,

@@ -1,8 +1,10 @@
 import { payments as contracts } from "@bazaar/contracts";
+import { eq } from "drizzle-orm";
 import { cardProcessor } from "../card-processor.js";
+import { chargeIntents } from "../db/schema.js";
 import { payments } from "../declaration.js";
 import { withOrderLock } from "../order-lock.js";
-import { findPayment, recordRefund, toPayment, voidOrder } from "../payments.js";
+import { findIntent, findPayment, recordCharge, recordRefund, toPayment, voidOrder } from "../payments.js";
 
 /**
  * A refund is idempotent: an order that was never charged (or whose card was declined) is `not_charged`,
@@ -11,7 +13,17 @@ import { findPayment, recordRefund, toPayment, voidOrder } from "../payments.js"
  */
 export const refund = payments.handle(contracts.refund, (input, ctx) =>
   withOrderLock(input.orderId, async () => {
-    const stored = findPayment(ctx.db, input.orderId);
+    let stored = findPayment(ctx.db, input.orderId);
+    const intent = stored ? undefined : findIntent(ctx.db, input.orderId);
+    if (intent) {
+      // A charge went to the processor and its answer was never recorded: ask the processor, record it.
+      const outcome = await cardProcessor(ctx).find(`charge:${input.orderId}`);
+      if (outcome) stored = ctx.transaction((tx, outbox) => recordCharge(tx, outbox, intent, outcome));
+      else
+        ctx.transaction((tx) =>
+          tx.delete(chargeIntents).where(eq(chargeIntents.orderId, input.orderId)).run(),
+        );
+    }
     if (!stored) {
       // Nothing to refund; remember it so a charge that arrives late cannot take the money.
       ctx.transaction((tx) => voidOrder(tx, input.orderId, input.reason));
