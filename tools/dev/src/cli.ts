@@ -81,8 +81,16 @@ async function start(mode: RunMode, watch: boolean): Promise<number> {
       }),
     );
     await new Promise<void>((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
+      // tsx relays the terminal's signal to this process too, so the same Ctrl-C can arrive twice: the first
+      // starts the orderly stop, repeats are ignored (a listener must stay, or Node would exit at once).
+      let stopping = false;
+      const onSignal = (): void => {
+        if (stopping) return;
+        stopping = true;
+        resolve();
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
     });
     console.log("\nstopping…");
   } finally {

@@ -38,17 +38,19 @@ export function startServiceProcess(options: ServiceProcessOptions): ServiceProc
   const args = options.watch
     ? [tsx, "watch", "--clear-screen=false", "--conditions=@bazaar/source", "src/main.ts"]
     : ["--conditions=@bazaar/source", "--import", "tsx", "src/main.ts"];
+  // Each service runs in its own process group, so a terminal's Ctrl-C reaches only the runner, which then
+  // stops the services one by one (a second signal would make a service exit without draining).
+  const spawnOptions = {
+    cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"] as ["ignore", "pipe", "pipe"],
+    detached: true,
+  };
   const child: ChildProcess = options.watch
-    ? spawn(args[0] as string, args.slice(1), {
-        cwd,
-        env: { ...process.env, ...options.env },
-        stdio: ["ignore", "pipe", "pipe"],
-      })
-    : spawn(process.execPath, args, {
-        cwd,
-        env: { ...process.env, ...options.env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+    ? spawn(args[0] as string, args.slice(1), spawnOptions)
+    : spawn(process.execPath, args, spawnOptions);
+  children.add(child);
+  child.once("exit", () => children.delete(child));
   const forward = (stream: NodeJS.ReadableStream | null): void => {
     let buffered = "";
     stream?.on("data", (chunk: Buffer) => {
