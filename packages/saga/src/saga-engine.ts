@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { ConflictError, type Logger, NotFoundError } from "@bazaar/service-kit";
 import type Database from "better-sqlite3";
 import { compensateNext, executeStep, type StepRunner } from "./saga-steps.js";
@@ -51,6 +52,8 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
   constructor(options: SagaEngineOptions<TData, TTx, TOutbox>) {
     this.#o = options;
     this.#store = createSagaStore(options.sqlite);
+    // Every in-flight call of every running saga listens to this one signal: hundreds is normal, not a leak.
+    setMaxListeners(0, this.#abort.signal);
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#runner = {
       store: this.#store,

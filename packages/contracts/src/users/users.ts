@@ -30,6 +30,8 @@ export const register = defineRpc({
   response: User,
   errors: ["BAD_REQUEST", "CONFLICT"],
   command: true,
+  // Password hashing is slow on purpose (scrypt); leave room for a busy machine.
+  timeoutMs: 10_000,
 });
 
 export const Token = v.object({
@@ -46,6 +48,7 @@ export const login = defineRpc({
   request: v.object({ email: Email, password: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }),
   response: Token,
   errors: ["BAD_REQUEST", "UNAUTHORIZED"],
+  timeoutMs: 10_000,
 });
 
 export const getUser = defineRpc({
