@@ -24,7 +24,7 @@ COPY --from=prune /repo/out/json/ .
 RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store pnpm install --frozen-lockfile
 COPY --from=prune /repo/out/full/ .
 RUN pnpm turbo run build --filter=@bazaar/shipping...
-RUN pnpm --filter=@bazaar/shipping deploy --prod /app
+RUN pnpm pm deploy --filter=@bazaar/shipping --prod /app
 RUN cd /app && rm -f pnpm-workspace.yaml && for pkg in node_modules/.pnpm/better-sqlite3@*/node_modules/better-sqlite3; do mv "$pkg"/build/Release/better_sqlite3.node "$pkg"/addon.node && rm -rf "$pkg"/build "$pkg"/deps "$pkg"/src && mkdir -p "$pkg"/build/Release && mv "$pkg"/addon.node "$pkg"/build/Release/better_sqlite3.node; done
 
 # 3. Node and the deploy folder, nothing else.

@@ -12,10 +12,11 @@ export function buildCommand(packageName: string): readonly string[] {
 /**
  * Copies the service with its production dependencies into `outDir`: workspace packages are copied as
  * packages (their `files`, hence their built `dist`), others hard-linked from the store, the native addon
- * included. It does not build; `buildCommand` goes first.
+ * included. It does not build; `buildCommand` goes first. `pnpm pm deploy` is pnpm's built-in: every
+ * service has a `deploy` script (for `turbo run deploy`), and a same-named script wins over `pnpm deploy`.
  */
 export function deployCommand(packageName: string, outDir: string): readonly string[] {
-  return ["pnpm", `--filter=${packageName}`, "deploy", "--prod", outDir];
+  return ["pnpm", "pm", "deploy", `--filter=${packageName}`, "--prod", outDir];
 }
 
 /** Where pnpm puts better-sqlite3 inside a deploy folder (it is a dependency of the kit, not of the service). */
