@@ -94,7 +94,7 @@ describe("idempotent consumer", () => {
     expect(c - b).toBeGreaterThan(b - a);
   });
 
-  it("dead-letters a poison message after N deliveries while 50 messages behind it are processed", async () => {
+  it("dead-letters a poison message after N failed attempts while 50 messages behind it are processed", async () => {
     controls.poisoned.add("poison-1");
     // The poison first, then 50 good events right behind it in the same stream.
     ledger.runtime.transaction((_tx, outbox) => {
@@ -237,5 +237,39 @@ describe("inspection with the real nats CLI", () => {
     expect(JSON.parse(cinfo.stdout).config.description).toBe(
       "balance applies entry.recorded v1 (one handler, idempotent via inbox)",
     );
+  });
+});
+
+describe("the dead-letter threshold counts failed attempts, not deliveries", () => {
+  it("does not dead-letter a message that was handed back untried more often than the threshold", async () => {
+    const dataDir = balanceSvc.dataDir;
+    await balanceSvc.stopKeepingData();
+    controls.failuresLeft.set("handed-back-1", MAX_DELIVER - 1);
+    await ledger.runtime.transaction((_tx, outbox) =>
+      outbox.emit(entryRecorded, { entryId: "handed-back-1", amount: 5 }),
+    );
+    // What a paused or stopping instance does with buffered messages: nak them without trying them.
+    const js = jetstream(nc);
+    const durable = await js.consumers.get("LEDGER", consumerName("balance", entryRecorded));
+    let deliveries = 0;
+    for (let i = 0; i < MAX_DELIVER + 2; i++) {
+      const msg = await durable.next({ expires: 5000 });
+      if (!msg) throw new Error("expected the message to be delivered");
+      expect(JSON.stringify(msg.json())).toContain("handed-back-1");
+      deliveries = msg.info.deliveryCount;
+      msg.nak();
+    }
+    expect(deliveries).toBe(MAX_DELIVER + 2);
+
+    balanceSvc = await startTestService(balanceService, {
+      natsUrl: nats.url,
+      dataDir,
+      env: { CONSUMER_BACKOFF_MS: "50", CONSUMER_MAX_DELIVER: String(MAX_DELIVER) },
+    });
+    // Three failed attempts, each under the threshold of four, then the fourth attempt applies it.
+    await vi.waitFor(() => expect(isApplied("handed-back-1")).toBe(true), { timeout: 15_000, interval: 50 });
+    expect(controls.attempts.get("handed-back-1")).toHaveLength(MAX_DELIVER);
+    const letters = await balanceSvc.runtime.deadLetters.list();
+    expect(letters.some((d) => JSON.stringify(d.payload).includes("handed-back-1"))).toBe(false);
   });
 });

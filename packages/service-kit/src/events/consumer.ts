@@ -49,8 +49,14 @@ export interface EventConsumerOptions {
    * savepoint, so a failing item rolls back alone. Returns an outcome or the error, per item.
    */
   readonly applyBatch: (items: readonly BatchItem[]) => Array<ApplyOutcome | { error: unknown }>;
+  /**
+   * Records one failed attempt on a stream message and returns the failures so far. Without it (or when it
+   * throws, e.g. the disk is full) the delivery count stands in, which also counts deliveries never tried.
+   */
+  readonly countFailure?: (streamSeq: number, error: string) => number;
   /** Most messages applied in one transaction (one fsync for all of them). */
   readonly batchSize?: number;
+  /** Failed attempts before a message is dead-lettered. */
   readonly maxDeliver: number;
   readonly backoffMs: number;
   readonly backoffMaxMs: number;
@@ -77,7 +83,7 @@ export function consumerName(service: string, event: EventContract): string {
  * `EventConsumer` runs one subscription: a durable pull consumer named after the service and event.
  * Each message is validated, applied once (handler and inbox insert in one SQLite transaction) and acked
  * only after commit. A duplicate is acked and counted. A failure is retried with exponential backoff
- * (nak with delay); after `maxDeliver` deliveries, or at once for a message that fails validation, it is
+ * (nak with delay); after `maxDeliver` failed attempts, or at once for a message that fails validation, it is
  * copied to the dead-letter stream and terminated, so it never blocks the messages behind it.
  */
 export class EventConsumer {
@@ -208,7 +214,7 @@ export class EventConsumer {
         failures = 0;
         await this.#drain(this.#messages);
       } catch (err) {
-        this.#lastError = err instanceof Error ? err.message : String(err);
+        this.#lastError = errorMessage(err);
         failures++;
         const level = isNotFound(err) ? "info" : "warn";
         this.#o.log[level](
@@ -339,15 +345,16 @@ export class EventConsumer {
         continue;
       }
       metrics.failed.inc(labels);
-      if (msg.info.deliveryCount >= this.#o.maxDeliver) {
+      const failures = this.#countFailure(msg, outcome.error);
+      if (failures >= this.#o.maxDeliver) {
         await this.#deadLetter(msg, "max_deliveries", outcome.error);
         continue;
       }
-      const delay = retryDelay(msg.info.deliveryCount, this.#o.backoffMs, this.#o.backoffMaxMs);
+      const delay = retryDelay(failures, this.#o.backoffMs, this.#o.backoffMaxMs);
       metrics.retried.inc(labels);
       runInScope(item.scope, () =>
         item.log.warn(
-          { err: outcome.error, delivery: msg.info.deliveryCount, retryInMs: delay },
+          { err: outcome.error, failures, delivery: msg.info.deliveryCount, retryInMs: delay },
           "event handler failed; will retry",
         ),
       );
@@ -355,8 +362,18 @@ export class EventConsumer {
     }
   }
 
+  #countFailure(msg: JsMsg, err: unknown): number {
+    if (!this.#o.countFailure) return msg.info.deliveryCount;
+    try {
+      return this.#o.countFailure(msg.seq, errorMessage(err));
+    } catch (countErr) {
+      this.#o.log.warn({ err: countErr, consumer: this.name }, "could not record a failed attempt");
+      return msg.info.deliveryCount;
+    }
+  }
+
   async #deadLetter(msg: JsMsg, reason: "invalid" | "max_deliveries", err: unknown): Promise<void> {
-    const error = err instanceof Error ? err.message : String(err);
+    const error = errorMessage(err);
     try {
       await writeDeadLetter({
         js: this.#o.js,
@@ -386,4 +403,8 @@ export class EventConsumer {
       msg.nak(retryDelay(msg.info.deliveryCount, this.#o.backoffMs, this.#o.backoffMaxMs));
     }
   }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { KitConfig } from "../config/kit-config.js";
 import { type ApplyOutcome, type BatchItem, EventConsumer } from "../events/consumer.js";
 import { createConsumerMetrics } from "../events/consumer-metrics.js";
-import type { createInbox } from "../events/inbox.js";
+import type { Inbox } from "../events/inbox.js";
 import type { Emitter } from "../events/outbox.js";
 import type { ServiceMetrics } from "../metrics/metrics.js";
 import type { DrizzleSchema } from "../store/open-store.js";
@@ -19,7 +19,7 @@ export interface ConsumerWiring {
   readonly log: Logger;
   readonly metrics: ServiceMetrics;
   readonly serverVersion: string | undefined;
-  readonly inbox: ReturnType<typeof createInbox>;
+  readonly inbox: Inbox;
   readonly transaction: <T>(fn: (tx: Tx<DrizzleSchema>, outbox: Emitter) => T) => T;
 }
 
@@ -72,6 +72,7 @@ export function startConsumers(w: ConsumerWiring): EventConsumer[] {
       backoffMaxMs: w.config.CONSUMER_BACKOFF_MAX_MS,
       ackWaitMs: w.config.CONSUMER_ACK_WAIT_MS,
       termWithReason,
+      countFailure: (streamSeq, error) => w.inbox.recordFailure(consumer.name, streamSeq, error),
       applyBatch: (items) =>
         w.transaction((tx, outbox) =>
           items.map((item) =>

@@ -4,7 +4,9 @@ import type { SchemaModule } from "./schema-modules.js";
  * The kit's own tables in every service's file:
  * - `kit_outbox`: events recorded in the same transaction as the state change, published by the relay;
  * - `kit_inbox`: ids of events each consumer has applied, written in the same transaction as the effect;
- * - `kit_idempotency`: the response of each command per idempotency key, written with its state change.
+ * - `kit_idempotency`: the response of each command per idempotency key, written with its state change;
+ * - `kit_consumer_failures`: how often each consumer's handler failed on a message, so the dead-letter
+ *   threshold counts failed attempts, not deliveries (a pause or a shutdown hands messages back unfailed).
  */
 export const kitSchema: SchemaModule = {
   name: "service-kit",
@@ -42,5 +44,14 @@ export const kitSchema: SchemaModule = {
       PRIMARY KEY (endpoint, key)
     ) WITHOUT ROWID;
     CREATE INDEX kit_idempotency_created ON kit_idempotency (created_at);`,
+    `CREATE TABLE kit_consumer_failures (
+      consumer TEXT NOT NULL,
+      stream_seq INTEGER NOT NULL,
+      failures INTEGER NOT NULL,
+      last_error TEXT NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY (consumer, stream_seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX kit_consumer_failures_updated ON kit_consumer_failures (updated_at);`,
   ],
 };
