@@ -220,12 +220,16 @@ describe("SagaEngine", () => {
     ]);
     expect(rec.compensated).toHaveLength(0);
     expect(engine.list({ status: "requires_attention", limit: 10 }).items.map((s) => s.sagaId)).toEqual([id]);
+    // The admin view says why it waits; the customer's reason is kept for when it ends.
+    expect(engine.get(id)?.failureReason).toMatch(/^compensation of charge failed 3 times/);
 
     refundWorks = true;
     expect(engine.retry(id).status).toBe("compensating");
     await engine.run(id);
     expect(engine.get(id)?.status).toBe("compensated");
     expect(rec.compensated).toHaveLength(1);
+    expect(rec.compensated[0]?.reason).toBe("ship failed: UNPROCESSABLE: unsupported country");
+    expect(engine.get(id)?.failureReason).toBe("ship failed: UNPROCESSABLE: unsupported country");
     expect(rec.calls.filter((c) => c.startsWith("undo-a"))).toHaveLength(1);
     expect(() => engine.retry(id)).toThrow(/only a saga that requires attention/);
   });
@@ -350,30 +354,42 @@ describe("SagaEngine", () => {
     expect(engine.get(id)?.status).toBe("compensated");
   });
 
-  it("past the pivot, retries transient failures beyond the budget, and never compensates", async () => {
+  it("past the pivot, retries transient failures within the budget, then parks for an operator without compensating", async () => {
     const { sqlite } = open();
     const rec = recorder();
-    let failures = 6;
+    let down = true;
     const engine = engineFor(
       sqlite,
       [
         step(rec, "ship"),
         step(rec, "commit", {
           execute: async () => {
-            if (failures-- > 0) throw new UnavailableError("down");
+            if (down) throw new UnavailableError("down");
             return undefined;
           },
         }),
       ],
       rec,
-      { stepBudgetMs: 50 },
+      { stepBudgetMs: 100 },
       "commit",
     );
     const id = start(engine, sqlite);
     await engine.run(id);
-    expect(engine.get(id)?.status).toBe("completed");
-    expect(engine.get(id)?.steps[1]?.attempts).toBe(7);
+    expect(engine.get(id)?.status).toBe("requires_attention");
+    expect(engine.get(id)?.steps[1]?.attempts).toBeGreaterThan(1);
+    expect(rec.attention).toMatchObject([{ step: "commit", phase: "execute", error: "UNAVAILABLE: down" }]);
     expect(rec.calls.some((c) => c.startsWith("undo"))).toBe(false);
+
+    // The operator's retry runs the failed step again, forward, with the same key: nothing is undone.
+    down = false;
+    expect(engine.retry(id).status).toBe("running");
+    await engine.run(id);
+    expect(engine.get(id)?.status).toBe("completed");
+    expect(rec.completed).toHaveLength(1);
+    expect(rec.compensated).toHaveLength(0);
+    expect(rec.calls.some((c) => c.startsWith("undo"))).toBe(false);
+    expect(rec.calls.filter((c) => c === `ship:${id}:ship`)).toHaveLength(1);
+    expect(rec.calls.at(-1)).toBe(`commit:${id}:commit`);
   });
 
   it("parks a saga whose step fails for good past the pivot, without compensating", async () => {
@@ -397,5 +413,11 @@ describe("SagaEngine", () => {
     ]);
     expect(rec.calls.some((c) => c.startsWith("undo"))).toBe(false);
     expect(sqlite.transaction(() => engine.requestCancel(id, "too late"))()).toBe(false);
+    // Still failing: retried forward again, parked again, still nothing undone.
+    engine.retry(id);
+    await engine.run(id);
+    expect(engine.get(id)?.status).toBe("requires_attention");
+    expect(rec.attention).toHaveLength(2);
+    expect(rec.calls.some((c) => c.startsWith("undo"))).toBe(false);
   });
 });

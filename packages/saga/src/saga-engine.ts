@@ -131,7 +131,7 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
     return true;
   }
 
-  /** Retries a saga that needs attention: its pending compensations run again. */
+  /** Retries a saga that needs attention, in the phase it stopped in: forward past the pivot, else backward. */
   retry(sagaId: string): SagaSummary {
     const summary = this.#o.transaction(() => {
       const saga = this.#store.load(sagaId);
@@ -141,8 +141,16 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
           `saga ${sagaId} is ${saga.status}; only a saga that requires attention can be retried`,
           { reason: "NOT_RETRYABLE" },
         );
-      this.#store.setStatus(sagaId, "compensating");
-      this.#store.history({ sagaId, phase: "saga", outcome: "info", message: "retried by an operator" });
+      // Parked while undoing: the remaining compensations run. Parked past the pivot: the failed step runs
+      // again, forward (the saga cannot be undone there). Sagas parked before this column existed compensate.
+      const resume = saga.attentionPhase === "execute" ? "running" : "compensating";
+      this.#store.clearAttention(sagaId, resume);
+      this.#store.history({
+        sagaId,
+        phase: "saga",
+        outcome: "info",
+        message: `retried by an operator: ${resume === "running" ? "running the failed step again" : "compensating"}`,
+      });
       return this.summary(sagaId);
     });
     void this.run(sagaId);

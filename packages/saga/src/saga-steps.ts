@@ -79,9 +79,9 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
       const durationMs = performance.now() - t0;
       const elapsed = Date.now() - started;
       const delay = Math.min(d.retry.maxDelayMs, d.retry.baseDelayMs * 2 ** (attempt - 1));
-      const cancelled = Boolean(d.store.load(saga.sagaId)?.cancelReason);
-      // Past the pivot there is no going back: transient failures are retried forward without a budget.
-      if (isTransient(err) && (pastPivot || (!cancelled && elapsed + delay < d.retry.stepBudgetMs))) {
+      // A cancel stops retrying before the pivot; past it there is no going back, so only the budget counts.
+      const cancelled = !pastPivot && Boolean(d.store.load(saga.sagaId)?.cancelReason);
+      if (isTransient(err) && !cancelled && elapsed + delay < d.retry.stepBudgetMs) {
         d.transaction(() => {
           d.store.stepError(saga.sagaId, idx, error);
           d.store.history({
@@ -97,6 +97,8 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
         await d.sleep(delay);
         continue;
       }
+      // Past the pivot a step that fails for good, or stays unavailable past its budget, cannot be undone:
+      // an operator fixes the cause and retries it forward.
       if (pastPivot) {
         needsOperator(
           d,
@@ -223,7 +225,7 @@ export function needsOperator<TData extends object, TTx, TOutbox>(
   reason: string,
 ): void {
   d.transaction((tx, outbox) => {
-    d.store.setStatus(saga.sagaId, "requires_attention", reason);
+    d.store.setAttention(saga.sagaId, failure.phase, reason);
     d.store.history({
       sagaId: saga.sagaId,
       step: failure.step,

@@ -18,6 +18,8 @@ interface InstanceRow {
   current_step: number;
   failure_reason: string | null;
   cancel_reason: string | null;
+  attention_phase: "execute" | "compensate" | null;
+  attention_reason: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -55,10 +57,16 @@ export interface SagaRecord {
   readonly currentStep: number;
   readonly failureReason: string | null;
   readonly cancelReason: string | null;
+  /** Set while the saga requires attention: the phase it stopped in. */
+  readonly attentionPhase: "execute" | "compensate" | null;
   readonly steps: StepRow[];
 }
 
 const now = (): string => new Date().toISOString();
+
+/** What the admin views show as the reason: why it waits for an operator, else why it compensated. */
+const shownReason = (row: InstanceRow): string | null =>
+  row.status === "requires_attention" ? (row.attention_reason ?? row.failure_reason) : row.failure_reason;
 
 /** `createSagaStore` is every read and write of the saga tables (prepared once, synchronous). */
 export function createSagaStore(sqlite: Database.Database) {
@@ -82,6 +90,12 @@ export function createSagaStore(sqlite: Database.Database) {
     ),
     setStatus: sqlite.prepare(
       "UPDATE saga_instances SET status = ?, failure_reason = coalesce(?, failure_reason), updated_at = ? WHERE saga_id = ?",
+    ),
+    setAttention: sqlite.prepare(
+      "UPDATE saga_instances SET status = 'requires_attention', attention_phase = ?, attention_reason = ?, updated_at = ? WHERE saga_id = ?",
+    ),
+    clearAttention: sqlite.prepare(
+      "UPDATE saga_instances SET status = ?, attention_phase = NULL, attention_reason = NULL, updated_at = ? WHERE saga_id = ?",
     ),
     advance: sqlite.prepare(
       "UPDATE saga_instances SET current_step = ?, data = ?, updated_at = ? WHERE saga_id = ?",
@@ -127,6 +141,7 @@ export function createSagaStore(sqlite: Database.Database) {
       currentStep: row.current_step,
       failureReason: row.failure_reason,
       cancelReason: row.cancel_reason,
+      attentionPhase: row.attention_phase,
       steps: s.steps.all(row.saga_id),
     };
 
@@ -151,7 +166,7 @@ export function createSagaStore(sqlite: Database.Database) {
       status: row.status,
       currentStep:
         row.status === "completed" || row.status === "compensated" ? null : (current?.name ?? null),
-      failureReason: row.failure_reason,
+      failureReason: shownReason(row),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
@@ -193,6 +208,12 @@ export function createSagaStore(sqlite: Database.Database) {
     },
     setStatus: (sagaId: string, status: SagaStatus, failureReason: string | null = null) =>
       s.setStatus.run(status, failureReason, now(), sagaId),
+    /** Parks the saga for an operator; its failure reason (what the customer is told) stays as it was. */
+    setAttention: (sagaId: string, phase: "execute" | "compensate", reason: string) =>
+      s.setAttention.run(phase, reason, now(), sagaId),
+    /** An operator's retry: the saga runs again in `status`, the phase it was parked in. */
+    clearAttention: (sagaId: string, status: "running" | "compensating") =>
+      s.clearAttention.run(status, now(), sagaId),
     advance: (sagaId: string, nextStep: number, data: unknown) =>
       s.advance.run(nextStep, JSON.stringify(data), now(), sagaId),
     requestCancel: (sagaId: string, reason: string) =>
@@ -217,7 +238,7 @@ export function createSagaStore(sqlite: Database.Database) {
         type: row.type,
         correlationId: row.correlation_id,
         status: row.status,
-        failureReason: row.failure_reason,
+        failureReason: shownReason(row),
         createdAt: row.created_at,
         updatedAt: row.updated_at,
         steps: s.steps.all(row.saga_id).map(stepView),

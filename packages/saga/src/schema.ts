@@ -47,5 +47,9 @@ export const sagaSchema: SchemaModule = {
       message TEXT
     );
     CREATE INDEX saga_history_saga ON saga_history (saga_id, seq);`,
+    // Why a saga waits for an operator, kept apart from the failure that started its compensation (the
+    // customer's reason), and in which phase, so a retry resumes forward or backward as it stopped.
+    `ALTER TABLE saga_instances ADD COLUMN attention_phase TEXT CHECK (attention_phase IN ('execute', 'compensate'));
+    ALTER TABLE saga_instances ADD COLUMN attention_reason TEXT;`,
   ],
 };

@@ -98,12 +98,12 @@ describe("admin: sagas", () => {
       expect(found).toBeDefined();
       return found as { sagaId: string };
     });
-    // orders gives up on a failing compensation only after 60 s (its engine's compensation budget has no
-    // variable), too long for a test: the saga is parked in its real SQLite file instead, as the engine would.
+    // This tests the route, so the saga is parked by hand in its real SQLite file; the end-to-end scenarios
+    // park one for real (a compensation failing while shipping is down) and retry it through orders.
     sys
       .service("orders")
       .runtime.store?.sqlite.prepare(
-        "UPDATE saga_instances SET status = 'requires_attention' WHERE saga_id = ?",
+        "UPDATE saga_instances SET status = 'requires_attention', attention_phase = 'compensate' WHERE saga_id = ?",
       )
       .run(saga.sagaId);
     const listed = await sys.api.get<{ items: Array<{ sagaId: string }> }>(

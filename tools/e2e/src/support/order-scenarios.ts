@@ -198,6 +198,58 @@ export function orderScenarios(mode: RunMode): { system: () => TestSystem } {
       }
     });
 
+    it("an operator's retry finishes a compensation that failed while a service was down", async () => {
+      const sku = await newProduct(t, 5);
+      await t.system.stopService("shipping");
+      let restarted = false;
+      try {
+        const { orderId, sagaId } = await placeOrder(t, { sku, userId: "u-operator" });
+        await eventually(async () => {
+          const saga = await call().call(orders.getSaga, { sagaId });
+          expect(saga.history.some((h) => h.step === "create-shipment" && h.outcome === "retrying")).toBe(
+            true,
+          );
+        });
+        await call().call(orders.cancelOrder, { orderId, userId: "u-operator", reason: "changed my mind" });
+        // Undoing the shipment needs shipping, which stays down past the compensation budget: parked.
+        const parked = await eventually(async () => {
+          const order = await call().call(orders.getOrder, { orderId });
+          expect(order.status).toBe("requires_attention");
+          return order;
+        }, 30_000);
+        expect(parked.status).toBe("requires_attention");
+        await expect(call().call(orders.retrySaga, { sagaId })).resolves.toMatchObject({
+          status: "compensating",
+        });
+        // Still down: the retry parks it again rather than dropping it.
+        await eventually(async () => {
+          expect((await call().call(orders.getSaga, { sagaId })).status).toBe("requires_attention");
+        }, 30_000);
+
+        await t.system.startService("shipping");
+        restarted = true;
+        await call().call(orders.retrySaga, { sagaId });
+        const order = await eventually(async () => {
+          const o = await call().call(orders.getOrder, { orderId });
+          expect(o.status).toBe("cancelled");
+          return o;
+        }, 30_000);
+        // The customer is told their own reason, not the operator's trouble.
+        expect(order.cancelReason).toBe("changed my mind");
+        expect((await call().call(orders.getSaga, { sagaId })).status).toBe("compensated");
+        expect(await call().call(payments.getPayment, { orderId })).toMatchObject({ status: "refunded" });
+        expect(await call().call(inventory.getProduct, { sku })).toMatchObject({ onHand: 5, reserved: 0 });
+        await eventually(async () => {
+          expect(await eventsAbout(t, orders.orderCancelled, orderId)).toHaveLength(1);
+          expect(await eventsAbout(t, payments.paymentRefunded, orderId)).toHaveLength(1);
+          expect(await eventsAbout(t, orders.orderRequiresAttention, orderId)).toHaveLength(2);
+          expect(await eventsAbout(t, orders.opsAlert, orderId)).toHaveLength(2);
+        });
+      } finally {
+        if (!restarted) await t.system.startService("shipping");
+      }
+    }, 120_000);
+
     it("refuses to cancel an order that has shipped", async () => {
       const sku = await newProduct(t, 5);
       const { orderId } = await placeOrder(t, { sku, userId: "u-late" });
