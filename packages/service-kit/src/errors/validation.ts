@@ -1,12 +1,15 @@
 import * as v from "valibot";
 import { BadRequestError, type Issue } from "./app-error.js";
 
+const RECEIVED = /(?: but received|:\s*Received) .*$/s;
+
 /** `toIssues` reduces valibot issues to a path and a message each; the input value is never included. */
 export function toIssues(issues: readonly v.BaseIssue<unknown>[]): Issue[] {
-  // valibot's default messages end with "but received <the value>": keep what was expected, drop the value.
+  // valibot's default messages end with the value: "… but received <value>" for a wrong type, and
+  // ": Received <value>" for a failed check (integer, email, uuid …). Keep what was expected, drop the value.
   return issues.map((issue) => ({
     path: v.getDotPath(issue) ?? "",
-    message: issue.message.replace(/ but received .*$/s, ""),
+    message: issue.message.replace(RECEIVED, ""),
   }));
 }
 

@@ -1,16 +1,8 @@
-import { BadRequestError, type Issue } from "@bazaar/service-kit";
+import { BadRequestError, toIssues } from "@bazaar/service-kit";
 import * as v from "valibot";
 
-/** Valibot's default messages end with what was received ("... but received 12345"): that is client input. */
-const RECEIVED = / but received .*$/s;
-
-/** `issuesOf` lists each problem as a field path and a message that never quotes the input. */
-export function issuesOf(issues: readonly v.BaseIssue<unknown>[]): Issue[] {
-  return issues.map((issue) => ({
-    path: v.getDotPath(issue) ?? "",
-    message: issue.message.replace(RECEIVED, ""),
-  }));
-}
+/** `issuesOf` lists each problem as a field path and a message that never quotes the input (the kit's rule). */
+export const issuesOf = toIssues;
 
 /**
  * `validate` parses client input against a schema (made from a contract's), or throws BAD_REQUEST listing
