@@ -1,14 +1,5 @@
 import type { EventContract, EventEnvelope } from "@bazaar/contracts";
-import {
-  AckPolicy,
-  type Consumer,
-  type ConsumerMessages,
-  DeliverPolicy,
-  type JetStreamClient,
-  type JetStreamManager,
-  type JsMsg,
-} from "@nats-io/jetstream";
-import { nanos } from "@nats-io/transport-node";
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { Logger } from "pino";
 import * as v from "valibot";
 import { toIssues } from "../errors/validation.js";
@@ -16,6 +7,7 @@ import { childSpan, newTrace, parseTraceparent, runInScope, type Scope } from ".
 import { retryDelay, sleep } from "./backoff.js";
 import type { ConsumerMetrics } from "./consumer-metrics.js";
 import { writeDeadLetter } from "./dead-letter-writer.js";
+import { ensureDurableConsumer } from "./durable-consumer.js";
 import { envelopeValidator } from "./envelope.js";
 import { isNotFound } from "./streams.js";
 
@@ -157,43 +149,6 @@ export class EventConsumer {
     }
   }
 
-  async #ensure(): Promise<Consumer> {
-    const { jsm, js, event, service } = this.#o;
-    const config = {
-      durable_name: this.name,
-      description: `${service} applies ${event.type} v${event.version} (one handler, idempotent via inbox)`,
-      filter_subject: event.subject,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(this.#o.ackWaitMs),
-      // Unlimited on the server: the kit decides when to dead-letter, so nothing is ever silently dropped.
-      max_deliver: -1,
-      max_ack_pending: 1000,
-      metadata: { service, event: event.type, version: String(event.version) },
-    };
-    try {
-      const info = await jsm.consumers.info(event.stream.name, this.name);
-      const c = info.config;
-      if (
-        c.description !== config.description ||
-        c.filter_subject !== config.filter_subject ||
-        c.ack_wait !== config.ack_wait
-      ) {
-        await jsm.consumers.update(event.stream.name, this.name, {
-          description: config.description,
-          filter_subject: config.filter_subject,
-          ack_wait: config.ack_wait,
-          max_deliver: config.max_deliver,
-          metadata: config.metadata,
-        });
-      }
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      await jsm.consumers.add(event.stream.name, config);
-    }
-    return js.consumers.get(event.stream.name, this.name);
-  }
-
   async #run(): Promise<void> {
     let failures = 0;
     while (!this.#stopped) {
@@ -202,7 +157,8 @@ export class EventConsumer {
         continue;
       }
       try {
-        const consumer = await this.#ensure();
+        const { js, jsm, service, event, ackWaitMs } = this.#o;
+        const consumer = await ensureDurableConsumer({ js, jsm, service, event, name: this.name, ackWaitMs });
         if (this.#stopped || this.#paused) continue;
         // Short pull expiry: after a broker restart a lost pull is noticed (missed heartbeats) in seconds, not 30 s.
         const messages = await consumer.consume({ max_messages: 32, expires: 5_000 });

@@ -26,6 +26,13 @@ export function orderScenarios(mode: RunMode): { system: () => TestSystem } {
   const call = () => t.caller.client;
 
   describe(`order saga (${mode})`, () => {
+    /** Waits until the saga is retrying create-shipment (shipping is down): charged, not yet shipped. */
+    const shipmentRetrying = (sagaId: string) =>
+      eventually(async () => {
+        const saga = await call().call(orders.getSaga, { sagaId });
+        expect(saga.history.some((h) => h.step === "create-shipment" && h.outcome === "retrying")).toBe(true);
+      });
+
     it("confirms a good order: stock committed, one charge, one shipment, read model updated", async () => {
       const sku = await newProduct(t, 10, 1250);
       const { orderId } = await placeOrder(t, { sku, quantity: 2 });
@@ -163,12 +170,7 @@ export function orderScenarios(mode: RunMode): { system: () => TestSystem } {
       let restarted = false;
       try {
         const { orderId, sagaId } = await placeOrder(t, { sku, userId: "u-cancel" });
-        await eventually(async () => {
-          const saga = await call().call(orders.getSaga, { sagaId });
-          expect(saga.history.some((h) => h.step === "create-shipment" && h.outcome === "retrying")).toBe(
-            true,
-          );
-        });
+        await shipmentRetrying(sagaId);
         await expect(
           call().call(orders.cancelOrder, { orderId, userId: "someone-else" }),
         ).rejects.toMatchObject({ code: "NOT_FOUND" });
@@ -204,12 +206,7 @@ export function orderScenarios(mode: RunMode): { system: () => TestSystem } {
       let restarted = false;
       try {
         const { orderId, sagaId } = await placeOrder(t, { sku, userId: "u-operator" });
-        await eventually(async () => {
-          const saga = await call().call(orders.getSaga, { sagaId });
-          expect(saga.history.some((h) => h.step === "create-shipment" && h.outcome === "retrying")).toBe(
-            true,
-          );
-        });
+        await shipmentRetrying(sagaId);
         await call().call(orders.cancelOrder, { orderId, userId: "u-operator", reason: "changed my mind" });
         // Undoing the shipment needs shipping, which stays down past the compensation budget: parked.
         const parked = await eventually(async () => {
