@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { ConflictError, type Logger, NotFoundError } from "@bazaar/service-kit";
+import { ConflictError, type Logger, NotFoundError, type ServiceMetrics, sleep } from "@bazaar/service-kit";
 import type Database from "better-sqlite3";
-import { compensateNext, executeStep, type StepRunner } from "./saga-steps.js";
+import { type SagaMetrics, sagaMetrics } from "./saga-metrics.js";
+import { compensateNext, executeStep, message, type StepRunner } from "./saga-steps.js";
 import { createSagaStore, type SagaRecord, type SagaStore } from "./saga-store.js";
 import type {
   SagaDefinition,
@@ -21,6 +22,14 @@ export interface SagaEngineOptions<TData, TTx, TOutbox> {
   readonly definition: SagaDefinition<TData, TTx, TOutbox>;
   readonly log: Logger;
   readonly retry?: Partial<SagaRetryPolicy>;
+  /** Sagas driven at once by resume, the sweep and bulk retry (new sagas run at once). Default 8. */
+  readonly concurrency?: number | undefined;
+  /** How often unfinished sagas that nothing drives are resumed, and waits that are over end. Default 10 s. */
+  readonly sweepIntervalMs?: number | undefined;
+  /** Crashes in a row of one saga's loop before `onStuck` raises the alarm. Default 3. */
+  readonly stuckAfterCrashes?: number | undefined;
+  /** Where the saga gauges and counters are registered (the service's metrics registry). */
+  readonly registry?: ServiceMetrics["registry"];
 }
 
 const DEFAULT_RETRY: SagaRetryPolicy = {
@@ -29,6 +38,9 @@ const DEFAULT_RETRY: SagaRetryPolicy = {
   stepBudgetMs: 30_000,
   compensationAttempts: 6,
   compensationBudgetMs: 60_000,
+  autoRetries: 6,
+  autoRetryBaseMs: 60_000,
+  autoRetryMaxMs: 30 * 60_000,
 };
 
 /**
@@ -47,6 +59,13 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
   readonly #running = new Map<string, Promise<void>>();
   readonly #runner: StepRunner<TData, TTx, TOutbox>;
   readonly #abort = new AbortController();
+  /** Background runs (resume, sweep, bulk retry) wait here for one of `concurrency` places. */
+  readonly #queue = new Set<string>();
+  #active = 0;
+  /** Consecutive crashes of a saga's loop, by saga id (cleared by a run that ends cleanly). */
+  readonly #crashes = new Map<string, number>();
+  #sweeper: NodeJS.Timeout | undefined;
+  readonly #metrics: SagaMetrics | undefined;
   #stopping = false;
 
   constructor(options: SagaEngineOptions<TData, TTx, TOutbox>) {
@@ -55,6 +74,16 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
     // Every in-flight call of every running saga listens to this one signal: hundreds is normal, not a leak.
     setMaxListeners(0, this.#abort.signal);
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#metrics =
+      options.registry &&
+      sagaMetrics({
+        registry: options.registry,
+        type: options.definition.type,
+        counts: () => {
+          const { queued: _, ...counts } = this.counts();
+          return counts;
+        },
+      });
     this.#runner = {
       store: this.#store,
       transaction: options.transaction,
@@ -62,7 +91,7 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
       retry: this.#retry,
       log: options.log,
       stopping: () => this.#stopping,
-      sleep: (ms) => this.#sleep(ms),
+      sleep: (ms) => sleep(ms, this.#abort.signal),
       context: (saga, step, attempt, phase) => this.#context(saga, step, attempt, phase),
       beginCompensation: (saga, reason) => this.#beginCompensation(saga, reason),
       finish: (saga, status) => this.#finish(saga, status),
@@ -92,25 +121,47 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
     return sagaId;
   }
 
-  /** Runs (or joins the run of) a saga until it ends or the engine stops. Never rejects. */
+  /** Runs (or joins the run of) a saga until it ends, waits, or the engine stops. Never rejects. */
   run(sagaId: string): Promise<void> {
     const current = this.#running.get(sagaId);
     if (current) return current;
     const run = this.#drive(sagaId)
-      .catch((err: unknown) =>
-        this.#o.log.error({ err, sagaId }, "saga run crashed; it resumes on the next start"),
+      .then(
+        () => {
+          this.#crashes.delete(sagaId);
+        },
+        (err: unknown) => this.#crashed(sagaId, err),
       )
       .finally(() => this.#running.delete(sagaId));
     this.#running.set(sagaId, run);
     return run;
   }
 
-  /** Resumes every unfinished saga (on start-up). */
+  /**
+   * Resumes every unfinished saga (on start-up), `concurrency` at a time, and starts the sweep that from
+   * then on resumes any saga nothing drives (its loop threw) and wakes sagas whose wait is over.
+   */
   resume(): number {
-    const ids = this.#store.unfinished();
-    for (const id of ids) void this.run(id);
+    const ids = this.#store.due();
+    this.#background(ids);
     if (ids.length > 0) this.#o.log.info({ sagas: ids.length }, "resuming unfinished sagas");
+    this.#sweeper ??= setInterval(() => this.sweep(), this.#o.sweepIntervalMs ?? 10_000);
+    this.#sweeper.unref();
     return ids.length;
+  }
+
+  /** One pass of the sweep: the unfinished sagas that are due and that nothing drives. Returns how many. */
+  sweep(): number {
+    if (this.#stopping) return 0;
+    const idle = this.#store.due().filter((id) => !this.#running.has(id) && !this.#queue.has(id));
+    this.#metrics?.undriven.set(idle.length);
+    this.#background(idle);
+    return idle.length;
+  }
+
+  /** Sagas by state, and the ones whose loop keeps crashing: for readiness detail and the gauges. */
+  counts() {
+    return { ...this.#store.counts(), stuck: this.#crashes.size, queued: this.#queue.size };
   }
 
   /**
@@ -131,30 +182,29 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
     return true;
   }
 
-  /** Retries a saga that needs attention, in the phase it stopped in: forward past the pivot, else backward. */
+  /**
+   * Retries a saga that needs attention, in the phase it stopped in (forward past the pivot, else backward),
+   * or ends the wait of one that waits to retry by itself.
+   */
   retry(sagaId: string): SagaSummary {
     const summary = this.#o.transaction(() => {
-      const saga = this.#store.load(sagaId);
-      if (!saga) throw new NotFoundError(`saga ${sagaId} not found`);
-      if (saga.status !== "requires_attention")
-        throw new ConflictError(
-          `saga ${sagaId} is ${saga.status}; only a saga that requires attention can be retried`,
-          { reason: "NOT_RETRYABLE" },
-        );
-      // Parked while undoing: the remaining compensations run. Parked past the pivot: the failed step runs
-      // again, forward (the saga cannot be undone there). Sagas parked before this column existed compensate.
-      const resume = saga.attentionPhase === "execute" ? "running" : "compensating";
-      this.#store.clearAttention(sagaId, resume);
-      this.#store.history({
-        sagaId,
-        phase: "saga",
-        outcome: "info",
-        message: `retried by an operator: ${resume === "running" ? "running the failed step again" : "compensating"}`,
-      });
+      this.#release(sagaId);
       return this.summary(sagaId);
     });
     void this.run(sagaId);
     return summary;
+  }
+
+  /** Retries every saga that requires attention (up to `limit`, oldest first), `concurrency` at a time. */
+  retryAll(limit = 1_000): { retried: number; sagaIds: string[] } {
+    const sagaIds = this.#o.transaction(() => {
+      const ids = this.#store.requiringAttention(limit);
+      for (const id of ids) this.#release(id);
+      return ids;
+    });
+    this.#background(sagaIds);
+    if (sagaIds.length > 0) this.#o.log.info({ sagas: sagaIds.length }, "operator retried sagas in bulk");
+    return { retried: sagaIds.length, sagaIds };
   }
 
   get(sagaId: string): SagaView | undefined {
@@ -178,6 +228,8 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
   /** Waits for running sagas to reach a step boundary (bounded), then stops. */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.#stopping = true;
+    clearInterval(this.#sweeper);
+    this.#queue.clear();
     this.#abort.abort();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -189,14 +241,83 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
     clearTimeout(timer);
   }
 
+  #release(sagaId: string): void {
+    const saga = this.#store.load(sagaId);
+    if (!saga) throw new NotFoundError(`saga ${sagaId} not found`);
+    if (saga.status !== "requires_attention") {
+      if (saga.wakeAt !== null && this.#store.wake(sagaId)) {
+        this.#store.history({ sagaId, phase: "saga", outcome: "info", message: "woken by an operator" });
+        return;
+      }
+      throw new ConflictError(
+        `saga ${sagaId} is ${saga.status}; only a saga that requires attention or waits to retry can be retried`,
+        { reason: "NOT_RETRYABLE" },
+      );
+    }
+    // Parked while undoing: the remaining compensations run. Parked past the pivot: the failed step runs
+    // again, forward (the saga cannot be undone there). Sagas parked before this column existed compensate.
+    const resume = saga.attentionPhase === "execute" ? "running" : "compensating";
+    this.#store.clearAttention(sagaId, resume);
+    this.#store.history({
+      sagaId,
+      phase: "saga",
+      outcome: "info",
+      message: `retried by an operator: ${resume === "running" ? "running the failed step again" : "compensating"}`,
+    });
+  }
+
+  /** Queues background runs and starts as many as there are places. */
+  #background(ids: readonly string[]): void {
+    for (const id of ids) if (!this.#running.has(id)) this.#queue.add(id);
+    const limit = this.#o.concurrency ?? 8;
+    while (!this.#stopping && this.#active < limit && this.#queue.size > 0) {
+      const id = this.#queue.values().next().value as string;
+      this.#queue.delete(id);
+      if (this.#running.has(id)) continue;
+      this.#active++;
+      void this.run(id).finally(() => {
+        this.#active--;
+        this.#background([]);
+      });
+    }
+  }
+
+  /** A run whose loop threw: counted, and after a streak the owner is told; the sweep resumes it. */
+  #crashed(sagaId: string, err: unknown): void {
+    const crashes = (this.#crashes.get(sagaId) ?? 0) + 1;
+    this.#crashes.set(sagaId, crashes);
+    this.#metrics?.crashes.inc();
+    this.#o.log.error({ err, sagaId, crashes }, "saga run crashed; the sweep resumes it");
+    if (crashes !== (this.#o.stuckAfterCrashes ?? 3) || !this.#o.definition.hooks?.onStuck) return;
+    try {
+      this.#o.transaction((tx, outbox) =>
+        this.#o.definition.hooks?.onStuck?.(tx, outbox, this.#snapshot(sagaId), {
+          crashes,
+          error: message(err),
+        }),
+      );
+    } catch (alarmErr) {
+      this.#o.log.error({ err: alarmErr, sagaId }, "could not record the stuck saga's alarm");
+    }
+  }
+
   async #drive(sagaId: string): Promise<void> {
     for (;;) {
       if (this.#stopping) return;
       const saga = this.#store.load(sagaId);
       if (!saga) return;
+      // Waiting for an automatic retry: the sweep runs it when the time comes.
+      if (saga.wakeAt !== null) {
+        if (saga.wakeAt > Date.now()) return;
+        this.#o.transaction(() => {
+          if (this.#store.wake(sagaId))
+            this.#store.history({ sagaId, phase: "saga", outcome: "info", message: "retrying by itself" });
+        });
+        continue;
+      }
       if (saga.status === "running") {
         if (saga.cancelReason) {
-          this.#beginCompensation(saga, `cancelled: ${saga.cancelReason}`);
+          this.#o.transaction(() => this.#beginCompensation(saga, `cancelled: ${saga.cancelReason}`));
           continue;
         }
         if (saga.currentStep >= this.#o.definition.steps.length) {
@@ -215,15 +336,14 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
     }
   }
 
+  /** Writes the switch to compensation; the caller holds the transaction (it may record more with it). */
   #beginCompensation(saga: SagaRecord, reason: string): void {
-    this.#o.transaction(() => {
-      this.#store.setStatus(saga.sagaId, "compensating", reason);
-      this.#store.history({
-        sagaId: saga.sagaId,
-        phase: "saga",
-        outcome: "info",
-        message: `compensating: ${reason}`,
-      });
+    this.#store.setStatus(saga.sagaId, "compensating", reason);
+    this.#store.history({
+      sagaId: saga.sagaId,
+      phase: "saga",
+      outcome: "info",
+      message: `compensating: ${reason}`,
     });
   }
 
@@ -271,19 +391,5 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
       log: this.#o.log.child({ sagaId: saga.sagaId, step: stepName, phase }),
       signal: this.#abort.signal,
     };
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const signal = this.#abort.signal;
-      const done = (): void => {
-        clearTimeout(timer);
-        // Remove the listener too: thousands of retries must not pile listeners onto one signal.
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done, { once: true });
-    });
   }
 }

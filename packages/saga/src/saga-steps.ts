@@ -1,6 +1,7 @@
-import { AppError, isTransient, type Logger } from "@bazaar/service-kit";
+import { AppError, isTransient, type Logger, retryDelay, wasNotSent } from "@bazaar/service-kit";
+import { park } from "./saga-parking.js";
 import type { SagaRecord, SagaStore } from "./saga-store.js";
-import type { AttentionNeeded, SagaDefinition, SagaRetryPolicy, SagaSnapshot, StepContext } from "./types.js";
+import type { SagaDefinition, SagaRetryPolicy, SagaSnapshot, StepContext } from "./types.js";
 
 /** What the step loops need from the engine (its store, transaction, policy and lifecycle). */
 export interface StepRunner<TData, TTx, TOutbox> {
@@ -17,18 +18,23 @@ export interface StepRunner<TData, TTx, TOutbox> {
     attempt: number,
     phase?: "execute" | "compensate",
   ): StepContext<TData>;
+  /** Writes the switch to compensation inside the caller's transaction. */
   beginCompensation(saga: SagaRecord, reason: string): void;
   finish(saga: SagaRecord, status: "completed" | "compensated"): void;
   snapshot(sagaId: string): SagaSnapshot<TData>;
 }
 
 /** A failure as the timeline shows it: the code and reason of a typed error, else its message. */
-export const message = (err: unknown): string =>
-  err instanceof AppError
-    ? `${err.code}${err.reason ? `/${err.reason}` : ""}: ${err.message}`
-    : err instanceof Error
-      ? err.message
-      : String(err);
+export const message = (err: unknown): string => {
+  const text =
+    err instanceof AppError
+      ? `${err.code}${err.reason ? `/${err.reason}` : ""}: ${err.message}`
+      : err instanceof Error
+        ? err.message || `${err.name} with no message`
+        : String(err);
+  // A parked saga always says why: never an empty reason.
+  return text.trim() === "" ? "unknown error" : text;
+};
 
 /**
  * `executeStep` runs the saga's current step: state recorded before each attempt, transient failures retried
@@ -41,7 +47,8 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
   const idx = saga.currentStep;
   const step = d.definition.steps[idx];
   if (!step) return;
-  const started = Date.now();
+  // When the step's budget started; moved forward by time spent on calls that were never sent.
+  let budgetStart = Date.now();
   const pivot = d.definition.pivot ? d.definition.steps.findIndex((s) => s.name === d.definition.pivot) : -1;
   const pastPivot = pivot >= 0 && idx >= pivot;
   for (let attempt = 1; ; attempt++) {
@@ -58,6 +65,7 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
       });
     });
     const t0 = performance.now();
+    const attemptStart = Date.now();
     try {
       const result = await step.execute(d.context(saga, step.name, attempt));
       const data = { ...saga.data, ...(result ?? {}) };
@@ -77,11 +85,14 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
     } catch (err) {
       const error = message(err);
       const durationMs = performance.now() - t0;
-      const elapsed = Date.now() - started;
-      const delay = Math.min(d.retry.maxDelayMs, d.retry.baseDelayMs * 2 ** (attempt - 1));
+      // A call that never left this process (the broker connection is down) is no attempt: the budget
+      // waits out the outage, so an outage of any length fails no step.
+      if (wasNotSent(err)) budgetStart += Date.now() - attemptStart;
+      const elapsed = Date.now() - budgetStart;
+      const delay = retryDelay(attempt, d.retry.baseDelayMs, d.retry.maxDelayMs);
       // A cancel stops retrying before the pivot; past it there is no going back, so only the budget counts.
       const cancelled = !pastPivot && Boolean(d.store.load(saga.sagaId)?.cancelReason);
-      if (isTransient(err) && !cancelled && elapsed + delay < d.retry.stepBudgetMs) {
+      if (isTransient(err) && !cancelled && (wasNotSent(err) || elapsed + delay < d.retry.stepBudgetMs)) {
         d.transaction(() => {
           d.store.stepError(saga.sagaId, idx, error);
           d.store.history({
@@ -94,23 +105,29 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
             error,
           });
         });
+        const slept = Date.now();
         await d.sleep(delay);
+        if (wasNotSent(err)) budgetStart += Date.now() - slept;
         continue;
       }
       // Past the pivot a step that fails for good, or stays unavailable past its budget, cannot be undone:
-      // an operator fixes the cause and retries it forward.
+      // it retries by itself for a while (transient failures), then an operator fixes the cause and retries.
       if (pastPivot) {
-        needsOperator(
+        park(
           d,
           saga,
           { step: step.name, phase: "execute", attempts: attempt, error },
           `${step.name} failed after the point of no return: ${error}`,
+          isTransient(err),
         );
         return;
       }
       // Only a typed refusal (a 4xx code) says the step did nothing. A timeout that outlived its budget, an
       // INTERNAL error or a reply that broke its contract may hide an effect, so the step is compensated too.
       const uncertain = !(err instanceof AppError && err.status < 500);
+      d.log.info({ sagaId: saga.sagaId, step: step.name, error }, "saga step failed; compensating");
+      // The failure and the start of compensation commit together: a crash cannot leave a failed step in a
+      // saga that still runs forward.
       d.transaction(() => {
         d.store.stepFailed(saga.sagaId, idx, uncertain, error);
         d.store.history({
@@ -122,14 +139,12 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
           durationMs,
           error,
         });
-      });
-      d.log.info({ sagaId: saga.sagaId, step: step.name, error }, "saga step failed; compensating");
-      const fresh = d.store.load(saga.sagaId);
-      if (fresh)
+        const fresh = d.store.load(saga.sagaId) ?? saga;
         d.beginCompensation(
           fresh,
           fresh.cancelReason ? `cancelled: ${fresh.cancelReason}` : `${step.name} failed: ${error}`,
         );
+      });
       return;
     }
   }
@@ -160,7 +175,7 @@ export async function compensateNext<TData extends object, TTx, TOutbox>(
   }
   let lastError = "";
   let attempt = 0;
-  const started = Date.now();
+  let budgetStart = Date.now();
   for (;;) {
     attempt++;
     if (d.stopping()) return "next";
@@ -175,6 +190,7 @@ export async function compensateNext<TData extends object, TTx, TOutbox>(
       });
     });
     const t0 = performance.now();
+    const attemptStart = Date.now();
     try {
       await step.compensate(d.context(saga, step.name, attempt, "compensate"));
       d.transaction(() => {
@@ -191,54 +207,39 @@ export async function compensateNext<TData extends object, TTx, TOutbox>(
       return "next";
     } catch (err) {
       lastError = message(err);
+      const notSent = wasNotSent(err);
       d.transaction(() => {
         d.store.stepError(saga.sagaId, target.idx, lastError);
         d.store.history({
           sagaId: saga.sagaId,
           step: step.name,
           phase: "compensate",
-          outcome: "failed",
+          outcome: notSent ? "retrying" : "failed",
           attempt,
           durationMs: performance.now() - t0,
           error: lastError,
         });
       });
-      if (attempt >= d.retry.compensationAttempts && Date.now() - started >= d.retry.compensationBudgetMs)
+      // Like a step, a compensation spends neither attempts nor budget on calls that were never sent.
+      if (notSent) {
+        attempt--;
+        budgetStart += Date.now() - attemptStart;
+      } else if (
+        attempt >= d.retry.compensationAttempts &&
+        Date.now() - budgetStart >= d.retry.compensationBudgetMs
+      )
         break;
-      await d.sleep(Math.min(d.retry.maxDelayMs, d.retry.baseDelayMs * 2 ** (attempt - 1)));
+      const slept = Date.now();
+      await d.sleep(retryDelay(Math.max(1, attempt), d.retry.baseDelayMs, d.retry.maxDelayMs));
+      if (notSent) budgetStart += Date.now() - slept;
     }
   }
-  needsOperator(
+  park(
     d,
     saga,
     { step: step.name, phase: "compensate", attempts: attempt, error: lastError },
     `compensation of ${step.name} failed ${attempt} times: ${lastError}`,
+    true,
   );
   return "attention";
-}
-
-/** `needsOperator` parks the saga in `requires_attention` and lets the owner raise the alarm, in one transaction. */
-export function needsOperator<TData extends object, TTx, TOutbox>(
-  d: StepRunner<TData, TTx, TOutbox>,
-  saga: SagaRecord,
-  failure: AttentionNeeded,
-  reason: string,
-): void {
-  d.transaction((tx, outbox) => {
-    d.store.setAttention(saga.sagaId, failure.phase, reason);
-    d.store.history({
-      sagaId: saga.sagaId,
-      step: failure.step,
-      phase: "saga",
-      outcome: "gave_up",
-      attempt: failure.attempts,
-      error: failure.error,
-      message: "requires attention",
-    });
-    d.definition.hooks?.onRequiresAttention?.(tx, outbox, d.snapshot(saga.sagaId), failure);
-  });
-  d.log.error(
-    { sagaId: saga.sagaId, step: failure.step, phase: failure.phase, error: failure.error },
-    "saga requires attention",
-  );
 }

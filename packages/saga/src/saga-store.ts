@@ -20,6 +20,8 @@ interface InstanceRow {
   cancel_reason: string | null;
   attention_phase: "execute" | "compensate" | null;
   attention_reason: string | null;
+  wake_at: number | null;
+  auto_retries: number;
   created_at: string;
   updated_at: string;
 }
@@ -59,14 +61,21 @@ export interface SagaRecord {
   readonly cancelReason: string | null;
   /** Set while the saga requires attention: the phase it stopped in. */
   readonly attentionPhase: "execute" | "compensate" | null;
+  /** Epoch ms of the next automatic retry while the saga waits for it, else null. */
+  readonly wakeAt: number | null;
+  /** Automatic retry rounds so far (reset by an operator's retry). */
+  readonly autoRetries: number;
   readonly steps: StepRow[];
 }
 
 const now = (): string => new Date().toISOString();
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** What the admin views show as the reason: why it waits for an operator, else why it compensated. */
+/** What the admin views show as the reason: why it waits (for an operator or a retry), else why it compensated. */
 const shownReason = (row: InstanceRow): string | null =>
-  row.status === "requires_attention" ? (row.attention_reason ?? row.failure_reason) : row.failure_reason;
+  row.status === "requires_attention" || row.wake_at !== null
+    ? (row.attention_reason ?? row.failure_reason)
+    : row.failure_reason;
 
 /** `createSagaStore` is every read and write of the saga tables (prepared once, synchronous). */
 export function createSagaStore(sqlite: Database.Database) {
@@ -89,13 +98,19 @@ export function createSagaStore(sqlite: Database.Database) {
       "INSERT INTO saga_history (saga_id, at, step, phase, outcome, attempt, duration_ms, error, message) VALUES (@sagaId, @at, @step, @phase, @outcome, @attempt, @durationMs, @error, @message)",
     ),
     setStatus: sqlite.prepare(
-      "UPDATE saga_instances SET status = ?, failure_reason = coalesce(?, failure_reason), updated_at = ? WHERE saga_id = ?",
+      "UPDATE saga_instances SET status = ?, failure_reason = coalesce(?, failure_reason), wake_at = NULL, updated_at = ? WHERE saga_id = ?",
     ),
     setAttention: sqlite.prepare(
-      "UPDATE saga_instances SET status = 'requires_attention', attention_phase = ?, attention_reason = ?, updated_at = ? WHERE saga_id = ?",
+      "UPDATE saga_instances SET status = 'requires_attention', attention_phase = ?, attention_reason = ?, wake_at = NULL, updated_at = ? WHERE saga_id = ?",
     ),
     clearAttention: sqlite.prepare(
-      "UPDATE saga_instances SET status = ?, attention_phase = NULL, attention_reason = NULL, updated_at = ? WHERE saga_id = ?",
+      "UPDATE saga_instances SET status = ?, attention_phase = NULL, attention_reason = NULL, wake_at = NULL, auto_retries = 0, updated_at = ? WHERE saga_id = ?",
+    ),
+    defer: sqlite.prepare(
+      "UPDATE saga_instances SET wake_at = ?, auto_retries = auto_retries + 1, attention_reason = ?, updated_at = ? WHERE saga_id = ?",
+    ),
+    wake: sqlite.prepare(
+      "UPDATE saga_instances SET wake_at = NULL, attention_reason = NULL, updated_at = ? WHERE saga_id = ? AND wake_at IS NOT NULL",
     ),
     advance: sqlite.prepare(
       "UPDATE saga_instances SET current_step = ?, data = ?, updated_at = ? WHERE saga_id = ?",
@@ -119,8 +134,19 @@ export function createSagaStore(sqlite: Database.Database) {
     compDone: sqlite.prepare(
       "UPDATE saga_steps SET status = 'compensated', finished_at = ?, last_error = NULL WHERE saga_id = ? AND idx = ?",
     ),
-    unfinished: sqlite.prepare<[], { saga_id: string }>(
-      "SELECT saga_id FROM saga_instances WHERE status IN ('running', 'compensating') ORDER BY created_at",
+    due: sqlite.prepare<[number], { saga_id: string }>(
+      "SELECT saga_id FROM saga_instances WHERE status IN ('running', 'compensating') AND (wake_at IS NULL OR wake_at <= ?) ORDER BY created_at",
+    ),
+    attention: sqlite.prepare<[number], { saga_id: string }>(
+      "SELECT saga_id FROM saga_instances WHERE status = 'requires_attention' ORDER BY created_at LIMIT ?",
+    ),
+    counts: sqlite.prepare<[], { running: number; compensating: number; waiting: number; attention: number }>(
+      `SELECT
+         coalesce(sum(status = 'running' AND wake_at IS NULL), 0) AS running,
+         coalesce(sum(status = 'compensating' AND wake_at IS NULL), 0) AS compensating,
+         coalesce(sum(status IN ('running', 'compensating') AND wake_at IS NOT NULL), 0) AS waiting,
+         coalesce(sum(status = 'requires_attention'), 0) AS attention
+       FROM saga_instances WHERE status IN ('running', 'compensating', 'requires_attention')`,
     ),
     list: sqlite.prepare<
       [{ status: string | null; createdAt: string | null; sagaId: string | null; limit: number }],
@@ -142,6 +168,8 @@ export function createSagaStore(sqlite: Database.Database) {
       failureReason: row.failure_reason,
       cancelReason: row.cancel_reason,
       attentionPhase: row.attention_phase,
+      wakeAt: row.wake_at,
+      autoRetries: row.auto_retries,
       steps: s.steps.all(row.saga_id),
     };
 
@@ -169,6 +197,7 @@ export function createSagaStore(sqlite: Database.Database) {
       failureReason: shownReason(row),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      nextRetryAt: iso(row.wake_at),
     };
   };
 
@@ -214,6 +243,10 @@ export function createSagaStore(sqlite: Database.Database) {
     /** An operator's retry: the saga runs again in `status`, the phase it was parked in. */
     clearAttention: (sagaId: string, status: "running" | "compensating") =>
       s.clearAttention.run(status, now(), sagaId),
+    /** The saga waits until `wakeAt` (epoch ms) for its next automatic retry round, and says why. */
+    defer: (sagaId: string, wakeAt: number, reason: string) => s.defer.run(wakeAt, reason, now(), sagaId),
+    /** Its wait is over (the sweep, or an operator, woke it). */
+    wake: (sagaId: string) => s.wake.run(now(), sagaId).changes === 1,
     advance: (sagaId: string, nextStep: number, data: unknown) =>
       s.advance.run(nextStep, JSON.stringify(data), now(), sagaId),
     requestCancel: (sagaId: string, reason: string) =>
@@ -225,7 +258,10 @@ export function createSagaStore(sqlite: Database.Database) {
     stepError: (sagaId: string, idx: number, error: string) => s.stepError.run(error, sagaId, idx),
     compensationStart: (sagaId: string, idx: number) => s.compStart.run(sagaId, idx),
     compensationDone: (sagaId: string, idx: number) => s.compDone.run(now(), sagaId, idx),
-    unfinished: (): string[] => s.unfinished.all().map((r) => r.saga_id),
+    /** Unfinished sagas that should be running now: not waiting for a later automatic retry. */
+    due: (at: number = Date.now()): string[] => s.due.all(at).map((r) => r.saga_id),
+    requiringAttention: (limit: number): string[] => s.attention.all(limit).map((r) => r.saga_id),
+    counts: () => s.counts.get() ?? { running: 0, compensating: 0, waiting: 0, attention: 0 },
     view(sagaId: string | undefined, correlationId?: string): SagaView | undefined {
       const row = sagaId
         ? s.instance.get(sagaId)
@@ -241,6 +277,7 @@ export function createSagaStore(sqlite: Database.Database) {
         failureReason: shownReason(row),
         createdAt: row.created_at,
         updatedAt: row.updated_at,
+        nextRetryAt: iso(row.wake_at),
         steps: s.steps.all(row.saga_id).map(stepView),
         history: s.history.all(row.saga_id).map((h) => ({
           at: h.at,

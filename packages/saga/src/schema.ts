@@ -51,5 +51,10 @@ export const sagaSchema: SchemaModule = {
     // customer's reason), and in which phase, so a retry resumes forward or backward as it stopped.
     `ALTER TABLE saga_instances ADD COLUMN attention_phase TEXT CHECK (attention_phase IN ('execute', 'compensate'));
     ALTER TABLE saga_instances ADD COLUMN attention_reason TEXT;`,
+    // A saga that would park for an operator first waits and retries by itself: when (wake_at, epoch ms)
+    // and how many rounds it has had. The sweep wakes sagas whose time has come.
+    `ALTER TABLE saga_instances ADD COLUMN wake_at INTEGER;
+    ALTER TABLE saga_instances ADD COLUMN auto_retries INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX saga_instances_wake ON saga_instances (status, wake_at);`,
   ],
 };

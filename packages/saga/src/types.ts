@@ -53,6 +53,16 @@ export interface SagaHooks<TData, TTx, TOutbox> {
   onCompleted?(tx: TTx, outbox: TOutbox, saga: SagaSnapshot<TData>): void;
   onCompensated?(tx: TTx, outbox: TOutbox, saga: SagaSnapshot<TData>, reason: string): void;
   onRequiresAttention?(tx: TTx, outbox: TOutbox, saga: SagaSnapshot<TData>, failure: AttentionNeeded): void;
+  /**
+   * The saga's loop threw (a storage error, a hook that throws) this many times in a row; the sweep keeps
+   * resuming it, and the owner raises the alarm. Runs in its own transaction, once per streak.
+   */
+  onStuck?(tx: TTx, outbox: TOutbox, saga: SagaSnapshot<TData>, stuck: StuckSaga): void;
+}
+
+export interface StuckSaga {
+  readonly crashes: number;
+  readonly error: string;
 }
 
 export interface SagaDefinition<TData, TTx = unknown, TOutbox = unknown> {
@@ -96,6 +106,8 @@ export interface SagaView {
   readonly failureReason: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** Set while the saga waits for its next automatic retry (a parked compensation, say). */
+  readonly nextRetryAt: string | null;
   readonly steps: SagaStepView[];
   readonly history: SagaHistoryEntry[];
 }
@@ -109,6 +121,7 @@ export interface SagaSummary {
   readonly failureReason: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  readonly nextRetryAt: string | null;
 }
 
 /** Retry policy of the engine. */
@@ -122,4 +135,13 @@ export interface SagaRetryPolicy {
   readonly compensationAttempts: number;
   /** ...and for at least this long, so a service that is merely restarting does not page anyone. */
   readonly compensationBudgetMs: number;
+  /**
+   * Rounds of automatic retry, with a long backoff, of a saga that would otherwise park for an operator
+   * (a compensation that kept failing, a step past the pivot that stayed unavailable). Only after the last
+   * round does it require attention. 0 parks at once.
+   */
+  readonly autoRetries: number;
+  /** Wait before the first automatic round; doubles per round up to the max. */
+  readonly autoRetryBaseMs: number;
+  readonly autoRetryMaxMs: number;
 }

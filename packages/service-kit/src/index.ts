@@ -57,7 +57,13 @@ export { connectNats, type NatsLink } from "./nats/connect.js";
 export { H as HEADERS } from "./nats/headers.js";
 export { decodeCursor, encodeCursor } from "./pagination/cursor.js";
 export { connectRpcClient, type RpcConnection } from "./rpc/connect-client.js";
-export { type CallOptions, createRpcClient, type RpcClient } from "./rpc/rpc-client.js";
+export {
+  type CallOptions,
+  createRpcClient,
+  NOT_SENT,
+  type RpcClient,
+  wasNotSent,
+} from "./rpc/rpc-client.js";
 export type { StreamCallOptions } from "./rpc/rpc-stream.js";
 export {
   type DeclareServiceOptions,

@@ -63,6 +63,17 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, subj
   });
 }
 
+/** The reason of an UNAVAILABLE error for a call that never left this process. */
+export const NOT_SENT = "NOT_SENT";
+
+/**
+ * `wasNotSent` says whether a call failed before it was sent (the broker connection was down or closed):
+ * it cannot have run anywhere, so a retry loop need not count it as an attempt.
+ */
+export function wasNotSent(err: unknown): boolean {
+  return err instanceof UnavailableError && err.reason === NOT_SENT;
+}
+
 /** `translateNatsError` maps transport failures onto the closed error set. */
 export function translateNatsError(err: unknown, contract: RpcContract, timeoutMs: number): AppError {
   if (err instanceof AppError) return err;
@@ -80,7 +91,7 @@ export function translateNatsError(err: unknown, contract: RpcContract, timeoutM
     return new TimeoutError(`${contract.subject} did not answer within ${timeoutMs} ms`, { cause: err });
   }
   if (err instanceof natsErrors.ClosedConnectionError || err instanceof natsErrors.DrainingConnectionError) {
-    return new UnavailableError("the NATS connection is closed", { cause: err });
+    return new UnavailableError("the NATS connection is closed", { cause: err, reason: NOT_SENT });
   }
   return new UnavailableError(`call to ${contract.subject} failed`, { cause: err });
 }
@@ -103,7 +114,9 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
       const timeoutMs = callOptions.timeoutMs ?? contract.timeoutMs;
       if (options.connected && !options.connected()) {
         count(contract.subject, "UNAVAILABLE");
-        throw new UnavailableError(`cannot call ${contract.subject}: the NATS connection is down`);
+        throw new UnavailableError(`cannot call ${contract.subject}: the NATS connection is down`, {
+          reason: NOT_SENT,
+        });
       }
       const headers = outgoingHeaders(caller, contract, timeoutMs, callOptions.idempotencyKey);
       let reply: Awaited<ReturnType<NatsConnection["request"]>>;
