@@ -56,7 +56,11 @@ export function cardProcessor(ctx: {
   if (!processor) {
     switch (ctx.config.PAYMENT_PROVIDER) {
       case "simulated":
-        processor = createSimulatedProcessor({ db: ctx.db, latencyMs: ctx.config.PAYMENT_LATENCY_MS });
+        processor = createSimulatedProcessor({
+          db: ctx.db,
+          latencyMs: ctx.config.PAYMENT_LATENCY_MS,
+          settlementDelayMs: ctx.config.PAYMENT_SETTLEMENT_DELAY_MS,
+        });
         break;
     }
     processors.set(ctx.db, processor);

@@ -6,8 +6,12 @@ import {
   enumVar,
   intVar,
   type Queryable,
+  type TransactionFn,
 } from "@bazaar/service-kit";
 import { schema } from "./db/schema.js";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** What payments owns, emits and needs: its single source of truth. */
 export const payments = declareService({
@@ -21,9 +25,37 @@ export const payments = declareService({
     PAYMENT_PROVIDER: enumVar(["simulated"], "simulated"),
     /** Latency the simulated processor adds to every call, for demos and benchmarks. */
     PAYMENT_LATENCY_MS: intVar(0, 0, 60_000),
+    /** How long after its lost answer a `tok_settlesLate` charge lands at the simulated processor. */
+    PAYMENT_SETTLEMENT_DELAY_MS: intVar(5_000, 0, HOUR_MS),
+    /** How often reconciliation asks the processor about charges in doubt. */
+    PAYMENT_RECONCILE_INTERVAL_MS: intVar(60_000, 50, DAY_MS),
+    /**
+     * The processor's idempotency window: after it, a charge the processor does not know never went through
+     * (providers keep keys for about a day). A charge in doubt is settled as "no money moved" only then.
+     */
+    PAYMENT_RECONCILE_WINDOW_MS: intVar(DAY_MS, 100, 30 * DAY_MS),
   },
+  validateConfig: reconciliationProblems,
 });
+
+/**
+ * `reconciliationProblems`: a simulated charge that lands after the window would be settled as "no money
+ * moved" and then be taken anyway, so the simulator's settlement delay must stay inside the window.
+ */
+export function reconciliationProblems(config: {
+  readonly PAYMENT_PROVIDER: string;
+  readonly PAYMENT_SETTLEMENT_DELAY_MS: number;
+  readonly PAYMENT_RECONCILE_WINDOW_MS: number;
+}): string[] {
+  if (
+    config.PAYMENT_PROVIDER === "simulated" &&
+    config.PAYMENT_SETTLEMENT_DELAY_MS >= config.PAYMENT_RECONCILE_WINDOW_MS
+  )
+    return ["PAYMENT_SETTLEMENT_DELAY_MS: must be shorter than PAYMENT_RECONCILE_WINDOW_MS"];
+  return [];
+}
 
 export type PaymentsTx = Queryable<typeof schema>;
 export type PaymentsOutbox = Emitter<(typeof payments.emits)[number]>;
+export type PaymentsTransaction = TransactionFn<typeof schema, (typeof payments.emits)[number]>;
 export type PaymentsConfig = ConfigFor<typeof payments.config>;

@@ -11,7 +11,7 @@ import { startTestNats, type TestNats } from "@bazaar/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cardProcessor } from "./card-processor.js";
-import { payments, simulatedCharges } from "./db/schema.js";
+import { chargesInDoubt, payments, simulatedCharges } from "./db/schema.js";
 import { recordCharge, recordIntent } from "./payments.js";
 import { service } from "./service.js";
 
@@ -316,12 +316,18 @@ describe("with processor latency", () => {
     expect(ledger(svc, orderId)).toMatchObject([{ attempts: 1, refundAttempts: 1 }]);
   });
 
-  it("voids an order whose charge never reached the processor", async () => {
+  it("keeps a charge the processor does not know in doubt instead of voiding it as never charged", async () => {
+    // With a real processor "no such charge" may mean "not landed yet": only its idempotency window (a day
+    // by default) tells, so the refund may not conclude that no money moved.
     const orderId = "o-never-sent";
     svc.runtime.transaction((tx) =>
       recordIntent(tx as never, { orderId, userId: "u-1", amountCents: 100, currency: "EUR" }),
     );
-    expect(await client.call(c.refund, { orderId })).toMatchObject({ status: "not_charged", payment: null });
+    expect(await client.call(c.refund, { orderId })).toEqual({ orderId, status: "in_doubt", payment: null });
+    expect(await client.call(c.refund, { orderId })).toEqual({ orderId, status: "in_doubt", payment: null });
+    expect(
+      svc.runtime.db.select().from(chargesInDoubt).where(eq(chargesInDoubt.orderId, orderId)).all(),
+    ).toMatchObject([{ amountCents: 100, outcome: null, checks: 2 }]);
     await expect(chargeWith(orderId, "tok_visa")).rejects.toMatchObject({
       code: "CONFLICT",
       reason: "ORDER_VOIDED",

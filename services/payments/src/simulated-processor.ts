@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { UnavailableError } from "@bazaar/service-kit";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { CardProcessor, ChargeRequest, ChargeResult, RefundRequest } from "./card-processor.js";
 import { simulatedCharges } from "./db/schema.js";
 import type { PaymentsTx } from "./declaration.js";
@@ -17,6 +17,13 @@ export const TEST_TOKENS = {
   processingError: "tok_processingError",
   /** Charges fine; every refund fails transiently (a compensation that needs an operator). */
   refundFails: "tok_refundFails",
+  /**
+   * Delayed settlement: the charge goes through but the answer to its first call is lost (UNAVAILABLE); it
+   * lands `settlementDelayMs` after that call. A retry before then is UNAVAILABLE again, after it the charge.
+   */
+  settlesLate: "tok_settlesLate",
+  /** The answer of every charge is lost (UNAVAILABLE) and none ever lands: nothing is charged. */
+  lostInFlight: "tok_lostInFlight",
 } as const;
 
 const TRANSIENT_FAILURES = 2;
@@ -24,6 +31,15 @@ const TRANSIENT_FAILURES = 2;
 const ref = (prefix: string): string => `${prefix}_${randomBytes(12).toString("hex")}`;
 
 type Attempt = ChargeResult | { readonly status: "unavailable" };
+type LedgerRow = typeof simulatedCharges.$inferSelect;
+
+export interface SimulatedProcessorOptions {
+  readonly db: PaymentsTx;
+  /** Added to every call. */
+  readonly latencyMs: number;
+  /** How long after its first (lost) answer a `tok_settlesLate` charge lands. */
+  readonly settlementDelayMs?: number;
+}
 
 /**
  * `createSimulatedProcessor` behaves like a card provider's test mode. Its ledger lives in its own table and
@@ -32,12 +48,27 @@ type Attempt = ChargeResult | { readonly status: "unavailable" };
  * the transient failures survive the failure (which is why failures are returned from the transaction and
  * thrown after it commits).
  */
-export function createSimulatedProcessor(options: { db: PaymentsTx; latencyMs: number }): CardProcessor {
-  const { db, latencyMs } = options;
+export function createSimulatedProcessor(options: SimulatedProcessorOptions): CardProcessor {
+  const { db, latencyMs, settlementDelayMs = 0 } = options;
+
+  /** A late charge whose time has come lands now: observers cannot tell it from one that landed on time. */
+  function settle(tx: PaymentsTx, row: LedgerRow, now: string): LedgerRow {
+    if (row.outcome || !row.settlesAt || row.settlesAt > now) return row;
+    return (
+      tx
+        .update(simulatedCharges)
+        .set({ outcome: "charged", chargeId: ref("ch"), updatedAt: now })
+        .where(and(eq(simulatedCharges.idempotencyKey, row.idempotencyKey), isNull(simulatedCharges.outcome)))
+        .returning()
+        .get() ?? row
+    );
+  }
 
   function attemptCharge(tx: PaymentsTx, request: ChargeRequest): Attempt {
-    const now = new Date().toISOString();
-    const row = tx
+    const at = Date.now();
+    const now = new Date(at).toISOString();
+    const late = request.token === TEST_TOKENS.settlesLate;
+    const inserted = tx
       .insert(simulatedCharges)
       .values({
         idempotencyKey: request.idempotencyKey,
@@ -46,6 +77,7 @@ export function createSimulatedProcessor(options: { db: PaymentsTx; latencyMs: n
         amountCents: request.amountCents,
         currency: request.currency,
         attempts: 1,
+        settlesAt: late ? new Date(at + settlementDelayMs).toISOString() : null,
         createdAt: now,
         updatedAt: now,
       })
@@ -55,8 +87,12 @@ export function createSimulatedProcessor(options: { db: PaymentsTx; latencyMs: n
       })
       .returning()
       .get();
+    const row = settle(tx, inserted, now);
+    // The first answer of a late charge is lost even when it settles at once.
+    if (row.token === TEST_TOKENS.settlesLate && row.attempts === 1) return { status: "unavailable" };
     if (row.outcome === "charged" && row.chargeId) return { status: "charged", chargeId: row.chargeId };
     if (row.outcome === "declined") return declined();
+    if (row.settlesAt || row.token === TEST_TOKENS.lostInFlight) return { status: "unavailable" };
     if (row.token === TEST_TOKENS.processingError && row.attempts <= TRANSIENT_FAILURES)
       return { status: "unavailable" };
     const outcome: ChargeResult = row.token === TEST_TOKENS.declined ? declined() : charged();
@@ -111,11 +147,17 @@ export function createSimulatedProcessor(options: { db: PaymentsTx; latencyMs: n
     },
     async find(idempotencyKey) {
       await sleep(latencyMs);
-      const row = db
-        .select()
-        .from(simulatedCharges)
-        .where(eq(simulatedCharges.idempotencyKey, idempotencyKey))
-        .get();
+      const row = db.transaction(
+        (tx) => {
+          const found = tx
+            .select()
+            .from(simulatedCharges)
+            .where(eq(simulatedCharges.idempotencyKey, idempotencyKey))
+            .get();
+          return found && settle(tx, found, new Date().toISOString());
+        },
+        { behavior: "immediate" },
+      );
       if (row?.outcome === "charged" && row.chargeId) return { status: "charged", chargeId: row.chargeId };
       if (row?.outcome === "declined") return declined();
       return undefined;

@@ -40,11 +40,11 @@ export const refund = defineRpc({
   service: "payments",
   name: "refund",
   description:
-    "Refund an order's charge. Idempotent; refunding an order that was never charged is a no-op that says so. Processor trouble: UNAVAILABLE (retry).",
+    "Refund an order's charge. Idempotent; refunding an order that was never charged is a no-op that says so. A charge whose outcome the processor does not know yet is in_doubt: the order is voided (no later charge goes through) and payments refunds the charge by itself if it lands, so the caller is done either way. Processor trouble: UNAVAILABLE (retry).",
   request: v.object({ orderId: Id, reason: v.optional(v.pipe(v.string(), v.maxLength(200))) }),
   response: v.object({
     orderId: Id,
-    status: v.picklist(["refunded", "not_charged"]),
+    status: v.picklist(["refunded", "not_charged", "in_doubt"]),
     payment: v.nullable(Payment),
   }),
   errors: ["UNAVAILABLE"],

@@ -6,8 +6,11 @@ export const H = {
   requestId: "Bazaar-Request-Id",
   idempotencyKey: "Idempotency-Key",
   caller: "Bazaar-Caller",
-  /** Epoch ms after which the caller no longer waits: the server skips work that would be wasted. */
-  deadline: "Bazaar-Deadline",
+  /**
+   * How many ms the caller still waits, counted from when it sent the request. The callee adds it to its own
+   * clock on arrival, so no two machines' clocks are ever compared (an absolute deadline would be).
+   */
+  timeoutMs: "Bazaar-Timeout-Ms",
   errorCode: "Bazaar-Error-Code",
   serviceError: "Nats-Service-Error",
   serviceErrorCode: "Nats-Service-Error-Code",

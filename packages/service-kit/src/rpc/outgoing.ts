@@ -19,7 +19,8 @@ export function outgoingHeaders(
     [H.traceparent]: formatTraceparent(trace),
     [H.requestId]: scope?.requestId,
     [H.caller]: caller,
-    [H.deadline]: String(Date.now() + timeoutMs),
+    // The budget, not a point in time: the callee turns it into a deadline on its own clock.
+    [H.timeoutMs]: String(Math.max(0, Math.floor(timeoutMs))),
     [H.idempotencyKey]: contract.command ? (idempotencyKey ?? randomUUID()) : undefined,
   });
 }

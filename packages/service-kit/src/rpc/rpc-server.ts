@@ -39,6 +39,8 @@ export interface RpcServerOptions {
   }) => unknown;
   /** Queue group: instances of a service share the load (default "q", as `nats micro` expects). */
   readonly queue?: string;
+  /** This process's clock in epoch ms (default `Date.now`); tests give it a skew. */
+  readonly clock?: () => number;
 }
 
 export interface RpcServer {
@@ -65,7 +67,7 @@ export function replyError(msg: ServiceMsg, err: AppError): void {
  * with the trace id, logged with its cause. The process never crashes on a handler error.
  */
 export async function startRpcServer(options: RpcServerOptions): Promise<RpcServer> {
-  const { nc, log, metrics, inFlight } = options;
+  const { nc, log, metrics, inFlight, clock = Date.now } = options;
   const service = await new Svcm(nc).add({
     name: options.name,
     version: options.version,
@@ -79,6 +81,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     const handler = endpoint.handler as (input: unknown, ctx: unknown) => unknown;
     const dispatch = async (msg: ServiceMsg): Promise<void> => {
       const started = performance.now();
+      const deadline = deadlineOf(msg, clock());
       const parent = parseTraceparent(headerOf(msg.headers, H.traceparent));
       const scope: Scope = {
         trace: parent ? childSpan(parent) : newTrace(),
@@ -91,8 +94,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
         await runInScope(scope, async () => {
           const requestLog = log.child({ endpoint: contract.name });
           try {
-            const deadline = Number(headerOf(msg.headers, H.deadline));
-            if (deadline && Date.now() > deadline)
+            if (deadline !== undefined && clock() >= deadline)
               throw new TimeoutError("the caller stopped waiting before the request was served");
             const input = parseOrThrow(contract.request, decodeRequest(msg.data));
             const ctx = options.makeContext({ scope, log: requestLog, contract, input });
@@ -155,6 +157,20 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       if (!service.isStopped) await service.stop();
     },
   };
+}
+
+/**
+ * `deadlineOf` is when the caller stops waiting, on this process's clock: its remaining budget
+ * (`Bazaar-Timeout-Ms`) added to the time the request arrived. Without the header there is no deadline.
+ * The absolute `Bazaar-Deadline` of older callers is ignored on purpose: honouring it compares their clock
+ * with ours (a callee 10 s ahead refused every call), while ignoring it only means a request they already
+ * gave up on is served anyway, which commands' idempotency keys make harmless.
+ */
+function deadlineOf(msg: ServiceMsg, arrivedAt: number): number | undefined {
+  const budget = headerOf(msg.headers, H.timeoutMs);
+  // A negative budget (a caller already past its own deadline) is as exhausted as 0.
+  if (budget === undefined || !/^-?\d+$/.test(budget)) return undefined;
+  return arrivedAt + Number(budget);
 }
 
 function checkResponse(contract: RpcContract, value: unknown): unknown {

@@ -54,6 +54,11 @@ export const simulatedCharges = sqliteTable(
     /** Refund calls received for this charge, failed ones included. */
     refundAttempts: integer("refund_attempts").notNull().default(0),
     refundId: text("refund_id"),
+    /**
+     * When a charge whose answer was lost lands (the delayed-settlement test token); null for a charge that
+     * lands with its answer. Until then the charge has no outcome; once the time has passed it is charged.
+     */
+    settlesAt: text("settles_at"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -84,4 +89,32 @@ export const chargeIntents = sqliteTable("charge_intents", {
   createdAt: text("created_at").notNull(),
 });
 
-export const schema = { payments, simulatedCharges, voidedOrders, chargeIntents };
+/**
+ * A charge in doubt: a refund found a charge sent to the processor whose outcome nobody recorded, and the
+ * processor had no answer for it either. The charge may still be in flight and land later, so the order is
+ * voided (no new charge goes through) and reconciliation asks the processor again until it reports the
+ * charge (which is then recorded and refunded) or its idempotency window has passed with no charge (no money
+ * moved). Resolved rows stay as the record of what happened.
+ */
+export const chargesInDoubt = sqliteTable(
+  "charges_in_doubt",
+  {
+    orderId: text("order_id").primaryKey(),
+    userId: text("user_id").notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull(),
+    /** The reason the refund gave, kept for the refund reconciliation makes. */
+    reason: text("reason"),
+    /** When the refund found the charge in doubt; the idempotency window is counted from here. */
+    since: text("since").notNull(),
+    /** How often the processor was asked about the charge since. */
+    checks: integer("checks").notNull().default(0),
+    checkedAt: text("checked_at"),
+    /** Null while in doubt; `refunded` (the charge landed) or `not_charged` (no money moved) once settled. */
+    outcome: text("outcome", { enum: ["refunded", "not_charged"] }),
+    resolvedAt: text("resolved_at"),
+  },
+  (t) => [index("charges_in_doubt_outcome").on(t.outcome)],
+);
+
+export const schema = { payments, simulatedCharges, voidedOrders, chargeIntents, chargesInDoubt };
