@@ -55,7 +55,7 @@ describe("SagaEngine across a broker outage", () => {
       // Five times the step's budget without a broker: the saga keeps waiting, forward.
       await delay(1_500);
       expect(engine.summary(id).status).toBe("running");
-      expect(engine.get(id)?.history.at(-1)?.error).toMatch(/UNAVAILABLE\/NOT_SENT/);
+      expect(engine.get(id)?.history.at(-1)?.error).toMatch(/UNAVAILABLE\/BROKER_DOWN/);
       await nats.restart();
       await run;
       expect(engine.summary(id).status).toBe("completed");

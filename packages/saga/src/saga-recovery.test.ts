@@ -67,7 +67,9 @@ describe("SagaEngine recovery", () => {
     expect(rec.attention).toHaveLength(1);
     // Three rounds of two attempts: the first, then two automatic ones.
     expect(engine.get(id)?.steps[0]?.compensationAttempts).toBe(6);
-    expect(engine.summary(id).failureReason).toBe("compensation of reserve failed 2 times: Error with no message");
+    expect(engine.summary(id).failureReason).toBe(
+      "compensation of reserve failed 2 times: Error with no message",
+    );
     await engine.stop();
   });
 
@@ -148,7 +150,10 @@ describe("SagaEngine recovery", () => {
     const rec = recorder();
     const engine = engineFor(
       sqlite,
-      [step(rec, "reserve"), step(rec, "charge", { execute: () => Promise.reject(new UnprocessableError("no")) })],
+      [
+        step(rec, "reserve"),
+        step(rec, "charge", { execute: () => Promise.reject(new UnprocessableError("no")) }),
+      ],
       rec,
     );
     const id = start(engine, sqlite);

@@ -1,4 +1,4 @@
-import { AppError, isTransient, type Logger, retryDelay, wasNotSent } from "@bazaar/service-kit";
+import { AppError, isBrokerDown, isTransient, type Logger, retryDelay } from "@bazaar/service-kit";
 import { park } from "./saga-parking.js";
 import type { SagaRecord, SagaStore } from "./saga-store.js";
 import type { SagaDefinition, SagaRetryPolicy, SagaSnapshot, StepContext } from "./types.js";
@@ -47,7 +47,7 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
   const idx = saga.currentStep;
   const step = d.definition.steps[idx];
   if (!step) return;
-  // When the step's budget started; moved forward by time spent on calls that were never sent.
+  // When the step's budget started; moved forward by time spent while the broker connection was down.
   let budgetStart = Date.now();
   const pivot = d.definition.pivot ? d.definition.steps.findIndex((s) => s.name === d.definition.pivot) : -1;
   const pastPivot = pivot >= 0 && idx >= pivot;
@@ -85,14 +85,14 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
     } catch (err) {
       const error = message(err);
       const durationMs = performance.now() - t0;
-      // A call that never left this process (the broker connection is down) is no attempt: the budget
-      // waits out the outage, so an outage of any length fails no step.
-      if (wasNotSent(err)) budgetStart += Date.now() - attemptStart;
+      // A call that failed because this process's broker connection is down says nothing about the callee:
+      // the budget waits out the outage, so an outage of any length fails no step.
+      if (isBrokerDown(err)) budgetStart += Date.now() - attemptStart;
       const elapsed = Date.now() - budgetStart;
       const delay = retryDelay(attempt, d.retry.baseDelayMs, d.retry.maxDelayMs);
       // A cancel stops retrying before the pivot; past it there is no going back, so only the budget counts.
       const cancelled = !pastPivot && Boolean(d.store.load(saga.sagaId)?.cancelReason);
-      if (isTransient(err) && !cancelled && (wasNotSent(err) || elapsed + delay < d.retry.stepBudgetMs)) {
+      if (isTransient(err) && !cancelled && (isBrokerDown(err) || elapsed + delay < d.retry.stepBudgetMs)) {
         d.transaction(() => {
           d.store.stepError(saga.sagaId, idx, error);
           d.store.history({
@@ -107,7 +107,7 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
         });
         const slept = Date.now();
         await d.sleep(delay);
-        if (wasNotSent(err)) budgetStart += Date.now() - slept;
+        if (isBrokerDown(err)) budgetStart += Date.now() - slept;
         continue;
       }
       // Past the pivot a step that fails for good, or stays unavailable past its budget, cannot be undone:
@@ -207,21 +207,21 @@ export async function compensateNext<TData extends object, TTx, TOutbox>(
       return "next";
     } catch (err) {
       lastError = message(err);
-      const notSent = wasNotSent(err);
+      const brokerDown = isBrokerDown(err);
       d.transaction(() => {
         d.store.stepError(saga.sagaId, target.idx, lastError);
         d.store.history({
           sagaId: saga.sagaId,
           step: step.name,
           phase: "compensate",
-          outcome: notSent ? "retrying" : "failed",
+          outcome: brokerDown ? "retrying" : "failed",
           attempt,
           durationMs: performance.now() - t0,
           error: lastError,
         });
       });
-      // Like a step, a compensation spends neither attempts nor budget on calls that were never sent.
-      if (notSent) {
+      // Like a step, a compensation spends neither attempts nor budget while the broker connection is down.
+      if (brokerDown) {
         attempt--;
         budgetStart += Date.now() - attemptStart;
       } else if (
@@ -231,7 +231,7 @@ export async function compensateNext<TData extends object, TTx, TOutbox>(
         break;
       const slept = Date.now();
       await d.sleep(retryDelay(Math.max(1, attempt), d.retry.baseDelayMs, d.retry.maxDelayMs));
-      if (notSent) budgetStart += Date.now() - slept;
+      if (brokerDown) budgetStart += Date.now() - slept;
     }
   }
   park(

@@ -60,9 +60,9 @@ export { connectRpcClient, type RpcConnection } from "./rpc/connect-client.js";
 export {
   type CallOptions,
   createRpcClient,
-  NOT_SENT,
+  BROKER_DOWN,
   type RpcClient,
-  wasNotSent,
+  isBrokerDown,
 } from "./rpc/rpc-client.js";
 export type { StreamCallOptions } from "./rpc/rpc-stream.js";
 export {

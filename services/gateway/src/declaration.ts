@@ -26,6 +26,7 @@ export const gateway = declareService({
     orders.listSagas,
     orders.getSaga,
     orders.retrySaga,
+    orders.retrySagas,
     payments.getPayment,
     shipping.getShipment,
     orderViews.listMyOrders,

@@ -36,6 +36,17 @@ export const orders = declareService({
     /** A compensation is retried at least this many times, and for at least the budget, before the order needs an operator. */
     SAGA_COMPENSATION_ATTEMPTS: intVar(6, 1, 100),
     SAGA_COMPENSATION_BUDGET_MS: intVar(60_000, 0, 24 * 60 * 60_000),
+    /**
+     * Before a saga needs an operator (a compensation kept failing, a step past the pivot stayed
+     * unavailable) it retries by itself this many rounds, waiting from the base to the max between them.
+     */
+    SAGA_AUTO_RETRIES: intVar(6, 0, 100),
+    SAGA_AUTO_RETRY_BASE_MS: intVar(60_000, 1, 24 * 60 * 60_000),
+    SAGA_AUTO_RETRY_MAX_MS: intVar(30 * 60_000, 1, 24 * 60 * 60_000),
+    /** Sagas resumed, swept or retried in bulk at once (new orders start at once). */
+    SAGA_CONCURRENCY: intVar(8, 1, 1_000),
+    /** How often sagas that nothing drives are resumed and finished waits end. */
+    SAGA_SWEEP_INTERVAL_MS: intVar(10_000, 100, 60 * 60_000),
   },
 });
 

@@ -152,6 +152,19 @@ export function orderSaga(call: Call): SagaDefinition<OrderSagaData, OrdersDb, O
           action: `Fix the cause, then retry: POST /api/admin/sagas/${saga.sagaId}/retry (orders.retrySaga)`,
         });
       },
+      onStuck(_tx, outbox, saga, stuck) {
+        outbox.emit(contracts.opsAlert, {
+          alertId: randomUUID(),
+          severity: "critical",
+          title: `Order ${saga.data.orderId} is stuck`,
+          message: `The order saga's loop failed ${stuck.crashes} times in a row (${stuck.error}); it is resumed every sweep, and the order stays pending until it gets through.`,
+          orderId: saga.data.orderId,
+          sagaId: saga.sagaId,
+          attempts: stuck.crashes,
+          lastError: stuck.error,
+          action: "Check the orders service's storage (disk, permissions) and its logs for this saga id.",
+        });
+      },
     },
   };
 }

@@ -14,6 +14,7 @@ export {
   orderRequiresAttention,
   placeOrder,
   retrySaga,
+  retrySagas,
   Saga,
   SagaEvent,
   SagaStatus,

@@ -118,6 +118,8 @@ export const Saga = v.object({
   failureReason: v.nullable(v.string()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  /** While the saga waits to retry by itself (a compensation kept failing, say): when it will. */
+  nextRetryAt: v.optional(v.nullable(Timestamp)),
   steps: v.array(SagaStep),
   history: v.array(SagaEvent),
 });
@@ -132,6 +134,7 @@ export const SagaSummary = v.object({
   failureReason: v.nullable(v.string()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  nextRetryAt: v.optional(v.nullable(Timestamp)),
 });
 
 export const listSagas = defineRpc({
@@ -158,10 +161,23 @@ export const getSaga = defineRpc({
 export const retrySaga = defineRpc({
   service: "orders",
   name: "retrySaga",
-  description: "Retry a saga that requires attention: its failed compensations run again (admin).",
+  description:
+    "Retry a saga that requires attention, in the phase it stopped in, or end the wait of one waiting to retry by itself (admin).",
   request: v.object({ sagaId: Id }),
   response: SagaSummary,
   errors: ["NOT_FOUND", "CONFLICT"],
+  command: true,
+});
+
+export const retrySagas = defineRpc({
+  service: "orders",
+  name: "retrySagas",
+  description:
+    "Retry every saga that requires attention, oldest first, up to a limit; they run a bounded number at a time (admin).",
+  request: v.object({
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000)), 1_000),
+  }),
+  response: v.object({ retried: v.number(), sagaIds: v.array(Id) }),
   command: true,
 });
 

@@ -7,7 +7,14 @@ import Database from "better-sqlite3";
 import { afterEach } from "vitest";
 import { SagaEngine, type SagaEngineOptions } from "../saga-engine.js";
 import { sagaSchema } from "../schema.js";
-import type { AttentionNeeded, SagaDefinition, SagaRetryPolicy, SagaSnapshot, SagaStep, StuckSaga } from "../types.js";
+import type {
+  AttentionNeeded,
+  SagaDefinition,
+  SagaRetryPolicy,
+  SagaSnapshot,
+  SagaStep,
+  StuckSaga,
+} from "../types.js";
 
 export type Data = { orderId: string; paymentId?: string };
 export const log = createLogger({ service: "saga-test", instance: "t", level: "silent" });
@@ -33,7 +40,9 @@ export interface Recorder {
   stuck: StuckSaga[];
 }
 
-type EngineExtras = Partial<Pick<SagaEngineOptions<Data, undefined, undefined>, "concurrency" | "sweepIntervalMs" | "stuckAfterCrashes">>;
+type EngineExtras = Partial<
+  Pick<SagaEngineOptions<Data, undefined, undefined>, "concurrency" | "sweepIntervalMs" | "stuckAfterCrashes">
+>;
 
 export function engineFor(
   sqlite: Database.Database,
@@ -110,4 +119,3 @@ export function start(
 ): string {
   return sqlite.transaction(() => engine.create(orderId, { orderId }))();
 }
-

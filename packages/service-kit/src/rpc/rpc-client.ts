@@ -63,15 +63,19 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, subj
   });
 }
 
-/** The reason of an UNAVAILABLE error for a call that never left this process. */
-export const NOT_SENT = "NOT_SENT";
+/**
+ * The reason of an UNAVAILABLE error for a call that failed while this process's broker connection was
+ * down: it was never sent, or it was sent just before the connection dropped and its answer could not come
+ * back (a command then retries with its idempotency key).
+ */
+export const BROKER_DOWN = "BROKER_DOWN";
 
 /**
- * `wasNotSent` says whether a call failed before it was sent (the broker connection was down or closed):
- * it cannot have run anywhere, so a retry loop need not count it as an attempt.
+ * `isBrokerDown` says whether a call failed because the broker connection was down: nothing the callee
+ * did or said, so a retry loop need not spend its budget on it.
  */
-export function wasNotSent(err: unknown): boolean {
-  return err instanceof UnavailableError && err.reason === NOT_SENT;
+export function isBrokerDown(err: unknown): boolean {
+  return err instanceof UnavailableError && err.reason === BROKER_DOWN;
 }
 
 /** `translateNatsError` maps transport failures onto the closed error set. */
@@ -91,7 +95,7 @@ export function translateNatsError(err: unknown, contract: RpcContract, timeoutM
     return new TimeoutError(`${contract.subject} did not answer within ${timeoutMs} ms`, { cause: err });
   }
   if (err instanceof natsErrors.ClosedConnectionError || err instanceof natsErrors.DrainingConnectionError) {
-    return new UnavailableError("the NATS connection is closed", { cause: err, reason: NOT_SENT });
+    return new UnavailableError("the NATS connection is closed", { cause: err, reason: BROKER_DOWN });
   }
   return new UnavailableError(`call to ${contract.subject} failed`, { cause: err });
 }
@@ -115,7 +119,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
       if (options.connected && !options.connected()) {
         count(contract.subject, "UNAVAILABLE");
         throw new UnavailableError(`cannot call ${contract.subject}: the NATS connection is down`, {
-          reason: NOT_SENT,
+          reason: BROKER_DOWN,
         });
       }
       const headers = outgoingHeaders(caller, contract, timeoutMs, callOptions.idempotencyKey);
@@ -127,7 +131,13 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
           contract.subject,
         );
       } catch (err) {
-        const appErr = translateNatsError(err, contract, timeoutMs);
+        let appErr = translateNatsError(err, contract, timeoutMs);
+        // The connection dropped while the call waited: its timeout says nothing about the callee.
+        if (appErr.code === "TIMEOUT" && options.connected && !options.connected())
+          appErr = new UnavailableError(`call to ${contract.subject} lost: the NATS connection is down`, {
+            cause: appErr,
+            reason: BROKER_DOWN,
+          });
         count(contract.subject, appErr.code);
         throw appErr;
       }

@@ -14,6 +14,7 @@ const SagaQuery = v.object({
   limit: v.optional(IntQuery),
 });
 const IdParams = v.object({ id: Id });
+const BulkRetryQuery = v.object({ limit: v.optional(IntQuery) });
 
 export const adminSagaDocs: readonly OperationDoc[] = [
   {
@@ -46,6 +47,21 @@ export const adminSagaDocs: readonly OperationDoc[] = [
     success: { status: 202, description: "The saga, now running again", schema: orders.SagaSummary },
     errors: ["NOT_FOUND", "CONFLICT"],
   },
+  {
+    method: "post",
+    path: "/api/admin/sagas/retry",
+    tag: "admin",
+    access: "admin",
+    summary:
+      "Retry every saga that requires attention (oldest first, up to `limit`); they run a few at a time",
+    query: orders.retrySagas.request.entries,
+    headers: [IDEMPOTENCY_KEY_HEADER],
+    success: {
+      status: 202,
+      description: "How many sagas run again, and which",
+      schema: orders.retrySagas.response,
+    },
+  },
 ];
 
 /** `adminSagaRoutes`: the operator's view of order sagas (orders). */
@@ -61,6 +77,11 @@ export function adminSagaRoutes(runtime: GatewayRuntime): Hono<GatewayEnv> {
       await runtime.call(orders.getSaga, { sagaId: c.req.valid("param").id }, downstream(c, orders.getSaga)),
     ),
   );
+
+  app.post("/api/admin/sagas/retry", queryOf(BulkRetryQuery, orders.retrySagas.request), async (c) => {
+    const options = downstream(c, orders.retrySagas, { idempotencyKey: idempotencyKeyOf(c) });
+    return c.json(await runtime.call(orders.retrySagas, c.req.valid("query"), options), 202);
+  });
 
   app.post("/api/admin/sagas/:id/retry", paramsOf(IdParams), async (c) => {
     const options = downstream(c, orders.retrySaga, { idempotencyKey: idempotencyKeyOf(c) });

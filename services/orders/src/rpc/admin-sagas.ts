@@ -26,3 +26,7 @@ export const getSaga = (sagas: SagaHolder) =>
 /** An operator retries a saga that requires attention, once its cause is fixed. */
 export const retrySaga = (sagas: SagaHolder) =>
   orders.handle(contracts.retrySaga, (input) => toSagaSummary(sagas.get().retry(input.sagaId)));
+
+/** An operator retries every parked saga at once (after an outage, say); they run a few at a time. */
+export const retrySagas = (sagas: SagaHolder) =>
+  orders.handle(contracts.retrySagas, (input) => sagas.get().retryAll(input.limit));
