@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { ConflictError, type Logger, NotFoundError, type ServiceMetrics, sleep } from "@bazaar/service-kit";
+import { type Logger, NotFoundError, type ServiceMetrics, sleep } from "@bazaar/service-kit";
 import type Database from "better-sqlite3";
+import { RunQueue } from "./run-queue.js";
 import { type SagaMetrics, sagaMetrics } from "./saga-metrics.js";
+import { unpark } from "./saga-parking.js";
 import { compensateNext, executeStep, message, type StepRunner } from "./saga-steps.js";
 import { createSagaStore, type SagaRecord, type SagaStore } from "./saga-store.js";
 import type {
@@ -56,12 +58,10 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
   readonly #o: SagaEngineOptions<TData, TTx, TOutbox>;
   readonly #store: SagaStore;
   readonly #retry: SagaRetryPolicy;
-  readonly #running = new Map<string, Promise<void>>();
   readonly #runner: StepRunner<TData, TTx, TOutbox>;
   readonly #abort = new AbortController();
-  /** Background runs (resume, sweep, bulk retry) wait here for one of `concurrency` places. */
-  readonly #queue = new Set<string>();
-  #active = 0;
+  /** Runs, single-flight per saga; background ones (resume, sweep, bulk retry) wait for a place. */
+  readonly #runs: RunQueue;
   /** Consecutive crashes of a saga's loop, by saga id (cleared by a run that ends cleanly). */
   readonly #crashes = new Map<string, number>();
   #sweeper: NodeJS.Timeout | undefined;
@@ -74,6 +74,16 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
     // Every in-flight call of every running saga listens to this one signal: hundreds is normal, not a leak.
     setMaxListeners(0, this.#abort.signal);
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#runs = new RunQueue({
+      concurrency: options.concurrency ?? 8,
+      work: (sagaId) =>
+        this.#drive(sagaId).then(
+          () => {
+            this.#crashes.delete(sagaId);
+          },
+          (err: unknown) => this.#crashed(sagaId, err),
+        ),
+    });
     this.#metrics =
       options.registry &&
       sagaMetrics({
@@ -123,18 +133,7 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
 
   /** Runs (or joins the run of) a saga until it ends, waits, or the engine stops. Never rejects. */
   run(sagaId: string): Promise<void> {
-    const current = this.#running.get(sagaId);
-    if (current) return current;
-    const run = this.#drive(sagaId)
-      .then(
-        () => {
-          this.#crashes.delete(sagaId);
-        },
-        (err: unknown) => this.#crashed(sagaId, err),
-      )
-      .finally(() => this.#running.delete(sagaId));
-    this.#running.set(sagaId, run);
-    return run;
+    return this.#runs.run(sagaId);
   }
 
   /**
@@ -143,7 +142,7 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
    */
   resume(): number {
     const ids = this.#store.due();
-    this.#background(ids);
+    this.#runs.enqueue(ids);
     if (ids.length > 0) this.#o.log.info({ sagas: ids.length }, "resuming unfinished sagas");
     this.#sweeper ??= setInterval(() => this.sweep(), this.#o.sweepIntervalMs ?? 10_000);
     this.#sweeper.unref();
@@ -153,15 +152,15 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
   /** One pass of the sweep: the unfinished sagas that are due and that nothing drives. Returns how many. */
   sweep(): number {
     if (this.#stopping) return 0;
-    const idle = this.#store.due().filter((id) => !this.#running.has(id) && !this.#queue.has(id));
+    const idle = this.#store.due().filter((id) => !this.#runs.has(id));
     this.#metrics?.undriven.set(idle.length);
-    this.#background(idle);
+    this.#runs.enqueue(idle);
     return idle.length;
   }
 
   /** Sagas by state, and the ones whose loop keeps crashing: for readiness detail and the gauges. */
   counts() {
-    return { ...this.#store.counts(), stuck: this.#crashes.size, queued: this.#queue.size };
+    return { ...this.#store.counts(), stuck: this.#crashes.size, queued: this.#runs.queued };
   }
 
   /**
@@ -188,7 +187,7 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
    */
   retry(sagaId: string): SagaSummary {
     const summary = this.#o.transaction(() => {
-      this.#release(sagaId);
+      unpark(this.#store, sagaId);
       return this.summary(sagaId);
     });
     void this.run(sagaId);
@@ -199,10 +198,10 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
   retryAll(limit = 1_000): { retried: number; sagaIds: string[] } {
     const sagaIds = this.#o.transaction(() => {
       const ids = this.#store.requiringAttention(limit);
-      for (const id of ids) this.#release(id);
+      for (const id of ids) unpark(this.#store, id);
       return ids;
     });
-    this.#background(sagaIds);
+    this.#runs.enqueue(sagaIds);
     if (sagaIds.length > 0) this.#o.log.info({ sagas: sagaIds.length }, "operator retried sagas in bulk");
     return { retried: sagaIds.length, sagaIds };
   }
@@ -229,57 +228,15 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
   async stop(timeoutMs = 10_000): Promise<void> {
     this.#stopping = true;
     clearInterval(this.#sweeper);
-    this.#queue.clear();
     this.#abort.abort();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.all(this.#running.values()),
+      this.#runs.close(),
       new Promise((r) => {
         timer = setTimeout(r, timeoutMs);
       }),
     ]);
     clearTimeout(timer);
-  }
-
-  #release(sagaId: string): void {
-    const saga = this.#store.load(sagaId);
-    if (!saga) throw new NotFoundError(`saga ${sagaId} not found`);
-    if (saga.status !== "requires_attention") {
-      if (saga.wakeAt !== null && this.#store.wake(sagaId)) {
-        this.#store.history({ sagaId, phase: "saga", outcome: "info", message: "woken by an operator" });
-        return;
-      }
-      throw new ConflictError(
-        `saga ${sagaId} is ${saga.status}; only a saga that requires attention or waits to retry can be retried`,
-        { reason: "NOT_RETRYABLE" },
-      );
-    }
-    // Parked while undoing: the remaining compensations run. Parked past the pivot: the failed step runs
-    // again, forward (the saga cannot be undone there). Sagas parked before this column existed compensate.
-    const resume = saga.attentionPhase === "execute" ? "running" : "compensating";
-    this.#store.clearAttention(sagaId, resume);
-    this.#store.history({
-      sagaId,
-      phase: "saga",
-      outcome: "info",
-      message: `retried by an operator: ${resume === "running" ? "running the failed step again" : "compensating"}`,
-    });
-  }
-
-  /** Queues background runs and starts as many as there are places. */
-  #background(ids: readonly string[]): void {
-    for (const id of ids) if (!this.#running.has(id)) this.#queue.add(id);
-    const limit = this.#o.concurrency ?? 8;
-    while (!this.#stopping && this.#active < limit && this.#queue.size > 0) {
-      const id = this.#queue.values().next().value as string;
-      this.#queue.delete(id);
-      if (this.#running.has(id)) continue;
-      this.#active++;
-      void this.run(id).finally(() => {
-        this.#active--;
-        this.#background([]);
-      });
-    }
   }
 
   /** A run whose loop threw: counted, and after a streak the owner is told; the sweep resumes it. */

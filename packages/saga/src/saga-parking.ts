@@ -1,6 +1,6 @@
-import { retryDelay } from "@bazaar/service-kit";
+import { ConflictError, NotFoundError, retryDelay } from "@bazaar/service-kit";
 import type { StepRunner } from "./saga-steps.js";
-import type { SagaRecord } from "./saga-store.js";
+import type { SagaRecord, SagaStore } from "./saga-store.js";
 import type { AttentionNeeded } from "./types.js";
 
 /**
@@ -64,4 +64,33 @@ export function needsOperator<TData extends object, TTx, TOutbox>(
     { sagaId: saga.sagaId, step: failure.step, phase: failure.phase, error: failure.error },
     "saga requires attention",
   );
+}
+
+/**
+ * `unpark` is an operator's retry, inside the caller's transaction: a saga that requires attention runs
+ * again in the phase it stopped in, and one that waits to retry by itself stops waiting.
+ */
+export function unpark(store: SagaStore, sagaId: string): void {
+  const saga = store.load(sagaId);
+  if (!saga) throw new NotFoundError(`saga ${sagaId} not found`);
+  if (saga.status !== "requires_attention") {
+    if (saga.wakeAt !== null && store.wake(sagaId)) {
+      store.history({ sagaId, phase: "saga", outcome: "info", message: "woken by an operator" });
+      return;
+    }
+    throw new ConflictError(
+      `saga ${sagaId} is ${saga.status}; only a saga that requires attention or waits to retry can be retried`,
+      { reason: "NOT_RETRYABLE" },
+    );
+  }
+  // Parked while undoing: the remaining compensations run. Parked past the pivot: the failed step runs
+  // again, forward (the saga cannot be undone there). Sagas parked before this column existed compensate.
+  const resume = saga.attentionPhase === "execute" ? "running" : "compensating";
+  store.clearAttention(sagaId, resume);
+  store.history({
+    sagaId,
+    phase: "saga",
+    outcome: "info",
+    message: `retried by an operator: ${resume === "running" ? "running the failed step again" : "compensating"}`,
+  });
 }
