@@ -43,6 +43,29 @@ describe("event compatibility", () => {
     }
   });
 
+  it("accepts envelopes with and without a per-aggregate sequence, and refuses a malformed one", () => {
+    const event = findEvent("order.confirmed", 1);
+    if (!event) throw new Error("order.confirmed.v1 missing");
+    const schema = envelopeSchema(event);
+    const read = (file: string) =>
+      JSON.parse(readFileSync(join(fixturesDir, "order.confirmed.v1", file), "utf8")) as Record<
+        string,
+        unknown
+      >;
+    const legacy = read("01.json");
+    const sequenced = read("02-sequenced.json");
+    expect(legacy.aggregate).toBeUndefined();
+    expect(v.parse(schema, sequenced).aggregate).toEqual({ key: "o-1", seq: 2 });
+    expect(v.parse(schema, legacy).aggregate).toBeUndefined();
+    for (const aggregate of [
+      { key: "o-1", seq: 0 },
+      { key: "", seq: 1 },
+      { key: "o-1", seq: 1.5 },
+      { seq: 1 },
+    ])
+      expect(v.safeParse(schema, { ...sequenced, aggregate }).success, JSON.stringify(aggregate)).toBe(false);
+  });
+
   it("catches a breaking change: a required field added to a schema rejects the old fixtures", () => {
     const event = findEvent("order.placed", 1);
     if (!event) throw new Error("order.placed.v1 missing");

@@ -4,7 +4,21 @@ import type { AnySchema, EventContract } from "./define.js";
 /** W3C trace context `traceparent`: version-traceid-parentid-flags, lowercase hex. */
 export const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
-/** The envelope fields every event carries, whatever its data. */
+/**
+ * `EventSequence` places an event among its publisher's events about one entity (an aggregate, such as an
+ * order): `key` names the entity, `seq` counts that publisher's events about it from 1 in commit order.
+ * Consumers order updates by it instead of by `occurredAt`, which comes from the publisher's clock. It is
+ * comparable only between events of the same `source` and `key`.
+ */
+export const EventSequence = v.object({
+  key: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+
+/**
+ * The envelope fields every event carries, whatever its data. `aggregate` is optional: events recorded
+ * before publishers assigned sequences (still in the streams) have none, and stay valid.
+ */
 export const EnvelopeHeader = v.object({
   id: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
   type: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
@@ -12,6 +26,7 @@ export const EnvelopeHeader = v.object({
   occurredAt: v.pipe(v.string(), v.isoTimestamp()),
   source: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
   traceparent: v.optional(v.pipe(v.string(), v.regex(TRACEPARENT))),
+  aggregate: v.optional(EventSequence),
   data: v.unknown(),
 });
 
@@ -23,6 +38,8 @@ export interface EventEnvelope<TType extends string = string, TData = unknown> {
   readonly occurredAt: string;
   readonly source: string;
   readonly traceparent?: string | undefined;
+  /** Where the event stands among its publisher's events about one entity (see `EventSequence`). */
+  readonly aggregate?: { readonly key: string; readonly seq: number } | undefined;
   readonly data: TData;
 }
 

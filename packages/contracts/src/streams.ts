@@ -1,6 +1,10 @@
 import { defineStream } from "./define.js";
 
-/** Each stream keeps one publisher's facts; its owner creates and updates it. */
+/**
+ * Each stream keeps one publisher's facts; its owner creates and updates it. A full stream (1 GiB by
+ * default) refuses new events, which then wait in their publisher's outbox; only age (30 days by default)
+ * removes messages.
+ */
 export const USERS_STREAM = defineStream({
   name: "USERS",
   owner: "users",
@@ -50,13 +54,18 @@ export const OPS_STREAM = defineStream({
  * Messages a consumer could not process after its retries, or could not parse at all. Every consuming
  * service ensures it; entries carry headers naming the original stream, subject, sequence, consumer,
  * delivery count and last error, and can be replayed.
+ *
+ * A dead letter is often the only copy of its event left (its own stream ages it out after 30 days), so it
+ * has no age limit (`maxAgeMs: 0`): it stays until an operator replays or discards it. Its size limit
+ * refuses new dead letters rather than dropping old ones (the kit's streams discard new); a refused one
+ * stays unacknowledged in its own stream and the consumer tries again later, so none is dropped.
  */
 export const DEAD_LETTER_STREAM = defineStream({
   name: "DEAD_LETTERS",
   owner: "*",
   subjects: ["dlq.>"],
   description: "Dead letters: events a consumer gave up on, with their origin and last error; replayable.",
-  maxAgeMs: 90 * 24 * 60 * 60 * 1000,
+  maxAgeMs: 0,
   duplicateWindowMs: 2 * 60 * 1000,
 });
 

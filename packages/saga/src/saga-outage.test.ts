@@ -25,7 +25,11 @@ describe("SagaEngine across a broker outage", () => {
 
   it("spends no step budget while the connection is down: an outage longer than the budget fails nothing", async () => {
     const callee = await connectRpcClient({ servers: nats.url, caller: "pinger" });
-    callee.nc.subscribe(ping.subject, { callback: (_err, m) => m.respond(JSON.stringify({ ok: true })) });
+    callee.nc.subscribe(ping.subject, {
+      callback: (_err, m) => {
+        m.respond(JSON.stringify({ ok: true }));
+      },
+    });
     const link = await connectNats({ servers: nats.url, name: "saga-outage", log });
     const client = createRpcClient({ nc: link.nc, caller: "saga-outage", connected: link.connected });
     const { sqlite } = open();

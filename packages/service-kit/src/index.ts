@@ -35,17 +35,22 @@ export { deadLetterSubject } from "./events/dead-letter-writer.js";
 export {
   createDeadLetters,
   type DeadLetter,
+  type DeadLetterStats,
   type DeadLetters,
   type ReplayResult,
 } from "./events/dead-letters.js";
+export type { StartFrom } from "./events/durable-consumer.js";
 export { buildEnvelope, EventValidationError } from "./events/envelope.js";
-export { type Emitter, OutboxUsageError } from "./events/outbox.js";
+export { type EmitOptions, type Emitter, OutboxUsageError } from "./events/outbox.js";
 export type { OutboxStats } from "./events/outbox-relay.js";
 export {
   type ReplayEventsOptions,
+  type ReplayEventsResult,
+  type ReplayedStream,
+  type ReplayMeta,
   type ReplayProgress,
-  type ReplaySource,
   replayEvents,
+  type SkippedMessage,
 } from "./events/replay.js";
 export { type EnsureOutcome, ensureStream, isNotFound, streamConfig } from "./events/streams.js";
 export { CheckFailed, type CheckResult, type HealthReport, type ReadinessCheck } from "./health/readiness.js";
@@ -58,11 +63,11 @@ export { H as HEADERS } from "./nats/headers.js";
 export { decodeCursor, encodeCursor } from "./pagination/cursor.js";
 export { connectRpcClient, type RpcConnection } from "./rpc/connect-client.js";
 export {
+  BROKER_DOWN,
   type CallOptions,
   createRpcClient,
-  BROKER_DOWN,
-  type RpcClient,
   isBrokerDown,
+  type RpcClient,
 } from "./rpc/rpc-client.js";
 export type { StreamCallOptions } from "./rpc/rpc-stream.js";
 export {
@@ -90,6 +95,7 @@ export type {
   StoreDeclaration,
   StreamFn,
   Subscription,
+  SubscriptionOptions,
   TransactionFn,
   Tx,
 } from "./service/types.js";

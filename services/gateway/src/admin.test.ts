@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "./test-support/http.js";
+import { signToken } from "./test-support/signing-key.js";
 import { ADMIN, CUSTOMER, startSystem, type TestSystem } from "./test-support/system.js";
 
 let sys: TestSystem;
@@ -53,6 +54,51 @@ describe("admin: catalogue", () => {
       (await sys.api.post("/api/admin/products/NOPE-1/restock", { quantity: 1 }, { token: admin })).status,
     ).toBe(404);
     expect((await sys.api.post("/api/admin/products", product, { token: customer })).status).toBe(403);
+  });
+});
+
+describe("admin: a restock's Idempotency-Key", () => {
+  const onHand = async (sku: string) =>
+    Number((await sys.api.get(`/api/products/${sku}`)).body.onHand ?? Number.NaN);
+
+  it("is required (400 naming the header); a retry adds once; another quantity with it is 422", async () => {
+    const product = { sku: "IDEM-001", name: "Idempotent lamp", priceCents: 2900, stock: 1 };
+    const created = await sys.api.post("/api/admin/products", product, {
+      token: admin,
+      idempotencyKey: "create-lamp",
+    });
+    expect(created.status, created.text).toBe(201);
+    // A retry of the creation gets the product, not a 409 for its own SKU.
+    const again = await sys.api.post("/api/admin/products", product, {
+      token: admin,
+      idempotencyKey: "create-lamp",
+    });
+    expect([again.status, again.body]).toEqual([201, created.body]);
+
+    const restock = (quantity: number, idempotencyKey: string | false, token = admin) =>
+      sys.api.post("/api/admin/products/IDEM-001/restock", { quantity }, { token, idempotencyKey });
+    const missing = await restock(5, false);
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({
+      code: "BAD_REQUEST",
+      detail: expect.stringContaining("Idempotency-Key"),
+    });
+    expect(await onHand("IDEM-001")).toBe(1);
+
+    const first = await restock(5, "restock-lamp-1");
+    expect(first.status, first.text).toBe(200);
+    expect((await restock(5, "restock-lamp-1")).body).toEqual(first.body);
+    expect(await onHand("IDEM-001")).toBe(6);
+    const reused = await restock(50, "restock-lamp-1");
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ code: "UNPROCESSABLE", reason: "IDEMPOTENCY_KEY_REUSED" });
+    expect(await onHand("IDEM-001")).toBe(6);
+
+    // Keys are the caller's: another admin's same key is another restock.
+    const otherAdmin = await signToken(sys.signingKey, { sub: "second-admin", role: "admin" });
+    const theirs = await restock(50, "restock-lamp-1", otherAdmin);
+    expect(theirs.status, theirs.text).toBe(200);
+    expect(await onHand("IDEM-001")).toBe(56);
   });
 });
 

@@ -51,6 +51,43 @@ describe("register, login, me", () => {
     expect(v.parse(Problem, again.body).code).toBe("CONFLICT");
   });
 
+  it("needs an Idempotency-Key to register (400 naming it); a retry gets the account, not a 409", async () => {
+    const body = { email: "retry.me@bazaar.test", password: "a-long-password", name: "Retry Me" };
+    const missing = await sys.api.post("/api/auth/register", body, { idempotencyKey: false });
+    expect(missing.status).toBe(400);
+    expect(v.parse(Problem, missing.body)).toMatchObject({
+      code: "BAD_REQUEST",
+      reason: "IDEMPOTENCY_KEY_REQUIRED",
+      detail: expect.stringContaining("Idempotency-Key"),
+    });
+    const created = await sys.api.post("/api/auth/register", body, { idempotencyKey: "register-retry-me" });
+    expect(created.status, created.text).toBe(201);
+    const retry = await sys.api.post("/api/auth/register", body, { idempotencyKey: "register-retry-me" });
+    expect([retry.status, retry.body]).toEqual([201, created.body]);
+    // The fingerprint covers the password: the key with another one is 422, and says nothing of the first.
+    const other = await sys.api.post(
+      "/api/auth/register",
+      { ...body, password: "another-long-password" },
+      { idempotencyKey: "register-retry-me" },
+    );
+    expect(other.status).toBe(422);
+    expect(v.parse(Problem, other.body)).toMatchObject({ code: "UNPROCESSABLE" });
+    expect(other.text).not.toContain(String(created.body.id));
+  });
+
+  it("answers a retry that arrives while the first registration runs with 409; one account", async () => {
+    const body = { email: "twice.at.once@bazaar.test", password: "a-long-password", name: "Twice" };
+    const [a, b] = await Promise.all([
+      sys.api.post("/api/auth/register", body, { idempotencyKey: "register-at-once" }),
+      sys.api.post("/api/auth/register", body, { idempotencyKey: "register-at-once" }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    const conflict = a.status === 409 ? a : b;
+    expect(v.parse(Problem, conflict.body)).toMatchObject({ reason: "IDEMPOTENCY_KEY_IN_FLIGHT" });
+    const after = await sys.api.post("/api/auth/register", body, { idempotencyKey: "register-at-once" });
+    expect(after.status).toBe(201);
+  });
+
   it("logs in: 200 with the token only, never cached; a wrong password is 401", async () => {
     const res = await sys.api.post("/api/auth/login", CUSTOMER);
     expect(res.status).toBe(200);

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Problem } from "./http/problem-schema.js";
+import { keepAliveClient } from "./test-support/keep-alive.js";
 import { CUSTOMER, startSystem, type TestSystem } from "./test-support/system.js";
 
 let sys: TestSystem;
@@ -64,6 +65,37 @@ describe("request bodies", () => {
     } as RequestInit);
     expect(streamed.status).toBe(413);
     expect(problemOf(await streamed.json()).code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("answers a 413 with Connection: close, so the next request on a kept-alive socket does not fail", async () => {
+    const padding = "x".repeat(16 * 1024);
+    // Streamed without a length (the limit stops reading mid-body), then with one (refused unread).
+    for (const body of [
+      Array<Buffer>(20).fill(Buffer.from(padding)),
+      JSON.stringify({ padding: padding.repeat(5) }),
+    ]) {
+      const client = keepAliveClient(sys.gateway.url);
+      try {
+        expect((await client.send("GET", "/api/products/MUG-001")).headers.connection).toBe("keep-alive");
+        const refused = await client.send("POST", "/api/orders", {
+          headers: {
+            "content-type": "application/json",
+            authorization: `Bearer ${customer}`,
+            "idempotency-key": "edge-413",
+          },
+          body,
+        });
+        expect(refused.status).toBe(413);
+        // Kept alive, the next request went into the socket the server drops ("socket hang up").
+        for (let i = 0; i < 3; i++)
+          expect((await client.send("GET", "/api/products/MUG-001")).status).toBe(200);
+        // The rest of the body is left unread: the client is told to close, and opens a new socket.
+        expect(refused.headers.connection).toBe("close");
+        expect(client.socketsUsed()).toBe(2);
+      } finally {
+        client.close();
+      }
+    }
   });
 
   it("lists each invalid field's path, never its value", async () => {

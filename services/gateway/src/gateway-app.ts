@@ -97,11 +97,16 @@ export function createGatewayApi(runtime: GatewayRuntime, live: LiveEvents): Hon
     "*",
     bodyLimit({
       maxSize: config.BODY_LIMIT_BYTES,
-      onError: (c) =>
-        errorResponse(
+      onError: (c) => {
+        const res = errorResponse(
           appError("PAYLOAD_TOO_LARGE", `the request body exceeds ${config.BODY_LIMIT_BYTES} bytes`),
           c,
-        ),
+        );
+        // The rest of the body is never read, and the server drops the socket: saying so lets a
+        // keep-alive client open a new one instead of sending its next request into a dead one.
+        res.headers.set("Connection", "close");
+        return res;
+      },
     }),
   );
   api.use(EVENTS_STREAM_PATH, queryToken({ verify }));

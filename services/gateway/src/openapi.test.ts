@@ -1,5 +1,14 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GatewayEnv } from "./http/gateway-env.js";
+import { requireIdempotencyKey } from "./http/idempotency.js";
+import { checkCoverage } from "./openapi/coverage.js";
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  type OperationDoc,
+  REQUIRED_IDEMPOTENCY_KEY_HEADER,
+} from "./openapi/operation.js";
 import { startSystem, type TestSystem } from "./test-support/system.js";
 
 let sys: TestSystem;
@@ -46,9 +55,9 @@ describe("API reference", () => {
   ];
   type Operation = {
     security: unknown[];
-    parameters: Array<{ name: string; in: string }>;
+    parameters: Array<{ name: string; in: string; required?: boolean; description?: string }>;
     requestBody?: { content: Record<string, { schema: unknown }> };
-    responses: Record<string, { $ref?: string; content?: Record<string, unknown> }>;
+    responses: Record<string, { $ref?: string; description?: string; content?: Record<string, unknown> }>;
   };
   type Spec = {
     openapi: string;
@@ -87,6 +96,67 @@ describe("API reference", () => {
     expect(JSON.stringify(paths["/api/orders/{id}"]?.get?.responses["200"])).toContain(
       "#/components/schemas/OrderDetails",
     );
+  });
+
+  it("documents the required Idempotency-Key of every command that moves money or stock, with 400/409/422", async () => {
+    const { paths } = (await sys.api.get<Spec>("/openapi.json")).body;
+    for (const path of [
+      "/api/orders",
+      "/api/auth/register",
+      "/api/admin/products",
+      "/api/admin/products/{sku}/restock",
+    ]) {
+      const op = paths[path]?.post as Operation;
+      const header = op.parameters.find((p) => p.in === "header" && p.name === "Idempotency-Key");
+      expect(header, path).toMatchObject({
+        required: true,
+        description: expect.stringContaining("Required"),
+      });
+      expect(op.responses["400"]?.description, path).toContain("Idempotency-Key header is missing");
+      expect(op.responses["409"], path).toMatchObject({
+        $ref: "#/components/responses/CONFLICT",
+        description: expect.stringContaining("still being processed"),
+      });
+      expect(op.responses["422"], path).toMatchObject({
+        $ref: "#/components/responses/UNPROCESSABLE",
+        description: expect.stringContaining("different request body"),
+      });
+    }
+    // Commands that are safe to repeat keep the key optional.
+    const cancel = paths["/api/orders/{id}/cancel"]?.post as Operation;
+    expect(cancel.parameters.find((p) => p.name === "Idempotency-Key")?.required).toBe(false);
+    const login = paths["/api/auth/login"]?.post as Operation;
+    expect(login.parameters.map((p) => p.name)).not.toContain("Idempotency-Key");
+  });
+
+  it("refuses to start when a route's key guard and its doc disagree", () => {
+    const app = new Hono<GatewayEnv>();
+    app.post("/api/keyed", requireIdempotencyKey, (c) => c.json({}));
+    app.post("/api/plain", (c) => c.json({}));
+    const doc = (path: string, headers: OperationDoc["headers"]): OperationDoc => ({
+      method: "post",
+      path,
+      tag: "t",
+      access: "public",
+      summary: "s",
+      success: { status: 200, description: "ok" },
+      ...(headers ? { headers } : {}),
+    });
+    expect(
+      checkCoverage(app.routes, [
+        doc("/api/keyed", [REQUIRED_IDEMPOTENCY_KEY_HEADER]),
+        doc("/api/plain", [IDEMPOTENCY_KEY_HEADER]),
+      ]),
+    ).toEqual([]);
+    expect(
+      checkCoverage(app.routes, [
+        doc("/api/keyed", [IDEMPOTENCY_KEY_HEADER]),
+        doc("/api/plain", [REQUIRED_IDEMPOTENCY_KEY_HEADER]),
+      ]),
+    ).toEqual([
+      "POST /api/keyed requires an Idempotency-Key its doc does not",
+      "POST /api/plain documents a required Idempotency-Key the route does not check",
+    ]);
   });
 
   it("serves the reference page with local assets only, under a CSP without inline scripts", async () => {

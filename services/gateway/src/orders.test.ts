@@ -133,6 +133,59 @@ describe("placing orders", () => {
   });
 });
 
+describe("the Idempotency-Key of an order", () => {
+  it("is required: 400 naming the header, and a bad one is never echoed", async () => {
+    const missing = await sys.api.post("/api/orders", orderOf("MUG-001"), {
+      token: alice.token,
+      idempotencyKey: false,
+    });
+    expect(missing.status).toBe(400);
+    expect(v.parse(Problem, missing.body)).toMatchObject({
+      code: "BAD_REQUEST",
+      reason: "IDEMPOTENCY_KEY_REQUIRED",
+      detail: expect.stringContaining("Idempotency-Key"),
+    });
+    const tooLong = "k".repeat(150) + "-SECRET-".repeat(10);
+    const bad = await sys.api.post("/api/orders", orderOf("MUG-001"), {
+      token: alice.token,
+      idempotencyKey: tooLong,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("Idempotency-Key");
+    expect(bad.text).not.toContain("SECRET");
+  });
+
+  it("with a different body (quantity 1, then 3) is 422, not 202 with the first order", async () => {
+    const buyer = await sys.newCustomer("Reuser");
+    const first = await place(buyer.token, orderOf("PEN-001", 1), { "Idempotency-Key": "reuse-1" });
+    const reused = await sys.api.post("/api/orders", orderOf("PEN-001", 3), {
+      token: buyer.token,
+      headers: { "Idempotency-Key": "reuse-1" },
+    });
+    expect(reused.status, reused.text).toBe(422);
+    expect(v.parse(Problem, reused.body)).toMatchObject({
+      code: "UNPROCESSABLE",
+      reason: "IDEMPOTENCY_KEY_REUSED",
+    });
+    expect(reused.text).not.toContain(first.body.orderId);
+    expect(reused.text).not.toContain("reuse-1");
+    // The same request still gets its order.
+    const retry = await place(buyer.token, orderOf("PEN-001", 1), { "Idempotency-Key": "reuse-1" });
+    expect(retry.body.orderId).toBe(first.body.orderId);
+  });
+
+  it("is the caller's own: another user with the same key places their own order", async () => {
+    const [ann, ben] = await Promise.all([sys.newCustomer("Ann"), sys.newCustomer("Ben")]);
+    const headers = { "Idempotency-Key": "everyones-favourite-key" };
+    const anns = await place(ann.token, orderOf("NOTE-001"), headers);
+    const bens = await place(ben.token, orderOf("NOTE-001"), headers);
+    expect(bens.body.orderId).not.toBe(anns.body.orderId);
+    expect((await place(ben.token, orderOf("NOTE-001"), headers)).body.orderId).toBe(bens.body.orderId);
+    const order = await sys.client.client.call(orders.getOrder, { orderId: bens.body.orderId });
+    expect(order.userId).toBe(ben.userId);
+  });
+});
+
 describe("reading an order", () => {
   it("aggregates the order, its payment, shipment and saga once it is confirmed", async () => {
     const { body } = await place(alice.token, orderOf("BAG-001", 2));

@@ -67,6 +67,11 @@ describe("catalogue", () => {
     await t.client.call(c.restock, { sku: "CHAIR-001", quantity: 5 }, { idempotencyKey: "restock-chair-1" });
     await t.client.call(c.restock, { sku: "CHAIR-001", quantity: 5 }, { idempotencyKey: "restock-chair-1" });
     expect((await product("CHAIR-001")).onHand).toBe(6);
+    // The key with another quantity is a different request: refused, never the first answer.
+    await expect(
+      t.client.call(c.restock, { sku: "CHAIR-001", quantity: 50 }, { idempotencyKey: "restock-chair-1" }),
+    ).rejects.toMatchObject({ code: "UNPROCESSABLE", reason: "IDEMPOTENCY_KEY_REUSED" });
+    expect((await product("CHAIR-001")).onHand).toBe(6);
     await expect(t.client.call(c.restock, { sku: "NOPE-1", quantity: 1 })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });

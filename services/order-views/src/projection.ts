@@ -1,10 +1,16 @@
-import type { EventEnvelope } from "@bazaar/contracts";
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import type { EventData, EventEnvelope, orders, shipping } from "@bazaar/contracts";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { ViewTable } from "./db/schema.js";
 import type { ViewsDb } from "./declaration.js";
+import { comesAfter, type Position, positionOf } from "./ordering.js";
 
 type Status = "pending" | "confirmed" | "cancelled" | "requires_attention";
 type PaymentStatus = "completed" | "failed" | "refunded";
+type Placed = EventData<typeof orders.orderPlaced>;
+type Cancelled = EventData<typeof orders.orderCancelled>;
+type ShipmentCreated = EventData<typeof shipping.shipmentCreated>;
+/** What every source event's data has (each is validated against its contract before it gets here). */
+type AboutAnOrder = { readonly orderId: string; readonly userId?: string };
 
 /** Ensures the row exists and moves its `last_updated` forward (never back). */
 function touch(db: ViewsDb, t: ViewTable, orderId: string, at: string): void {
@@ -14,21 +20,28 @@ function touch(db: ViewsDb, t: ViewTable, orderId: string, at: string): void {
     .run();
 }
 
-/** Sets the status unless a later event already set it; a tie only overrides `pending`. */
+/**
+ * Sets the status unless a later event of orders already set it. Between two unsequenced events with the
+ * same time, the later-applied one only overrides `pending` (as before sequences existed).
+ */
 function setStatus(
   db: ViewsDb,
   t: ViewTable,
   orderId: string,
   status: Status,
-  at: string,
+  pos: Position,
   cancelReason: string | null = null,
 ): void {
+  const sameTimeOverPending =
+    pos.seq === null
+      ? sql` OR (${t.statusSeq} IS NULL AND ${t.statusAt} = ${pos.at} AND ${t.status} = 'pending')`
+      : sql``;
   db.update(t)
-    .set({ status, statusAt: at, cancelReason })
+    .set({ status, statusAt: pos.at, statusSeq: pos.seq, cancelReason })
     .where(
       and(
         eq(t.orderId, orderId),
-        or(isNull(t.statusAt), lt(t.statusAt, at), and(eq(t.statusAt, at), eq(t.status, "pending"))),
+        sql`(${comesAfter(pos, { seq: t.statusSeq, at: t.statusAt })}${sameTimeOverPending})`,
       ),
     )
     .run();
@@ -39,11 +52,11 @@ function setPayment(
   t: ViewTable,
   orderId: string,
   paymentStatus: PaymentStatus,
-  at: string,
+  pos: Position,
 ): void {
   db.update(t)
-    .set({ paymentStatus, paymentAt: at })
-    .where(and(eq(t.orderId, orderId), or(isNull(t.paymentAt), lt(t.paymentAt, at))))
+    .set({ paymentStatus, paymentAt: pos.at, paymentSeq: pos.seq })
+    .where(and(eq(t.orderId, orderId), comesAfter(pos, { seq: t.paymentSeq, at: t.paymentAt })))
     .run();
 }
 
@@ -52,14 +65,15 @@ function setShipment(
   t: ViewTable,
   orderId: string,
   trackingNumber: string | null,
-  at: string,
+  pos: Position,
 ): void {
   db.update(t)
-    .set({ trackingNumber, shipmentAt: at })
-    .where(and(eq(t.orderId, orderId), or(isNull(t.shipmentAt), lt(t.shipmentAt, at))))
+    .set({ trackingNumber, shipmentAt: pos.at, shipmentSeq: pos.seq })
+    .where(and(eq(t.orderId, orderId), comesAfter(pos, { seq: t.shipmentSeq, at: t.shipmentAt })))
     .run();
 }
 
+/** Any event that names the order's user fills it in: the row belongs to its owner from its first event. */
 function setUser(db: ViewsDb, t: ViewTable, orderId: string, userId: string): void {
   db.update(t)
     .set({ userId })
@@ -67,59 +81,62 @@ function setUser(db: ViewsDb, t: ViewTable, orderId: string, userId: string): vo
     .run();
 }
 
+/** `order.placed` is the order's first status: it only fills a status group nothing has set yet. */
+function applyPlaced(db: ViewsDb, t: ViewTable, data: Placed, pos: Position): void {
+  db.update(t)
+    .set({
+      userId: data.userId,
+      createdAt: data.placedAt,
+      totalCents: data.totalCents,
+      currency: data.currency,
+      itemCount: data.items.reduce((n, i) => n + i.quantity, 0),
+    })
+    .where(eq(t.orderId, data.orderId))
+    .run();
+  db.update(t)
+    .set({ statusAt: pos.at, statusSeq: pos.seq })
+    .where(and(eq(t.orderId, data.orderId), isNull(t.statusAt), isNull(t.statusSeq)))
+    .run();
+}
+
 /**
- * `project` applies one event to a view table. Every change is guarded by the time of the event that made
- * it, so the result does not depend on delivery order or on duplicates: `payment.completed` may arrive
- * before `order.placed`, and a replay may repeat what consumers already applied.
+ * `project` applies one event to a view table. Each group of fields is owned by one publisher and every
+ * change to it is guarded by the position of the event that made it (`comesAfter`), so the result does not
+ * depend on delivery order, duplicates or clocks: `payment.completed` may arrive before `order.placed`, and
+ * a replay may repeat what consumers already applied.
  */
 export function project(db: ViewsDb, t: ViewTable, event: EventEnvelope): void {
-  const data = event.data as Record<string, unknown> & { orderId: string };
-  const at = event.occurredAt;
-  touch(db, t, data.orderId, at);
+  const data = event.data as AboutAnOrder;
+  const pos = positionOf(event, data.orderId);
+  touch(db, t, data.orderId, event.occurredAt);
+  if (data.userId !== undefined) setUser(db, t, data.orderId, data.userId);
   switch (event.type) {
-    case "order.placed": {
-      const items = data.items as Array<{ quantity: number }>;
-      db.update(t)
-        .set({
-          userId: data.userId as string,
-          createdAt: data.placedAt as string,
-          totalCents: data.totalCents as number,
-          currency: data.currency as string,
-          itemCount: items.reduce((n, i) => n + i.quantity, 0),
-        })
-        .where(eq(t.orderId, data.orderId))
-        .run();
-      db.update(t)
-        .set({ statusAt: at })
-        .where(and(eq(t.orderId, data.orderId), isNull(t.statusAt)))
-        .run();
+    case "order.placed":
+      applyPlaced(db, t, event.data as Placed, pos);
       return;
-    }
     case "order.confirmed":
-      setStatus(db, t, data.orderId, "confirmed", at);
+      setStatus(db, t, data.orderId, "confirmed", pos);
       return;
     case "order.cancelled":
-      setStatus(db, t, data.orderId, "cancelled", at, data.reason as string);
+      setStatus(db, t, data.orderId, "cancelled", pos, (event.data as Cancelled).reason);
       return;
     case "order.requires_attention":
-      setStatus(db, t, data.orderId, "requires_attention", at);
+      setStatus(db, t, data.orderId, "requires_attention", pos);
       return;
     case "payment.completed":
-      setUser(db, t, data.orderId, data.userId as string);
-      setPayment(db, t, data.orderId, "completed", at);
+      setPayment(db, t, data.orderId, "completed", pos);
       return;
     case "payment.failed":
-      setUser(db, t, data.orderId, data.userId as string);
-      setPayment(db, t, data.orderId, "failed", at);
+      setPayment(db, t, data.orderId, "failed", pos);
       return;
     case "payment.refunded":
-      setPayment(db, t, data.orderId, "refunded", at);
+      setPayment(db, t, data.orderId, "refunded", pos);
       return;
     case "shipment.created":
-      setShipment(db, t, data.orderId, data.trackingNumber as string, at);
+      setShipment(db, t, data.orderId, (event.data as ShipmentCreated).trackingNumber, pos);
       return;
     case "shipment.cancelled":
-      setShipment(db, t, data.orderId, null, at);
+      setShipment(db, t, data.orderId, null, pos);
       return;
     default:
       return;

@@ -8,10 +8,10 @@ import type { ViewsDb } from "./declaration.js";
 export type OrderView = v.InferOutput<typeof contracts.OrderView>;
 type Row = typeof orderViews.$inferSelect;
 
-function toView(row: Row): OrderView {
+function toView(row: Row & { userId: string }): OrderView {
   return {
     orderId: row.orderId,
-    userId: row.userId ?? "",
+    userId: row.userId,
     createdAt: row.createdAt,
     totalCents: row.totalCents,
     currency: row.currency,
@@ -26,8 +26,10 @@ function toView(row: Row): OrderView {
 
 export function getView(db: ViewsDb, orderId: string): OrderView {
   const row = db.select().from(orderViews).where(eq(orderViews.orderId, orderId)).get();
-  if (!row) throw new NotFoundError(`order ${orderId} not found`);
-  return toView(row);
+  // A row heard of only through events that do not name the customer (a shipment before the order's
+  // placement arrived) is not an order view yet: not found, as before anything was heard of it.
+  if (!row || row.userId === null) throw new NotFoundError(`order ${orderId} not found`);
+  return toView({ ...row, userId: row.userId });
 }
 
 /** Sort key: when the order was placed, or (before `order.placed` is seen) when anything was heard of it. */
@@ -60,5 +62,5 @@ export function listForUser(
     rows.length > page.limit && last
       ? encodeCursor([last.createdAt ?? last.lastUpdated, last.orderId])
       : null;
-  return { items: items.map(toView), nextCursor };
+  return { items: items.map((row) => toView({ ...row, userId })), nextCursor };
 }

@@ -13,9 +13,11 @@ try {
     status = await client.call(c.rebuildStatus, {});
     console.log(`  ${status.processed}/${status.total} events replayed`);
   }
+  for (const skip of status.skippedEvents)
+    console.log(`  skipped ${skip.stream} #${skip.seq} ${skip.subject}: ${skip.reason}`);
   console.log(
     status.state === "completed"
-      ? `rebuilt from ${status.processed} events and switched over`
+      ? `rebuilt from ${status.processed} events (${status.skipped} skipped as invalid) and switched over (${status.mode})`
       : `rebuild ${status.state}: ${status.error}`,
   );
   process.exitCode = status.state === "completed" ? 0 : 1;

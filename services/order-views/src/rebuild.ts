@@ -1,11 +1,14 @@
 import { randomUUID } from "node:crypto";
-import type { orderViews as contracts, EventEnvelope } from "@bazaar/contracts";
+import { orderViews as contracts, type EventEnvelope } from "@bazaar/contracts";
 import { ConflictError, type Logger, replayEvents, type ServiceRuntime } from "@bazaar/service-kit";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type * as v from "valibot";
-import { orderViews, orderViewsNext, rebuildState } from "./db/schema.js";
+import { orderViewsNext, rebuildState } from "./db/schema.js";
 import { SOURCE_EVENTS, type ViewsDb } from "./declaration.js";
 import { project } from "./projection.js";
+import { switchOver } from "./switch-over.js";
+
+const { MAX_NAMED_SKIPS } = contracts;
 
 export type RebuildStatus = v.InferOutput<typeof contracts.RebuildStatus>;
 
@@ -19,6 +22,9 @@ const IDLE: RebuildStatus = {
   state: "idle",
   processed: 0,
   total: 0,
+  skipped: 0,
+  skippedEvents: [],
+  mode: null,
   startedAt: null,
   finishedAt: null,
   error: null,
@@ -27,11 +33,12 @@ const BATCH = 500;
 
 /**
  * `Rebuilder` builds a fresh read model by replaying the source streams from their first message into
- * `order_views_next`, then switches over by copying it into `order_views` in one transaction.
+ * `order_views_next`, then switches over into `order_views` in one transaction (see `switchOver`).
  *
  * While it runs, the live consumers write every event to both tables, so nothing that arrives during the
  * replay is missed; the projection ignores repeats and order, so overlap between the replay and the live
- * writes is harmless.
+ * writes is harmless. A message that fails its contract is skipped, counted and named in the status (the
+ * live consumers dead-lettered it): it never stops the rebuild.
  */
 export class Rebuilder {
   #status: RebuildStatus = IDLE;
@@ -74,13 +81,10 @@ export class Rebuilder {
       });
     runtime.transaction((tx) => tx.delete(orderViewsNext).run());
     this.#status = {
+      ...IDLE,
       rebuildId: randomUUID(),
       state: "running",
-      processed: 0,
-      total: 0,
       startedAt: new Date().toISOString(),
-      finishedAt: null,
-      error: null,
     };
     this.#save();
     void this.#run(runtime, runtime.log.child({ rebuildId: this.#status.rebuildId }));
@@ -104,24 +108,23 @@ export class Rebuilder {
     };
     try {
       log.info("read model rebuild started");
-      const streams = new Map<string, string[]>();
-      for (const e of SOURCE_EVENTS)
-        streams.set(e.stream.name, [...(streams.get(e.stream.name) ?? []), e.subject]);
-      // Streams keep a limited history (max age, max bytes). When older messages are gone, the rebuilt
-      // model cannot know those orders, so it is merged over the live one instead of replacing it.
-      let complete = true;
-      for (const stream of streams.keys()) {
-        const { state } = await runtime.nats.jsm.streams.info(stream);
-        if (state.first_seq > 1 && state.messages > 0) complete = false;
-      }
       const result = await replayEvents({
         js: runtime.nats.js,
         jsm: runtime.nats.jsm,
         signal: this.#abort.signal,
-        sources: [...streams].map(([stream, subjects]) => ({ stream, subjects })),
+        events: SOURCE_EVENTS,
         onEvent: (event) => {
           pending.push(event);
           if (pending.length >= BATCH) flush();
+        },
+        onSkip: (skip) => {
+          log.warn(skip, "rebuild skipped a message that fails its contract");
+          const named = this.#status.skippedEvents;
+          this.#status = {
+            ...this.#status,
+            skipped: this.#status.skipped + 1,
+            skippedEvents: named.length < MAX_NAMED_SKIPS ? [...named, skip] : named,
+          };
         },
         onProgress: (p) => {
           this.#status = { ...this.#status, processed: p.processed, total: p.total };
@@ -131,21 +134,28 @@ export class Rebuilder {
       if (this.#abort.signal.aborted) throw new Error("stopped before it finished");
       flush();
       await this.#beforeSwitch?.();
-      // Switch over atomically: replace the live model, or merge over it when the streams lack old history.
-      runtime.transaction((tx) => {
-        if (complete) tx.delete(orderViews).run();
-        tx.run(sql.raw("INSERT OR REPLACE INTO order_views SELECT * FROM order_views_next"));
-        tx.delete(orderViewsNext).run();
+      // Streams keep a limited history (max age, max bytes): once any source stream lost its first message
+      // (also when it lost all of them), the rebuilt rows lack those orders' early events, so they are merged
+      // over the live model instead of replacing its rows.
+      const mode = result.complete ? "replace" : "merge";
+      const { applied, untouched } = runtime.transaction((tx) => {
+        const counts = switchOver(tx, mode);
         this.#status = {
           ...this.#status,
           state: "completed",
           processed: result.processed,
           total: result.total,
+          skipped: result.skipped,
+          mode,
           finishedAt: new Date().toISOString(),
         };
         this.#save(tx);
+        return counts;
       });
-      log.info({ processed: result.processed, merged: !complete }, "read model rebuilt and switched over");
+      log.info(
+        { processed: result.processed, skipped: result.skipped, mode, applied, untouched },
+        "read model rebuilt and switched over",
+      );
     } catch (err) {
       this.#status = {
         ...this.#status,

@@ -108,21 +108,25 @@ export function orderSaga(call: Call): SagaDefinition<OrderSagaData, OrdersDb, O
     hooks: {
       onCompleted(tx, outbox, saga) {
         setStatus(tx, saga.data.orderId, "confirmed");
-        outbox.emit(contracts.orderConfirmed, {
-          orderId: saga.data.orderId,
-          userId: saga.data.userId,
-          totalCents: saga.data.totalCents,
-          currency: saga.data.currency,
-        });
+        outbox.emit(
+          contracts.orderConfirmed,
+          {
+            orderId: saga.data.orderId,
+            userId: saga.data.userId,
+            totalCents: saga.data.totalCents,
+            currency: saga.data.currency,
+          },
+          { aggregate: saga.data.orderId },
+        );
       },
       onCompensated(tx, outbox, saga, reason) {
         const text = customerReason(reason);
         setStatus(tx, saga.data.orderId, "cancelled", text);
-        outbox.emit(contracts.orderCancelled, {
-          orderId: saga.data.orderId,
-          userId: saga.data.userId,
-          reason: text,
-        });
+        outbox.emit(
+          contracts.orderCancelled,
+          { orderId: saga.data.orderId, userId: saga.data.userId, reason: text },
+          { aggregate: saga.data.orderId },
+        );
       },
       onRequiresAttention(tx, outbox, saga, failure) {
         const reason =
@@ -130,12 +134,11 @@ export function orderSaga(call: Call): SagaDefinition<OrderSagaData, OrdersDb, O
             ? `compensation of ${failure.step} failed ${failure.attempts} times: ${failure.error}`
             : `${failure.step} failed after the order shipped: ${failure.error}`;
         setStatus(tx, saga.data.orderId, "requires_attention");
-        outbox.emit(contracts.orderRequiresAttention, {
-          orderId: saga.data.orderId,
-          userId: saga.data.userId,
-          sagaId: saga.sagaId,
-          reason,
-        });
+        outbox.emit(
+          contracts.orderRequiresAttention,
+          { orderId: saga.data.orderId, userId: saga.data.userId, sagaId: saga.sagaId, reason },
+          { aggregate: saga.data.orderId },
+        );
         outbox.emit(contracts.opsAlert, {
           alertId: randomUUID(),
           severity: "critical",

@@ -105,15 +105,17 @@ export function recordCharge(
   if (!inserted) return findPayment(tx, intent.orderId) as PaymentRow;
   const { orderId, userId, amountCents, currency } = inserted;
   if (result.status === "charged")
-    outbox.emit(contracts.paymentCompleted, {
-      orderId,
-      paymentId: inserted.paymentId,
-      userId,
-      amountCents,
-      currency,
-    });
+    outbox.emit(
+      contracts.paymentCompleted,
+      { orderId, paymentId: inserted.paymentId, userId, amountCents, currency },
+      { aggregate: orderId },
+    );
   else
-    outbox.emit(contracts.paymentFailed, { orderId, userId, amountCents, currency, reason: result.reason });
+    outbox.emit(
+      contracts.paymentFailed,
+      { orderId, userId, amountCents, currency, reason: result.reason },
+      { aggregate: orderId },
+    );
   return inserted;
 }
 
@@ -135,13 +137,17 @@ export function recordRefund(
     .returning()
     .get();
   if (!updated) return findPayment(tx, refund.orderId) as PaymentRow;
-  outbox.emit(contracts.paymentRefunded, {
-    orderId: updated.orderId,
-    paymentId: updated.paymentId,
-    userId: updated.userId,
-    amountCents: updated.amountCents,
-    currency: updated.currency,
-  });
+  outbox.emit(
+    contracts.paymentRefunded,
+    {
+      orderId: updated.orderId,
+      paymentId: updated.paymentId,
+      userId: updated.userId,
+      amountCents: updated.amountCents,
+      currency: updated.currency,
+    },
+    { aggregate: updated.orderId },
+  );
   return updated;
 }
 

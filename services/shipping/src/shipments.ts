@@ -116,13 +116,17 @@ export function createShipment(
     })
     .returning()
     .get();
-  outbox.emit(contracts.shipmentCreated, {
-    orderId,
-    shipmentId: row.shipmentId,
-    trackingNumber: row.trackingNumber,
-    carrier: row.carrier,
-    items: row.items,
-  });
+  outbox.emit(
+    contracts.shipmentCreated,
+    {
+      orderId,
+      shipmentId: row.shipmentId,
+      trackingNumber: row.trackingNumber,
+      carrier: row.carrier,
+      items: row.items,
+    },
+    { aggregate: orderId },
+  );
   return { shipment: toShipment(row) };
 }
 
@@ -153,6 +157,10 @@ export function cancelShipment(
     .set({ status: "cancelled", updatedAt: new Date().toISOString() })
     .where(eq(shipments.orderId, orderId))
     .run();
-  outbox.emit(contracts.shipmentCancelled, { orderId, shipmentId: current.shipmentId });
+  outbox.emit(
+    contracts.shipmentCancelled,
+    { orderId, shipmentId: current.shipmentId },
+    { aggregate: orderId },
+  );
   return { orderId, status: "cancelled" };
 }

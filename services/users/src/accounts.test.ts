@@ -59,6 +59,40 @@ describe("register", () => {
     expect(events[0]).toMatchObject({ type: "user.registered", version: 1, source: "users" });
   });
 
+  it("refuses the key for any other field, the password included (UNPROCESSABLE), and stores no password", async () => {
+    const input = { email: "kay@example.com", password: "first-password-1", name: "Kay" };
+    const first = await client.call(c.register, input, { idempotencyKey: "register-kay" });
+    for (const other of [
+      { ...input, password: "other-password-2" },
+      { ...input, name: "Kay Two" },
+      { ...input, email: "kay2@example.com" },
+    ]) {
+      const err = await client
+        .call(c.register, other, { idempotencyKey: "register-kay" })
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "UNPROCESSABLE", reason: "IDEMPOTENCY_KEY_REUSED" });
+      expect(JSON.stringify(err)).not.toContain("register-kay");
+    }
+    expect(rowsWithEmail("kay2@example.com")).toHaveLength(0);
+    expect(await client.call(c.register, input, { idempotencyKey: "register-kay" })).toEqual(first);
+    const kept = svc.runtime.store?.sqlite
+      .prepare("SELECT request_hash, response FROM kit_idempotency WHERE key = ?")
+      .get("register-kay") as { request_hash: string; response: string };
+    expect(kept.request_hash).toMatch(/^scrypt\$/);
+    expect(JSON.stringify(kept)).not.toContain(input.password);
+  });
+
+  it("answers a retry that arrives while the first is still hashing with CONFLICT; one account", async () => {
+    const input = { email: "lee@example.com", password: "lee-password-1", name: "Lee" };
+    const [one, two] = await Promise.allSettled([
+      client.call(c.register, input, { idempotencyKey: "register-lee" }),
+      client.call(c.register, input, { idempotencyKey: "register-lee" }),
+    ]);
+    const outcomes = [one, two].map((r) => (r.status === "fulfilled" ? "created" : r.reason.code));
+    expect(outcomes.sort()).toEqual(["CONFLICT", "created"]);
+    expect(rowsWithEmail("lee@example.com")).toHaveLength(1);
+  });
+
   it("treats emails as equal whatever their case", async () => {
     await client.call(c.register, {
       email: "Grace@Example.com",

@@ -54,8 +54,7 @@ export function createAccount(tx: UsersTx, outbox: UsersOutbox, account: NewAcco
 /**
  * `registerAccount` is the one way accounts are made (the register RPC and the seed): hash the password
  * first, since scrypt is asynchronous and a SQLite transaction is not, then insert in `run`. The RPC passes
- * `ctx.idempotent`, whose stored response must win over the CONFLICT a retry would otherwise meet, which is
- * why the email is not checked before hashing.
+ * the `commit` of `ctx.idempotently`, which answers a retry before this runs again.
  */
 export async function registerAccount(
   run: UsersTransaction,

@@ -23,5 +23,5 @@ export const users = declareService({
 export type UsersTx = Queryable<typeof schema>;
 export type UsersOutbox = Emitter<(typeof users.emits)[number]>;
 export type UsersConfig = ConfigFor<typeof usersEnv>;
-/** `runtime.transaction` at start-up, `ctx.transaction` or `ctx.idempotent` in a handler. */
+/** `runtime.transaction` at start-up, `ctx.transaction` or the `commit` of `ctx.idempotently` in a handler. */
 export type UsersTransaction = TransactionFn<typeof schema, (typeof users.emits)[number]>;

@@ -153,7 +153,11 @@ async function loadServices() {
 
 // ---------- streams ----------
 async function loadStreams() {
-  const { streams } = await api("/api/admin/streams");
+  // The read model has its own service: when it does not answer, the streams are still shown.
+  const rebuild = loadRebuild().catch((err) => {
+    $("#rebuild-status").innerHTML = `<p class="error">${esc(err.message)}</p>`;
+  });
+  const [{ streams }] = await Promise.all([api("/api/admin/streams"), rebuild]);
   $("#streams-table").innerHTML = streams
     .map(
       (s) =>
@@ -170,6 +174,51 @@ async function loadStreams() {
     )
     .join("");
 }
+
+// ---------- read model rebuild ----------
+const REBUILD = "/api/admin/read-models/order-views/rebuild";
+
+async function loadRebuild() {
+  const r = await api(REBUILD);
+  const mode = { replace: "replaced the model", merge: "merged over the model (older history gone)" };
+  const facts = [
+    `${r.processed}/${r.total} events replayed`,
+    `${r.skipped} skipped`,
+    r.mode ? mode[r.mode] : "",
+    r.startedAt ? `started ${when(r.startedAt)}` : "",
+    r.finishedAt ? `finished ${when(r.finishedAt)}` : "",
+  ].filter(Boolean);
+  $("#rebuild").disabled = r.state === "running";
+  $("#rebuild-status").innerHTML =
+    `<p data-rebuild-state="${esc(r.state)}">${badge(r.state)} <span class="muted">${esc(facts.join(" · "))}</span></p>` +
+    (r.error ? `<p class="error" data-rebuild-error>${esc(r.error)}</p>` : "") +
+    (r.skippedEvents.length
+      ? `<h3>Skipped events <small class="muted">they fail their contract; see the dead letters</small></h3>` +
+        table(
+          [
+            { label: "stream", value: (s) => s.stream },
+            { label: "seq", num: true, value: (s) => s.seq },
+            { label: "subject", html: (s) => `<span class="mono">${esc(s.subject)}</span>` },
+            { label: "reason", value: (s) => s.reason },
+          ],
+          r.skippedEvents,
+          (s) => `data-skipped="${esc(s.seq)}"`,
+        )
+      : "");
+}
+
+$("#rebuild").addEventListener("click", async () => {
+  try {
+    const started = await api(REBUILD, {
+      method: "POST",
+      headers: { "idempotency-key": crypto.randomUUID() },
+    });
+    $("#rebuild-result").textContent = `rebuild ${started.rebuildId.slice(0, 8)} started`;
+  } catch (err) {
+    $("#rebuild-result").textContent = err.message;
+  }
+  await loadRebuild();
+});
 
 // ---------- sagas ----------
 $("#saga-status").addEventListener("change", () => loadSagas());
@@ -253,6 +302,14 @@ async function loadProducts() {
   productsLoaded = true;
 }
 
+// One Idempotency-Key per order the operator means to place: submitting again after a failure (a
+// timeout, a lost connection) retries that order rather than placing a second one; changing the form
+// or placing it successfully starts a new one.
+let orderKey = crypto.randomUUID();
+$("#order-form").addEventListener("input", () => {
+  orderKey = crypto.randomUUID();
+});
+
 $("#order-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
@@ -260,7 +317,7 @@ $("#order-form").addEventListener("submit", async (event) => {
   try {
     const order = await api("/api/orders", {
       method: "POST",
-      headers: { "idempotency-key": crypto.randomUUID() },
+      headers: { "idempotency-key": orderKey },
       body: JSON.stringify({
         items: [{ sku: form.get("sku"), quantity: Number(form.get("quantity")) }],
         shippingAddress: {
@@ -275,6 +332,7 @@ $("#order-form").addEventListener("submit", async (event) => {
     });
     const details = await api(`/api/orders/${order.orderId}`);
     state.sagaId = details.sagaId;
+    orderKey = crypto.randomUUID();
     result.textContent = `order ${order.orderId.slice(0, 8)} placed (${order.status})`;
     result.dataset.orderId = order.orderId;
     await loadSagas();

@@ -14,7 +14,13 @@ beforeAll(async () => {
     req.on("end", () => {
       res.writeHead(201, { "content-type": "application/json", "x-upstream": "yes" });
       res.end(
-        JSON.stringify({ method: req.method, url: req.url, auth: req.headers.authorization ?? null, body }),
+        JSON.stringify({
+          method: req.method,
+          url: req.url,
+          auth: req.headers.authorization ?? null,
+          key: req.headers["idempotency-key"] ?? null,
+          body,
+        }),
       );
     });
   });
@@ -45,11 +51,11 @@ describe("console server", () => {
     expect((await app.request("/nope.js")).status).toBe(404);
   });
 
-  it("forwards /api/* to the gateway unchanged: method, path, query, token and body", async () => {
+  it("forwards /api/* to the gateway unchanged: method, path, query, token, idempotency key and body", async () => {
     const app = createConsoleApp({ gatewayUrl });
     const res = await app.request("/api/admin/sagas?status=running", {
       method: "POST",
-      headers: { authorization: "Bearer t", "content-type": "application/json" },
+      headers: { authorization: "Bearer t", "content-type": "application/json", "idempotency-key": "op-1" },
       body: '{"a":1}',
     });
     expect(res.status).toBe(201);
@@ -58,6 +64,7 @@ describe("console server", () => {
       method: "POST",
       url: "/api/admin/sagas?status=running",
       auth: "Bearer t",
+      key: "op-1",
       body: '{"a":1}',
     });
   });

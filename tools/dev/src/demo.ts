@@ -38,7 +38,12 @@ async function main(): Promise<number> {
   const password = "demo-password-123";
 
   step(`register ${email}`);
-  const registered = await api.post("/api/auth/register", { email, password, name: "Demo Customer" });
+  // Commands that create or move something carry an Idempotency-Key: one per operation, reused on retry.
+  const registered = await api.post(
+    "/api/auth/register",
+    { email, password, name: "Demo Customer" },
+    { "Idempotency-Key": randomUUID() },
+  );
   check(registered.status === 201, `registered (HTTP ${registered.status})`);
 
   step("log in");

@@ -171,4 +171,31 @@ describe("the operations console in Chromium", () => {
     expect(await page.locator('#event-list li[data-type="order.placed"]').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, "console-live-events.png"), fullPage: true });
   });
+
+  it("rebuilds the read model from the Streams tab: its state, counts and the event it skipped", async () => {
+    // An order.placed without data (valid JSON): its consumers dead-letter it; the rebuild skips and names it.
+    const js = (await import("@nats-io/jetstream")).jetstream(t.caller.nc);
+    const { seq } = await js.publish(
+      "evt.order.placed.v1",
+      JSON.stringify({
+        id: `evt-broken-${Date.now()}`,
+        type: "order.placed",
+        version: 1,
+        occurredAt: new Date().toISOString(),
+        source: "orders",
+      }),
+    );
+    await page.click('nav a[data-tab="streams"]');
+    await page.waitForSelector("#rebuild-status [data-rebuild-state]");
+    await page.click("#rebuild");
+    await page.waitForFunction(() =>
+      document.querySelector("#rebuild-result")?.textContent?.startsWith("rebuild "),
+    );
+    await page.waitForSelector('#rebuild-status [data-rebuild-state="completed"]', { timeout: 20_000 });
+    const row = page.locator(`#rebuild-status tr[data-skipped="${seq}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain("invalid order.placed v1");
+    expect(await page.textContent("#rebuild-status")).toContain("1 skipped");
+    await page.screenshot({ path: join(ARTIFACTS, "console-read-model-rebuilt.png"), fullPage: true });
+  });
 });

@@ -52,7 +52,10 @@ async function placeCarefully(sku: string, intent: Intent, client: number): Prom
       intent.orderId = reply.orderId;
       return;
     } catch (err) {
-      if (!(err instanceof AppError) || (err.code !== "UNAVAILABLE" && err.code !== "TIMEOUT")) throw err;
+      // A retry that finds the first attempt still running is told so (409 IDEMPOTENCY_KEY_IN_FLIGHT): retry later.
+      const inFlight = err instanceof AppError && err.reason === "IDEMPOTENCY_KEY_IN_FLIGHT";
+      if (!(err instanceof AppError) || (err.code !== "UNAVAILABLE" && err.code !== "TIMEOUT" && !inFlight))
+        throw err;
       await delay(backoff);
     }
   }

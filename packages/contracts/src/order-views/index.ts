@@ -1,8 +1,10 @@
 export {
   getOrderView,
   listMyOrders,
+  MAX_NAMED_SKIPS,
   OrderView,
   RebuildStatus,
   rebuild,
   rebuildStatus,
+  SkippedEvent,
 } from "./order-views.js";

@@ -34,13 +34,37 @@ export const getOrderView = defineRpc({
   errors: ["NOT_FOUND"],
 });
 
+/** A stream message a rebuild left out because it is not a valid event of its contract. */
+export const SkippedEvent = v.object({
+  stream: v.string(),
+  seq: v.number(),
+  subject: v.string(),
+  /** What is wrong with it (field paths and rules, never its values). */
+  reason: v.string(),
+});
+export type SkippedEvent = v.InferOutput<typeof SkippedEvent>;
+
+/** The most skipped messages a rebuild names in its status (all of them are counted). */
+export const MAX_NAMED_SKIPS = 20;
+
 export const RebuildStatus = v.object({
   rebuildId: v.nullable(Id),
   state: v.picklist(["idle", "running", "completed", "failed"]),
+  /** Stream messages read so far, skipped ones included. */
   processed: v.number(),
   total: v.number(),
+  /** Messages left out because they fail their contract (the live consumers dead-lettered them). */
+  skipped: v.number(),
+  /** The first `MAX_NAMED_SKIPS` of them. */
+  skippedEvents: v.array(SkippedEvent),
+  /**
+   * How the switch-over applied the rebuilt rows: `replace` when the streams held their whole history,
+   * `merge` (column by column, newest wins) when older messages were gone; null until it switched.
+   */
+  mode: v.nullable(v.picklist(["replace", "merge"])),
   startedAt: v.nullable(Timestamp),
   finishedAt: v.nullable(Timestamp),
+  /** Why it failed, when it did. */
   error: v.nullable(v.string()),
 });
 export type RebuildStatus = v.InferOutput<typeof RebuildStatus>;
@@ -59,7 +83,8 @@ export const rebuild = defineRpc({
 export const rebuildStatus = defineRpc({
   service: "order-views",
   name: "rebuildStatus",
-  description: "Progress of the current or last rebuild.",
+  description:
+    "State of the current or last rebuild: running with its progress, completed with its counts, or failed with the reason.",
   request: v.object({}),
   response: RebuildStatus,
 });

@@ -1,6 +1,6 @@
 // Shared by the engine's tests: a saga database in a temp file, an engine over it with fast retries, and a
 // recorder of every call and hook.
-import { createLogger } from "@bazaar/service-kit";
+import { createLogger, type Logger } from "@bazaar/service-kit";
 import { applySchemaModules } from "@bazaar/service-kit/internal";
 import { tempSqliteFile } from "@bazaar/testing";
 import Database from "better-sqlite3";
@@ -17,7 +17,7 @@ import type {
 } from "../types.js";
 
 export type Data = { orderId: string; paymentId?: string };
-export const log = createLogger({ service: "saga-test", instance: "t", level: "silent" });
+export const log: Logger = createLogger({ service: "saga-test", instance: "t", level: "silent" });
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();

@@ -1,70 +1,20 @@
-import type { EventContract, EventEnvelope } from "@bazaar/contracts";
-import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
-import type { Logger } from "pino";
-import * as v from "valibot";
-import { toIssues } from "../errors/validation.js";
-import { childSpan, newTrace, parseTraceparent, runInScope, type Scope } from "../tracing/trace-context.js";
+import type { EventContract } from "@bazaar/contracts";
+import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
+import type * as v from "valibot";
+import { runInScope } from "../tracing/trace-context.js";
 import { retryDelay, sleep } from "./backoff.js";
-import type { ConsumerMetrics } from "./consumer-metrics.js";
-import { writeDeadLetter } from "./dead-letter-writer.js";
+import { drainInBatches } from "./batch-drain.js";
+import { type ApplyOutcome, type BatchItem, toBatchItem } from "./batch-items.js";
+import type { ConsumerStatus, EventConsumerOptions } from "./consumer-options.js";
+import { deadLetterMessage, REPLAY_FOR_HEADER } from "./dead-letter-writer.js";
 import { ensureDurableConsumer } from "./durable-consumer.js";
 import { envelopeValidator } from "./envelope.js";
+import { floorCheckInterval, ReadFloor } from "./read-floor.js";
+import { storageErrorCode } from "./storage-errors.js";
 import { isNotFound } from "./streams.js";
 
-/** Where a message came from, for handlers that want it. */
-export interface EventMeta {
-  readonly stream: string;
-  readonly streamSeq: number;
-  readonly deliveryCount: number;
-  readonly subject: string;
-}
-
-export type ApplyOutcome = "processed" | "duplicate";
-
-/** One validated message of a batch, with the trace scope and logger its handler runs with. */
-export interface BatchItem {
-  readonly envelope: EventEnvelope;
-  readonly meta: EventMeta;
-  readonly scope: Scope;
-  readonly log: Logger;
-}
-
-export interface EventConsumerOptions {
-  readonly service: string;
-  readonly event: EventContract;
-  readonly js: JetStreamClient;
-  readonly jsm: JetStreamManager;
-  readonly log: Logger;
-  readonly metrics: ConsumerMetrics;
-  /**
-   * Applies a batch in one SQLite transaction: each item's inbox insert and handler run in their own
-   * savepoint, so a failing item rolls back alone. Returns an outcome or the error, per item.
-   */
-  readonly applyBatch: (items: readonly BatchItem[]) => Array<ApplyOutcome | { error: unknown }>;
-  /**
-   * Records one failed attempt on a stream message and returns the failures so far. Without it (or when it
-   * throws, e.g. the disk is full) the delivery count stands in, which also counts deliveries never tried.
-   */
-  readonly countFailure?: (streamSeq: number, error: string) => number;
-  /** Most messages applied in one transaction (one fsync for all of them). */
-  readonly batchSize?: number;
-  /** Failed attempts before a message is dead-lettered. */
-  readonly maxDeliver: number;
-  readonly backoffMs: number;
-  readonly backoffMaxMs: number;
-  readonly ackWaitMs: number;
-  /** Server 2.11+ records a reason with a terminated message. */
-  readonly termWithReason: boolean;
-}
-
-export interface ConsumerStatus {
-  readonly name: string;
-  readonly stream: string;
-  readonly subject: string;
-  readonly running: boolean;
-  readonly paused: boolean;
-  readonly lastError: string | undefined;
-}
+export type { ApplyOutcome, BatchItem, EventMeta } from "./batch-items.js";
+export type { ConsumerStatus, EventConsumerOptions } from "./consumer-options.js";
 
 /** `consumerName` is the durable's name: the service, then the event, so `nats consumer ls` reads well. */
 export function consumerName(service: string, event: EventContract): string {
@@ -77,6 +27,11 @@ export function consumerName(service: string, event: EventContract): string {
  * only after commit. A duplicate is acked and counted. A failure is retried with exponential backoff
  * (nak with delay); after `maxDeliver` failed attempts, or at once for a message that fails validation, it is
  * copied to the dead-letter stream and terminated, so it never blocks the messages behind it.
+ *
+ * A failure of the service's own storage (`storageErrorCode`: the disk or page limit is full, the file is
+ * read-only, an I/O error, the lock is busy) is not the event's fault: it is not counted as a failed attempt
+ * and never dead-letters. The batch's messages go back to the stream and consumption pauses with a
+ * growing backoff (logged, and counted in `bazaar_consumer_storage_pauses_total`), then tries again.
  */
 export class EventConsumer {
   readonly name: string;
@@ -89,11 +44,23 @@ export class EventConsumer {
   #running = false;
   #lastError: string | undefined;
   #abort = new AbortController();
+  /** Set after a storage failure: nothing is applied before this time. */
+  #storageHoldUntil: number | undefined;
+  #storageFailures = 0;
+  readonly #floor: ReadFloor;
 
   constructor(options: EventConsumerOptions) {
     this.#o = options;
     this.name = consumerName(options.service, options.event);
     this.#validate = envelopeValidator(options.event);
+    this.#floor = new ReadFloor({
+      jsm: options.jsm,
+      stream: options.event.stream.name,
+      consumer: this.name,
+      store: options.floors,
+      log: options.log,
+      onLost: (count) => options.metrics.lost.inc({ consumer: this.name }, count),
+    });
   }
 
   status(): ConsumerStatus {
@@ -102,14 +69,17 @@ export class EventConsumer {
       stream: this.#o.event.stream.name,
       subject: this.#o.event.subject,
       running: this.#running,
-      paused: this.#paused,
+      paused: this.#paused || this.#storageHoldUntil !== undefined,
       lastError: this.#lastError,
+      lost: this.#floor.lost,
+      gap: this.#floor.gap,
     };
   }
 
   start(): void {
     if (this.#loop) return;
     this.#loop = this.#run();
+    this.#floor.watch(floorCheckInterval(this.#o.event.stream.maxAgeMs));
   }
 
   /** Stops pulling (readiness failed); buffered messages go back for redelivery. */
@@ -130,6 +100,7 @@ export class EventConsumer {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#floor.unwatch();
     this.#abort.abort();
     this.#messages?.stop();
     await this.#loop;
@@ -156,19 +127,49 @@ export class EventConsumer {
         await sleep(60_000, this.#abort.signal);
         continue;
       }
+      if (this.#storageHoldUntil !== undefined) {
+        const wait = this.#storageHoldUntil - Date.now();
+        if (wait > 0) {
+          await sleep(wait, this.#abort.signal);
+          continue;
+        }
+        this.#storageHoldUntil = undefined;
+        this.#o.log.info({ consumer: this.name }, "trying the storage again");
+      }
       try {
-        const { js, jsm, service, event, ackWaitMs } = this.#o;
-        const consumer = await ensureDurableConsumer({ js, jsm, service, event, name: this.name, ackWaitMs });
-        if (this.#stopped || this.#paused) continue;
+        const { js, jsm, service, event, ackWaitMs, from } = this.#o;
+        const durable = await ensureDurableConsumer({
+          js,
+          jsm,
+          service,
+          event,
+          name: this.name,
+          ackWaitMs,
+          ...(from ? { from } : {}),
+        });
+        // Before consuming: once it reads, its ack floor moves past any gap and the evidence is gone.
+        await this.#floor.checkQuietly({ created: durable.created });
+        const consumer = durable.consumer;
+        if (this.#stopped || this.#holding()) continue;
         // Short pull expiry: after a broker restart a lost pull is noticed (missed heartbeats) in seconds, not 30 s.
         const messages = await consumer.consume({ max_messages: 32, expires: 5_000 });
         this.#messages = messages;
         // A stop or pause that came while consume() was pending could not reach this iterator: honour it now.
-        if (this.#stopped || this.#paused) messages.stop();
+        if (this.#holding()) messages.stop();
         this.#running = true;
         this.#lastError = undefined;
         failures = 0;
-        await this.#drain(this.#messages);
+        await drainInBatches({
+          messages,
+          size: this.#o.batchSize ?? 64,
+          holding: () => this.#holding(),
+          handle: (batch) => this.#handleBatch(batch),
+          onBatchError: (err, count) =>
+            this.#o.log.warn(
+              { err, consumer: this.name, messages: count },
+              "batch interrupted; its messages will be redelivered",
+            ),
+        });
       } catch (err) {
         this.#lastError = errorMessage(err);
         failures++;
@@ -180,70 +181,28 @@ export class EventConsumer {
       } finally {
         this.#running = false;
       }
-      if (!this.#stopped && !this.#paused)
+      if (!this.#stopped && !this.#holding())
         await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)), this.#abort.signal);
     }
   }
 
-  /**
-   * `#drain` reads messages into a queue and applies whatever is queued as one batch (one transaction),
-   * so a burst costs one commit while a lone message is applied at once. The reader waits when the queue
-   * holds two batches, which bounds memory.
-   */
-  async #drain(messages: ConsumerMessages): Promise<void> {
-    const size = this.#o.batchSize ?? 64;
-    const queue: JsMsg[] = [];
-    let readerDone = false;
-    let wakeWorker: (() => void) | undefined;
-    let wakeReader: (() => void) | undefined;
-    const worker = (async () => {
-      for (;;) {
-        if (queue.length === 0) {
-          if (readerDone) return;
-          await new Promise<void>((resolve) => {
-            wakeWorker = resolve;
-          });
-          wakeWorker = undefined;
-          continue;
-        }
-        // Let the reader queue whatever already arrived with this message, so a burst is one batch.
-        if (queue.length < size) await new Promise((resolve) => setImmediate(resolve));
-        const batch = queue.splice(0, size);
-        try {
-          await this.#handleBatch(batch);
-        } catch (err) {
-          // E.g. an ack on a connection that just closed: unacked messages come back after the ack wait.
-          this.#o.log.warn(
-            { err, consumer: this.name, messages: batch.length },
-            "batch interrupted; its messages will be redelivered",
-          );
-        }
-        wakeReader?.();
-      }
-    })();
-    try {
-      for await (const msg of messages) {
-        if (this.#stopped || this.#paused) {
-          // Buffered after a stop: the pull is ended first (so the message cannot come straight back here),
-          // then the message is handed back at once for another instance instead of waiting for the ack timeout.
-          messages.stop();
-          msg.nak();
-          continue;
-        }
-        queue.push(msg);
-        wakeWorker?.();
-        if (queue.length >= size * 2) {
-          await new Promise<void>((resolve) => {
-            wakeReader = resolve;
-          });
-          wakeReader = undefined;
-        }
-      }
-    } finally {
-      readerDone = true;
-      wakeWorker?.();
-      await worker;
-    }
+  /** Nothing may be applied: stopping, paused by readiness, or holding off after a storage failure. */
+  #holding(): boolean {
+    return this.#stopped || this.#paused || this.#storageHoldUntil !== undefined;
+  }
+
+  /** `#holdForStorage` pauses consumption after a storage failure, with a growing backoff. */
+  #holdForStorage(code: string, err: unknown): void {
+    this.#storageFailures++;
+    const delay = retryDelay(this.#storageFailures, this.#o.backoffMs, this.#o.backoffMaxMs);
+    this.#storageHoldUntil = Date.now() + delay;
+    this.#lastError = `storage failed (${code}): ${errorMessage(err)}`;
+    this.#o.metrics.storagePauses.inc({ consumer: this.name, code });
+    this.#o.log.error(
+      { err, consumer: this.name, code, retryInMs: delay, holds: this.#storageFailures },
+      "storage failed: consumption paused; the events stay in the stream and are not counted as failures",
+    );
+    this.#messages?.stop();
   }
 
   async #handleBatch(msgs: readonly JsMsg[]): Promise<void> {
@@ -252,25 +211,17 @@ export class EventConsumer {
     const items: BatchItem[] = [];
     const valid: JsMsg[] = [];
     for (const msg of msgs) {
+      const replayFor = msg.headers?.get(REPLAY_FOR_HEADER);
+      if (replayFor && replayFor !== this.name) {
+        // Another consumer's dead letter, replayed for it alone.
+        msg.ack();
+        metrics.duplicates.inc(labels);
+        continue;
+      }
       try {
-        const parsed = v.safeParse(this.#validate, msg.json());
-        if (!parsed.success) {
-          const issues = toIssues(parsed.issues).map((i) => `${i.path}: ${i.message}`);
-          throw new Error(`invalid ${event.type} v${event.version}: ${issues.slice(0, 5).join("; ")}`);
-        }
-        const envelope = parsed.output as EventEnvelope;
-        const parent = parseTraceparent(envelope.traceparent);
-        items.push({
-          envelope,
-          meta: {
-            stream: msg.info.stream,
-            streamSeq: msg.seq,
-            deliveryCount: msg.info.deliveryCount,
-            subject: msg.subject,
-          },
-          scope: { trace: parent ? childSpan(parent) : newTrace() },
-          log: this.#o.log.child({ consumer: this.name, eventId: envelope.id, eventType: envelope.type }),
-        });
+        items.push(
+          toBatchItem(msg, { event, validate: this.#validate, consumer: this.name, log: this.#o.log }),
+        );
         valid.push(msg);
       } catch (err) {
         metrics.failed.inc(labels);
@@ -283,15 +234,18 @@ export class EventConsumer {
     try {
       outcomes = this.#o.applyBatch(items);
     } catch (err) {
-      // The transaction itself failed (e.g. the disk): nothing was applied.
+      // The transaction itself failed (e.g. the disk, or its commit): nothing was applied.
       outcomes = items.map(() => ({ error: err }));
     }
+    let storage: { code: string; err: unknown } | undefined;
+    let applied = false;
     for (let i = 0; i < valid.length; i++) {
       const msg = valid[i] as JsMsg;
       const item = items[i] as BatchItem;
       const outcome = outcomes[i] as ApplyOutcome | { error: unknown };
       if (outcome === "processed" || outcome === "duplicate") {
         msg.ack();
+        applied = true;
         if (outcome === "duplicate") {
           metrics.duplicates.inc(labels);
           item.log.debug("duplicate event skipped");
@@ -300,8 +254,21 @@ export class EventConsumer {
         }
         continue;
       }
+      const code = storageErrorCode(outcome.error);
+      if (code) {
+        // Not the event's fault: handed back untried, not counted.
+        storage ??= { code, err: outcome.error };
+        msg.nak();
+        continue;
+      }
       metrics.failed.inc(labels);
       const failures = this.#countFailure(msg, outcome.error);
+      if (typeof failures !== "number") {
+        // The failure could not be recorded because the storage failed: without a count, no dead letter.
+        storage ??= failures;
+        msg.nak();
+        continue;
+      }
       if (failures >= this.#o.maxDeliver) {
         await this.#deadLetter(msg, "max_deliveries", outcome.error);
         continue;
@@ -316,48 +283,37 @@ export class EventConsumer {
       );
       msg.nak(delay);
     }
+    if (storage) this.#holdForStorage(storage.code, storage.err);
+    else if (applied) this.#storageFailures = 0;
   }
 
-  #countFailure(msg: JsMsg, err: unknown): number {
+  /** The failed attempts so far, or the storage failure that kept it from being recorded. */
+  #countFailure(msg: JsMsg, err: unknown): number | { code: string; err: unknown } {
     if (!this.#o.countFailure) return msg.info.deliveryCount;
     try {
       return this.#o.countFailure(msg.seq, errorMessage(err));
     } catch (countErr) {
+      const code = storageErrorCode(countErr);
+      if (code) return { code, err: countErr };
       this.#o.log.warn({ err: countErr, consumer: this.name }, "could not record a failed attempt");
       return msg.info.deliveryCount;
     }
   }
 
-  async #deadLetter(msg: JsMsg, reason: "invalid" | "max_deliveries", err: unknown): Promise<void> {
-    const error = errorMessage(err);
-    try {
-      await writeDeadLetter({
-        js: this.#o.js,
-        msg,
-        service: this.#o.service,
-        consumer: this.name,
-        reason,
-        error,
-      });
-      if (this.#o.termWithReason) msg.term(`${reason}: ${error}`.slice(0, 200));
-      else msg.term();
-      this.#o.metrics.deadLettered.inc({ consumer: this.name });
-      this.#o.log.error(
-        {
-          consumer: this.name,
-          stream: msg.info.stream,
-          seq: msg.seq,
-          deliveries: msg.info.deliveryCount,
-          reason,
-          error,
-        },
-        "event dead-lettered",
-      );
-    } catch (dlqErr) {
-      // The dead-letter stream is unreachable: keep the message in its stream and try again later.
-      this.#o.log.error({ err: dlqErr, consumer: this.name }, "could not dead-letter; will retry");
-      msg.nak(retryDelay(msg.info.deliveryCount, this.#o.backoffMs, this.#o.backoffMaxMs));
-    }
+  #deadLetter(msg: JsMsg, reason: "invalid" | "max_deliveries", err: unknown): Promise<void> {
+    const { js, service, log, metrics, termWithReason, backoffMs, backoffMaxMs } = this.#o;
+    return deadLetterMessage({
+      js,
+      msg,
+      service,
+      consumer: this.name,
+      reason,
+      error: errorMessage(err),
+      log,
+      termWithReason,
+      onDeadLettered: () => metrics.deadLettered.inc({ consumer: this.name }),
+      retryInMs: () => retryDelay(msg.info.deliveryCount, backoffMs, backoffMaxMs),
+    });
   }
 }
 

@@ -3,6 +3,8 @@ import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jets
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { NotFoundError } from "../errors/app-error.js";
 import { H } from "../nats/headers.js";
+import { type RawLetter, readNewest, readRange } from "./dead-letter-reader.js";
+import { REPLAY_FOR_HEADER } from "./dead-letter-writer.js";
 import { isNotFound } from "./streams.js";
 
 /** A message a consumer gave up on, as the replay API shows it. */
@@ -32,18 +34,37 @@ export interface ReplayResult {
   readonly streamSeq: number;
 }
 
-export interface DeadLetters {
-  list(options?: { limit?: number; service?: string }): Promise<DeadLetter[]>;
-  get(id: number): Promise<DeadLetter>;
-  /** Republishes one dead letter to its original subject, then removes it from the dead-letter stream. */
-  replay(id: number): Promise<ReplayResult>;
-  replayAll(options?: { service?: string }): Promise<ReplayResult[]>;
-  count(): Promise<number>;
+/** How many dead letters there are (of one service, or all) and when the oldest of them failed. */
+export interface DeadLetterStats {
+  readonly count: number;
+  /** When the oldest one reached the dead-letter stream, if there is one. */
+  readonly oldestAt: Date | undefined;
 }
 
-function toDeadLetter(sm: StoredMsg): DeadLetter {
-  const h = sm.header;
-  const text = new TextDecoder().decode(sm.data);
+export interface DeadLetters {
+  /** Newest first, at most `limit` (default 100), optionally one service's. */
+  list(options?: { limit?: number; service?: string }): Promise<DeadLetter[]>;
+  get(id: number): Promise<DeadLetter>;
+  /**
+   * Republishes one dead letter to its original subject, for the consumer that gave up on it only, then
+   * removes it from the dead-letter stream.
+   */
+  replay(id: number): Promise<ReplayResult>;
+  /** Replays every dead letter (of one service), oldest first. */
+  replayAll(options?: { service?: string }): Promise<ReplayResult[]>;
+  /** An operator's decision that a dead letter will never be replayed: removes it for good. */
+  discard(id: number): Promise<DeadLetter>;
+  count(): Promise<number>;
+  stats(options?: { service?: string }): Promise<DeadLetterStats>;
+}
+
+/** Replays in flight at once during `replayAll` (each is a publish and a delete). */
+const REPLAY_WINDOW = 32;
+
+function toDeadLetter(m: RawLetter): DeadLetter {
+  const h = m.headers;
+  const header = (name: string): string => h?.get(name) ?? "";
+  const text = new TextDecoder().decode(m.data);
   let payload: unknown = text;
   try {
     payload = JSON.parse(text);
@@ -52,106 +73,191 @@ function toDeadLetter(sm: StoredMsg): DeadLetter {
   }
   const env = payload && typeof payload === "object" ? (payload as { id?: unknown; type?: unknown }) : {};
   return {
-    id: sm.seq,
-    service: h.get(H.dlqService),
-    consumer: h.get(H.dlqConsumer),
-    stream: h.get(H.dlqStream),
-    subject: h.get(H.dlqSubject),
-    sequence: Number(h.get(H.dlqSequence)),
-    deliveries: Number(h.get(H.dlqDeliveries)),
-    reason: h.get(H.dlqReason),
-    error: h.get(H.dlqError),
-    failedAt: h.get(H.dlqFailedAt),
+    id: m.seq,
+    service: header(H.dlqService),
+    consumer: header(H.dlqConsumer),
+    stream: header(H.dlqStream),
+    subject: header(H.dlqSubject),
+    sequence: Number(header(H.dlqSequence)),
+    deliveries: Number(header(H.dlqDeliveries)),
+    reason: header(H.dlqReason),
+    error: header(H.dlqError),
+    failedAt: header(H.dlqFailedAt),
     eventId: typeof env.id === "string" ? env.id : undefined,
     eventType: typeof env.type === "string" ? env.type : undefined,
     payload,
   };
 }
 
+const fromStored = (sm: StoredMsg): RawLetter => ({
+  seq: sm.seq,
+  headers: sm.header,
+  data: sm.data,
+  time: sm.time,
+});
+
+/** `deadLetterFilter` is the dead-letter subjects of one service (`dlq.<service>.>`), or all of them. */
+export function deadLetterFilter(service?: string): string {
+  return service ? `dlq.${service}.>` : "dlq.>";
+}
+
 /**
  * `createDeadLetters` is the replay API over the dead-letter stream. A replay republishes the original
  * payload to the original subject under a new message id (the stream's duplicate window would drop the
- * old one); consumers that had already applied the event skip it through their inbox, the one that
- * failed applies it, so it is processed once.
+ * old one), addressed to the consumer that gave up on it (`REPLAY_FOR_HEADER`): every other consumer of
+ * the subject acks it unread, so it is processed once, by that consumer, however old it is.
+ *
+ * Listing and replaying all read the stream in batches through ordered consumers, never one request
+ * per sequence number.
  */
 export function createDeadLetters(options: { js: JetStreamClient; jsm: JetStreamManager }): DeadLetters {
   const { js, jsm } = options;
   const stream = DEAD_LETTER_STREAM.name;
 
-  const getRaw = async (id: number): Promise<StoredMsg | undefined> => {
+  const getRaw = async (id: number): Promise<RawLetter | undefined> => {
     try {
-      return (await jsm.streams.getMessage(stream, { seq: id })) ?? undefined;
+      const sm = await jsm.streams.getMessage(stream, { seq: id });
+      return sm ? fromStored(sm) : undefined;
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
     }
   };
 
-  const api: DeadLetters = {
+  const streamState = async (): Promise<{ first_seq: number; last_seq: number; messages: number }> => {
+    try {
+      return (await jsm.streams.info(stream)).state;
+    } catch (err) {
+      if (isNotFound(err)) return { first_seq: 0, last_seq: 0, messages: 0 };
+      throw err;
+    }
+  };
+
+  const replayRaw = async (raw: RawLetter): Promise<ReplayResult> => {
+    const dl = toDeadLetter(raw);
+    const h = natsHeaders();
+    for (const [key, values] of raw.headers ?? []) {
+      if (key.startsWith("Bazaar-Dlq-") || key.startsWith("Nats-") || key === REPLAY_FOR_HEADER) continue;
+      for (const value of values) h.append(key, value);
+    }
+    h.set("Bazaar-Replayed-From", `${stream}:${raw.seq}`);
+    if (dl.consumer) h.set(REPLAY_FOR_HEADER, dl.consumer);
+    const ack = await js.publish(dl.subject, raw.data, {
+      headers: h,
+      msgID: `${dl.eventId ?? dl.stream}:replay:${raw.seq}`,
+    });
+    await jsm.streams.deleteMessage(stream, raw.seq, false);
+    return { id: raw.seq, subject: dl.subject, eventId: dl.eventId, streamSeq: ack.seq };
+  };
+
+  return {
     async list({ limit = 100, service } = {}) {
-      let state: { first_seq: number; last_seq: number; messages: number };
-      try {
-        state = (await jsm.streams.info(stream)).state;
-      } catch (err) {
-        if (isNotFound(err)) return [];
-        throw err;
-      }
-      const out: DeadLetter[] = [];
-      for (
-        let seq = state.last_seq;
-        seq >= state.first_seq && out.length < limit && state.messages > 0;
-        seq--
-      ) {
-        const sm = await getRaw(seq);
-        if (!sm) continue;
-        const dl = toDeadLetter(sm);
-        if (!service || dl.service === service) out.push(dl);
-      }
-      return out;
+      const state = await streamState();
+      if (state.messages === 0 || limit <= 0) return [];
+      const raws = await readNewest({
+        js,
+        stream,
+        filter: deadLetterFilter(service),
+        firstSeq: state.first_seq,
+        lastSeq: state.last_seq,
+        limit,
+      });
+      return raws.map(toDeadLetter);
     },
 
     async get(id) {
-      const sm = await getRaw(id);
-      if (!sm) throw new NotFoundError(`dead letter ${id} not found`);
-      return toDeadLetter(sm);
+      const raw = await getRaw(id);
+      if (!raw) throw new NotFoundError(`dead letter ${id} not found`);
+      return toDeadLetter(raw);
     },
 
     async replay(id) {
-      const sm = await getRaw(id);
-      if (!sm) throw new NotFoundError(`dead letter ${id} not found`);
-      const dl = toDeadLetter(sm);
-      const h = natsHeaders();
-      for (const [key, values] of sm.header) {
-        if (key.startsWith("Bazaar-Dlq-") || key.startsWith("Nats-")) continue;
-        for (const value of values) h.append(key, value);
-      }
-      h.set("Bazaar-Replayed-From", `${stream}:${id}`);
-      const ack = await js.publish(dl.subject, sm.data, {
-        headers: h,
-        msgID: `${dl.eventId ?? dl.stream}:replay:${id}`,
-      });
-      await jsm.streams.deleteMessage(stream, id, false);
-      return { id, subject: dl.subject, eventId: dl.eventId, streamSeq: ack.seq };
+      const raw = await getRaw(id);
+      if (!raw) throw new NotFoundError(`dead letter ${id} not found`);
+      return replayRaw(raw);
     },
 
     async replayAll({ service } = {}) {
+      const state = await streamState();
+      if (state.messages === 0) return [];
+      const raws: RawLetter[] = [];
+      // Up to the last sequence as it is now: a replay that fails again lands after it and waits.
+      await readRange({
+        js,
+        stream,
+        filter: deadLetterFilter(service),
+        fromSeq: state.first_seq,
+        toSeq: state.last_seq,
+        visit: (raw) => {
+          raws.push(raw);
+          return undefined;
+        },
+      });
       const results: ReplayResult[] = [];
-      for (const dl of (
-        await api.list({ limit: Number.MAX_SAFE_INTEGER, ...(service ? { service } : {}) })
-      ).reverse()) {
-        results.push(await api.replay(dl.id));
+      const inFlight = new Set<Promise<void>>();
+      let failure: { err: unknown } | undefined;
+      for (const raw of raws) {
+        if (failure) break;
+        const p: Promise<void> = replayRaw(raw)
+          .then(
+            (r) => {
+              results.push(r);
+            },
+            (err: unknown) => {
+              failure ??= { err };
+            },
+          )
+          .finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        if (inFlight.size >= REPLAY_WINDOW) await Promise.race(inFlight);
       }
-      return results;
+      await Promise.all(inFlight);
+      // The ones replayed before a failure stay replayed (each was removed right after its publish).
+      if (failure) throw failure.err;
+      return results.sort((a, b) => a.id - b.id);
+    },
+
+    async discard(id) {
+      const raw = await getRaw(id);
+      if (!raw) throw new NotFoundError(`dead letter ${id} not found`);
+      try {
+        await jsm.streams.deleteMessage(stream, id, false);
+      } catch (err) {
+        // Replayed or discarded by someone else meanwhile.
+        if (isNotFound(err)) throw new NotFoundError(`dead letter ${id} not found`);
+        throw err;
+      }
+      return toDeadLetter(raw);
     },
 
     async count() {
+      return (await streamState()).messages;
+    },
+
+    async stats({ service } = {}) {
+      const filter = deadLetterFilter(service);
+      let info: Awaited<ReturnType<typeof jsm.streams.info>>;
       try {
-        return (await jsm.streams.info(stream)).state.messages;
+        info = await jsm.streams.info(stream, { subjects_filter: filter });
       } catch (err) {
-        if (isNotFound(err)) return 0;
+        if (isNotFound(err)) return { count: 0, oldestAt: undefined };
         throw err;
       }
+      const count = Object.values(info.state.subjects ?? {}).reduce((n, c) => n + c, 0);
+      if (count === 0) return { count: 0, oldestAt: undefined };
+      let oldestAt: Date | undefined;
+      await readRange({
+        js,
+        stream,
+        filter,
+        fromSeq: info.state.first_seq,
+        toSeq: info.state.last_seq,
+        visit: (raw) => {
+          oldestAt = raw.time;
+          return false;
+        },
+      });
+      return { count, oldestAt };
     },
   };
-  return api;
 }

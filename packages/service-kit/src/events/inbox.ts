@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { createFloorStore, type FloorStore } from "./read-floor.js";
 
 export interface Inbox {
   /** Run inside the handler's transaction: records the event id; `false` means it was applied already. */
@@ -9,6 +10,8 @@ export interface Inbox {
    */
   recordFailure(consumer: string, streamSeq: number, error: string): number;
   prune(olderThanMs: number): number;
+  /** Each consumer's read floor, for the alarm on events that left a stream unread (see `ReadFloor`). */
+  readonly floors: FloorStore;
 }
 
 /**
@@ -28,6 +31,7 @@ export function createInbox(sqlite: Database.Database): Inbox {
   const prune = sqlite.prepare("DELETE FROM kit_inbox WHERE processed_at < ?");
   const pruneFailures = sqlite.prepare("DELETE FROM kit_consumer_failures WHERE updated_at < ?");
   return {
+    floors: createFloorStore(sqlite),
     record(consumer, eventId, eventType, streamSeq) {
       return insert.run(consumer, eventId, eventType, streamSeq, Date.now()).changes === 1;
     },

@@ -1,12 +1,23 @@
 import type { EnvelopeOf, EventContract } from "@bazaar/contracts";
 import type Database from "better-sqlite3";
 import type * as v from "valibot";
+import { createAggregateSequencer } from "./aggregate-sequence.js";
 import { buildEnvelope } from "./envelope.js";
+
+/** How one event is recorded. */
+export interface EmitOptions {
+  /**
+   * The entity the event is about (e.g. the order id). The envelope then carries
+   * `aggregate: { key, seq }`, where `seq` numbers this service's events about that key from 1, in commit
+   * order, so consumers can order them without trusting clocks.
+   */
+  readonly aggregate?: string;
+}
 
 /** What a transaction uses to record the events it emits. */
 export interface Emitter<E extends EventContract = EventContract> {
   /** Records the event in the outbox, in the current transaction; returns the envelope. */
-  emit<T extends E>(event: T, data: v.InferInput<T["data"]>): EnvelopeOf<T>;
+  emit<T extends E>(event: T, data: v.InferInput<T["data"]>, options?: EmitOptions): EnvelopeOf<T>;
 }
 
 /** Thrown when an event is recorded outside a transaction (it could commit without its state change). */
@@ -30,15 +41,18 @@ export function createOutboxWriter(options: OutboxOptions): Emitter {
   const insert = options.sqlite.prepare(
     "INSERT INTO kit_outbox (event_id, subject, type, payload, traceparent, created_at) VALUES (?, ?, ?, ?, ?, ?)",
   );
+  const nextSeq = createAggregateSequencer(options.sqlite);
   return {
-    emit(event, data) {
+    emit(event, data, emitOptions) {
       options.guard?.(event);
       if (!options.sqlite.inTransaction) {
         throw new OutboxUsageError(
           `emit ${event.type} inside ctx.transaction(), together with the state change it reports`,
         );
       }
-      const envelope = buildEnvelope(event, data, options.source);
+      const built = buildEnvelope(event, data, options.source);
+      const key = emitOptions?.aggregate;
+      const envelope = key === undefined ? built : { ...built, aggregate: { key, seq: nextSeq(key) } };
       insert.run(
         envelope.id,
         event.subject,

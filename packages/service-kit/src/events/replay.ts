@@ -1,11 +1,8 @@
-import type { EventEnvelope } from "@bazaar/contracts";
-import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
-
-export interface ReplaySource {
-  readonly stream: string;
-  /** Subjects to read from that stream (default: all). */
-  readonly subjects?: readonly string[];
-}
+import type { EventContract, EventEnvelope } from "@bazaar/contracts";
+import { DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
+import * as v from "valibot";
+import { toIssues } from "../errors/validation.js";
+import { envelopeValidator } from "./envelope.js";
 
 export interface ReplayProgress {
   readonly stream: string;
@@ -13,73 +10,161 @@ export interface ReplayProgress {
   readonly total: number;
 }
 
+/** Where a replayed message sits in its stream. */
+export interface ReplayMeta {
+  readonly stream: string;
+  readonly seq: number;
+  readonly subject: string;
+}
+
+/** A message the replay left out, and why (field paths and rules only: never the values). */
+export interface SkippedMessage extends ReplayMeta {
+  readonly reason: string;
+}
+
+/**
+ * What a stream held when the replay finished. Its history is complete only when its first message is
+ * still there (`firstSeq` ≤ 1): once max age or max bytes removed any message, `firstSeq` moves past 1,
+ * even when every message is gone (`messages` 0, `firstSeq` = `lastSeq` + 1).
+ */
+export interface ReplayedStream {
+  readonly stream: string;
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  readonly messages: number;
+  readonly complete: boolean;
+}
+
 export interface ReplayEventsOptions {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
-  readonly sources: readonly ReplaySource[];
-  /** Called for each message, in stream order; awaited before the next. */
+  /** The events to replay; read from their streams, each message validated against its contract. */
+  readonly events: readonly EventContract[];
+  /** Called for each valid message, in stream order; awaited before the next. */
   readonly onEvent: (
     envelope: EventEnvelope,
-    meta: { stream: string; seq: number; subject: string },
+    meta: ReplayMeta & { event: EventContract },
   ) => void | Promise<void>;
+  /** Called for each message that is not JSON or fails its contract; the replay goes on without it. */
+  readonly onSkip?: (skipped: SkippedMessage) => void;
   readonly onProgress?: (progress: ReplayProgress) => void;
   /** Progress is reported every `progressEvery` messages (default 500) and at the end. */
   readonly progressEvery?: number;
   readonly signal?: AbortSignal;
 }
 
+export interface ReplayEventsResult {
+  /** Messages read, skipped ones included. */
+  readonly processed: number;
+  readonly total: number;
+  readonly skipped: number;
+  readonly streams: readonly ReplayedStream[];
+  /** Every stream still held its whole history. */
+  readonly complete: boolean;
+}
+
 /**
- * `replayEvents` reads the given streams from their first message with ordered consumers (ephemeral, no
- * acks, gap-free), and stops once it has caught up with what the streams held when it started. Read
- * models use it to rebuild themselves.
+ * `replayEvents` reads the streams of the given events from their first message with ordered consumers
+ * (ephemeral, no acks, gap-free), and stops once it has caught up with what the streams held when it
+ * started. Every message is validated against its contract, as a live consumer would: one that fails is
+ * skipped and reported (its consumers dead-lettered it), so one bad message never stops a rebuild. Read
+ * models use it to rebuild themselves; `complete` says whether the streams still held all their history.
  */
-export async function replayEvents(
-  options: ReplayEventsOptions,
-): Promise<{ processed: number; total: number; skipped: number }> {
-  let processed = 0;
-  let total = 0;
-  let skipped = 0;
-  const every = options.progressEvery ?? 500;
-  for (const source of options.sources) {
-    const info = await options.jsm.streams.info(source.stream);
-    const lastSeq = info.state.last_seq;
-    if (info.state.messages === 0) continue;
-    const consumer = await options.js.consumers.get(source.stream, {
-      deliver_policy: DeliverPolicy.All,
-      ...(source.subjects?.length ? { filter_subjects: [...source.subjects] } : {}),
-    });
-    const first = await consumer.info();
-    let streamTotal = first.num_pending;
-    total += streamTotal;
-    let streamDone = 0;
-    if (streamTotal === 0) continue;
-    const messages = await consumer.consume();
-    try {
-      for await (const m of messages) {
-        if (options.signal?.aborted) break;
-        let envelope: EventEnvelope | undefined;
-        try {
-          envelope = m.json<EventEnvelope>();
-        } catch {
-          // Not JSON: its consumers dead-lettered it; a replay skips it rather than fail the whole run.
-          skipped++;
-        }
-        if (envelope)
-          await options.onEvent(envelope, { stream: source.stream, seq: m.seq, subject: m.subject });
-        processed++;
-        streamDone++;
-        if (streamDone > streamTotal) {
-          total += streamDone - streamTotal;
-          streamTotal = streamDone;
-        }
-        if (processed % every === 0) options.onProgress?.({ stream: source.stream, processed, total });
-        // Caught up with the stream as it was when the replay started (or with everything, whichever first).
-        if (m.info.pending === 0 || m.seq >= lastSeq) break;
-      }
-    } finally {
-      messages.stop();
-    }
-    options.onProgress?.({ stream: source.stream, processed, total });
+export async function replayEvents(options: ReplayEventsOptions): Promise<ReplayEventsResult> {
+  const counts = { processed: 0, total: 0, skipped: 0 };
+  const streams: ReplayedStream[] = [];
+  for (const [stream, events] of byStream(options.events)) {
+    await readStream(options, stream, events, counts);
+    streams.push(await historyOf(options.jsm, stream));
   }
-  return { processed, total, skipped };
+  return { ...counts, streams, complete: streams.every((s) => s.complete) };
+}
+
+async function readStream(
+  options: ReplayEventsOptions,
+  stream: string,
+  events: ReadonlyMap<string, EventContract>,
+  counts: { processed: number; total: number; skipped: number },
+): Promise<void> {
+  const every = options.progressEvery ?? 500;
+  const info = await options.jsm.streams.info(stream);
+  const lastSeq = info.state.last_seq;
+  if (info.state.messages === 0) return;
+  const consumer = await options.js.consumers.get(stream, {
+    deliver_policy: DeliverPolicy.All,
+    filter_subjects: [...events.keys()],
+  });
+  let streamTotal = (await consumer.info()).num_pending;
+  counts.total += streamTotal;
+  if (streamTotal === 0) return;
+  let streamDone = 0;
+  const messages = await consumer.consume();
+  try {
+    for await (const m of messages) {
+      if (options.signal?.aborted) break;
+      const meta = { stream, seq: m.seq, subject: m.subject };
+      const checked = check(m, events);
+      if ("reason" in checked) {
+        counts.skipped++;
+        options.onSkip?.({ ...meta, reason: checked.reason });
+      } else await options.onEvent(checked.envelope, { ...meta, event: checked.event });
+      counts.processed++;
+      streamDone++;
+      if (streamDone > streamTotal) {
+        counts.total += streamDone - streamTotal;
+        streamTotal = streamDone;
+      }
+      if (counts.processed % every === 0)
+        options.onProgress?.({ stream, processed: counts.processed, total: counts.total });
+      // Caught up with the stream as it was when the replay started (or with everything, whichever first).
+      if (m.info.pending === 0 || m.seq >= lastSeq) break;
+    }
+  } finally {
+    messages.stop();
+  }
+  options.onProgress?.({ stream, processed: counts.processed, total: counts.total });
+}
+
+/** The contracts to replay, grouped by stream and keyed by subject. */
+function byStream(events: readonly EventContract[]): Map<string, Map<string, EventContract>> {
+  const streams = new Map<string, Map<string, EventContract>>();
+  for (const event of events) {
+    const subjects = streams.get(event.stream.name) ?? new Map<string, EventContract>();
+    subjects.set(event.subject, event);
+    streams.set(event.stream.name, subjects);
+  }
+  return streams;
+}
+
+function check(
+  m: JsMsg,
+  events: ReadonlyMap<string, EventContract>,
+): { envelope: EventEnvelope; event: EventContract } | { reason: string } {
+  const event = events.get(m.subject);
+  if (!event) return { reason: "no contract for this subject" };
+  let body: unknown;
+  try {
+    body = m.json();
+  } catch {
+    return { reason: "not JSON" };
+  }
+  const parsed = v.safeParse(envelopeValidator(event), body);
+  if (parsed.success) return { envelope: parsed.output as EventEnvelope, event };
+  const issues = toIssues(parsed.issues).map((i) => `${i.path || "(root)"}: ${i.message}`);
+  return { reason: `invalid ${event.type} v${event.version}: ${issues.slice(0, 5).join("; ")}` };
+}
+
+/**
+ * Read after the replay: history that aged out while it ran is missing from what it read too. `first_seq`
+ * only moves forward, so a stream that still starts at 1 has lost nothing.
+ */
+async function historyOf(jsm: JetStreamManager, stream: string): Promise<ReplayedStream> {
+  const { state } = await jsm.streams.info(stream);
+  return {
+    stream,
+    firstSeq: state.first_seq,
+    lastSeq: state.last_seq,
+    messages: state.messages,
+    complete: state.first_seq <= 1,
+  };
 }

@@ -17,7 +17,14 @@ export interface EnsureStreamOptions {
   readonly replicas?: number;
 }
 
-/** `streamConfig` is the JetStream configuration of a stream contract: file storage, limits, dedupe window. */
+/**
+ * `streamConfig` is the JetStream configuration of a stream contract: file storage, limits, dedupe window.
+ * A full stream discards new messages, never old ones: with `discard: old` JetStream deletes the oldest
+ * messages whether or not every consumer has read them, and a durable just skips ahead. With `new` the
+ * publish is refused, and the event waits in its publisher's outbox until there is room (see
+ * `OutboxRelay`). Age (`max_age`, 0 for none) still removes messages; `ReadFloor` reports a consumer
+ * that had not read them.
+ */
 export function streamConfig(
   stream: StreamContract,
   options: EnsureStreamOptions = {},
@@ -28,7 +35,7 @@ export function streamConfig(
     description: stream.description,
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
-    discard: DiscardPolicy.Old,
+    discard: DiscardPolicy.New,
     max_age: nanos(stream.maxAgeMs),
     max_bytes: stream.maxBytes,
     duplicate_window: nanos(stream.duplicateWindowMs),
@@ -37,8 +44,11 @@ export function streamConfig(
 }
 
 /**
- * `ensureStream` creates the stream, or updates it when its definition changed. It never deletes a
- * stream or its messages; a change JetStream cannot apply in place (storage type) fails loudly.
+ * `ensureStream` creates the stream, or updates it in place when its definition changed (a stream made
+ * with `discard: old` by an earlier version is switched to `new` this way: JetStream allows the discard
+ * policy, limits, subjects and description to change on a live stream and keeps its messages). It never
+ * deletes a stream or its messages; a change JetStream cannot apply in place (storage type, retention to
+ * or from work-queue) fails loudly.
  */
 export async function ensureStream(
   jsm: JetStreamManager,
@@ -58,6 +68,7 @@ export async function ensureStream(
   }
   const differs =
     current.description !== wanted.description ||
+    current.discard !== wanted.discard ||
     current.max_age !== wanted.max_age ||
     current.max_bytes !== wanted.max_bytes ||
     current.duplicate_window !== wanted.duplicate_window ||

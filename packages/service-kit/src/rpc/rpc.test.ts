@@ -71,7 +71,7 @@ describe("typed calls", () => {
     expect(await client.call(greet, { name: "Grace" })).toMatchObject({ times: first.times + 1 });
     await expect(
       client.call(greet, { name: "Linus" }, { idempotencyKey: "greet-grace-1" }),
-    ).rejects.toMatchObject({ code: "CONFLICT", reason: "IDEMPOTENCY_KEY_REUSED" });
+    ).rejects.toMatchObject({ code: "UNPROCESSABLE", reason: "IDEMPOTENCY_KEY_REUSED" });
   });
 
   it("answers invalid input with BAD_REQUEST, field paths and no echo of the input", async () => {

@@ -4,8 +4,11 @@ import type { Logger } from "pino";
 import type { KitConfig } from "../config/kit-config.js";
 import { type ApplyOutcome, type BatchItem, EventConsumer } from "../events/consumer.js";
 import { createConsumerMetrics } from "../events/consumer-metrics.js";
+import { registerDeadLetterMetrics } from "../events/dead-letter-metrics.js";
+import { createDeadLetters } from "../events/dead-letters.js";
 import type { Inbox } from "../events/inbox.js";
 import type { Emitter } from "../events/outbox.js";
+import { storageErrorCode } from "../events/storage-errors.js";
 import type { ServiceMetrics } from "../metrics/metrics.js";
 import type { DrizzleSchema } from "../store/open-store.js";
 import { runInScope } from "../tracing/trace-context.js";
@@ -31,6 +34,12 @@ export interface ConsumerWiring {
 export function startConsumers(w: ConsumerWiring): EventConsumer[] {
   const consumers: EventConsumer[] = [];
   const metrics = createConsumerMetrics(w.metrics.registry, () => consumers);
+  if (w.def.consumes.length > 0)
+    registerDeadLetterMetrics({
+      registry: w.metrics.registry,
+      deadLetters: createDeadLetters({ js: w.js, jsm: w.jsm }),
+      service: w.def.name,
+    });
   const [major, minor] = (w.serverVersion ?? "2.10.0").split(".").map(Number);
   const termWithReason = (major ?? 2) > 2 || (minor ?? 0) >= 11;
   for (const sub of w.def.consumes) {
@@ -72,14 +81,28 @@ export function startConsumers(w: ConsumerWiring): EventConsumer[] {
       backoffMaxMs: w.config.CONSUMER_BACKOFF_MAX_MS,
       ackWaitMs: w.config.CONSUMER_ACK_WAIT_MS,
       termWithReason,
+      ...(sub.from ? { from: sub.from } : {}),
+      floors: w.inbox.floors,
       countFailure: (streamSeq, error) => w.inbox.recordFailure(consumer.name, streamSeq, error),
       applyBatch: (items) =>
         w.transaction((tx, outbox) =>
           items.map((item) =>
             runInScope(item.scope, (): ApplyOutcome | { error: unknown } => {
+              let storage: unknown;
               try {
-                return tx.transaction((inner) => applyOne(inner, outbox, consumer, item));
+                return tx.transaction((inner) => {
+                  try {
+                    return applyOne(inner, outbox, consumer, item);
+                  } catch (err) {
+                    // Caught here, before the savepoint's rollback can replace it with its own error.
+                    if (storageErrorCode(err)) storage = err;
+                    throw err;
+                  }
+                });
               } catch (error) {
+                // On SQLITE_FULL, IOERR, BUSY... SQLite may have rolled back the whole transaction, and
+                // the items after this one would run outside it: the batch stops here, as a whole.
+                if (storage !== undefined) throw storage;
                 return { error };
               }
             }),

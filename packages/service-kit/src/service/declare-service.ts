@@ -13,6 +13,7 @@ import type {
   ServiceRuntime,
   StoreDeclaration,
   Subscription,
+  SubscriptionOptions,
 } from "./types.js";
 
 export interface DeclareServiceOptions<
@@ -60,10 +61,14 @@ export interface ServiceDeclaration<
     contract: C,
     handler: RpcHandler<C, RpcContext<TSchema, TCalls, TEmits, ConfigFor<TEnv>>>,
   ): ServedRpc;
-  /** Types an event handler for this service (one file per event). */
+  /**
+   * Types an event handler for this service (one file per event). `options.from` says where its durable
+   * starts when first created: `"start"` (default) or `"new"` for side effects (see `SubscriptionOptions`).
+   */
   on<E extends EventContract>(
     event: E,
     handler: EventHandler<E, EventContext<TSchema, TEmits, ConfigFor<TEnv>>>,
+    options?: SubscriptionOptions,
   ): Subscription;
   /** Completes the service with what it serves and consumes. */
   define(parts: ServiceParts<ServiceRuntime<TSchema, TCalls, TEmits, ConfigFor<TEnv>>>): ServiceDefinition;
@@ -113,8 +118,12 @@ export function declareService<
     handle(contract, handler) {
       return { contract, handler: handler as ServedRpc["handler"] };
     },
-    on(event, handler) {
-      return { event, handler: handler as Subscription["handler"] };
+    on(event, handler, subscription) {
+      return {
+        event,
+        handler: handler as Subscription["handler"],
+        ...(subscription?.from ? { from: subscription.from } : {}),
+      };
     },
     define(parts) {
       const serves = parts.serves ?? [];

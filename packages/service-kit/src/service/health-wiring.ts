@@ -8,6 +8,7 @@ import {
   type HealthReport,
   type ReadinessCheck,
 } from "../health/readiness.js";
+import { storeWriteCheck } from "../health/store-write-check.js";
 import { encodeJson } from "../rpc/codec.js";
 import type { Store } from "../store/open-store.js";
 
@@ -32,7 +33,8 @@ export function kitChecks(options: KitChecksOptions): ReadinessCheck[] {
   });
   if (options.store) {
     const store = options.store;
-    checks.push({ name: "sqlite", local: true, run: () => store.check() });
+    // A committed write, not `SELECT 1` (which passes on a full disk or a read-only file).
+    checks.push(storeWriteCheck({ sqlite: store.sqlite, file: store.file }));
   }
   checks.push({
     name: "nats",
@@ -60,7 +62,11 @@ export function kitChecks(options: KitChecksOptions): ReadinessCheck[] {
         return new CheckFailed(
           `not running: ${down.map((s) => `${s.name}${s.paused ? " (paused)" : ""}${s.lastError ? ` (${s.lastError})` : ""}`).join(", ")}`,
         );
-      return { running: statuses.length };
+      // Events that left their stream before a consumer read them: an alarm, not a reason to stop serving.
+      const lost = statuses
+        .filter((s) => s.lost > 0)
+        .map((s) => ({ consumer: s.name, stream: s.stream, upTo: s.lost, ...(s.gap ? { gap: s.gap } : {}) }));
+      return lost.length > 0 ? { running: statuses.length, lost } : { running: statuses.length };
     },
   });
   return checks;

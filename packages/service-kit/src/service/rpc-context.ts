@@ -16,6 +16,31 @@ export function makeRpcContext(
   request: { scope: Scope; log: Logger; contract: RpcContract; input: unknown },
 ) {
   const { scope, contract, input } = request;
+
+  // The first response is stored with the state change; a repeat gets it, a different request with the
+  // same key is UNPROCESSABLE, and a repeat while the first still runs is CONFLICT.
+  const idempotently = async <T>(
+    work: (commit: Transaction) => T | Promise<T>,
+    options: { readonly key?: string } = {},
+  ): Promise<T> => {
+    const key = options.key ?? scope.idempotencyKey;
+    if (!key || !idempotency) return work(transaction);
+    const begun = await idempotency.begin(contract.subject, key, input);
+    if (begun.replay) return begun.response as T;
+    const { claim } = begun;
+    try {
+      return await work((fn) =>
+        transaction((tx, outbox) => {
+          const result = fn(tx, outbox);
+          claim.record(result);
+          return result;
+        }),
+      );
+    } finally {
+      claim.release();
+    }
+  };
+
   return {
     service: runtime.name,
     instance: runtime.instance,
@@ -30,18 +55,8 @@ export function makeRpcContext(
     call: runtime.call,
     stream: runtime.stream,
     transaction: runtime.transaction,
-    // With an idempotency key, the first response is stored with the state change; a repeat returns it.
-    idempotent: <T>(fn: (tx: Tx<DrizzleSchema>, outbox: Emitter) => T): T => {
-      const key = scope.idempotencyKey;
-      if (!key || !idempotency) return transaction(fn);
-      const hash = idempotency.hash(input);
-      return transaction((tx, outbox) => {
-        const prior = idempotency.lookup(contract.subject, key, hash);
-        if (prior) return prior.response as T;
-        const result = fn(tx, outbox);
-        idempotency.record(contract.subject, key, hash, result);
-        return result;
-      });
-    },
+    idempotently,
+    idempotent: <T>(fn: (tx: Tx<DrizzleSchema>, outbox: Emitter) => T): Promise<T> =>
+      idempotently((commit) => commit(fn)),
   };
 }

@@ -16,6 +16,7 @@ import type { KitConfig } from "../config/kit-config.js";
 import type { ConfigOf, EnvSchema } from "../config/load-config.js";
 import type { EventMeta } from "../events/consumer.js";
 import type { DeadLetters } from "../events/dead-letters.js";
+import type { StartFrom } from "../events/durable-consumer.js";
 import type { Emitter } from "../events/outbox.js";
 import type { OutboxStats } from "../events/outbox-relay.js";
 import type { HealthReport, ReadinessCheck } from "../health/readiness.js";
@@ -75,11 +76,21 @@ export interface RpcContext<
   readonly call: CallFn<TCalls>;
   readonly stream: StreamFn<TCalls>;
   readonly transaction: TransactionFn<TSchema, TEmits>;
+  /** `idempotently` for a command whose whole work is one transaction. */
+  readonly idempotent: <T>(fn: (tx: Tx<TSchema>, outbox: Emitter<TEmits>) => T) => Promise<T>;
   /**
-   * Like `transaction`, for commands: with an idempotency key, the first response is stored with the
-   * state change, and a repeat of the same request returns it without running `fn` again.
+   * Runs a command once per idempotency key (the caller's, or `options.key`): `work` gets `commit`, the
+   * transaction in which its response (what `commit`'s function returns, and what `work` should return)
+   * is stored with the state change. A repeat of the same request gets the stored response without
+   * running `work`; the key with a different request is UNPROCESSABLE (reason IDEMPOTENCY_KEY_REUSED); a
+   * repeat while `work` still runs is CONFLICT (reason IDEMPOTENCY_KEY_IN_FLIGHT). The key is held from
+   * the start of `work`, so asynchronous steps before the commit (a password hash, a price quote) are
+   * covered too. Without a key, `work` just runs.
    */
-  readonly idempotent: TransactionFn<TSchema, TEmits>;
+  readonly idempotently: <T>(
+    work: (commit: TransactionFn<TSchema, TEmits>) => T | Promise<T>,
+    options?: { readonly key?: string },
+  ) => Promise<T>;
 }
 
 /** What an event handler receives: it runs inside the transaction that also records the event as applied. */
@@ -112,10 +123,25 @@ export interface ServedRpc {
   readonly handler: (input: never, ctx: never) => unknown;
 }
 
+/** How a subscription is declared besides its event and handler (the third argument of `declaration.on`). */
+export interface SubscriptionOptions {
+  /**
+   * Where the subscription's durable starts the first time it is created (later starts resume where it
+   * left off, and changing this never resets an existing durable). `"start"` (the default) reads the
+   * stream from its first message: projections and any state kept about others' facts need the history,
+   * and a default that skipped it would lose events silently. `"new"` reads only what is published from
+   * then on: for side effects outside the system (email), which must not redo 30 days of history when
+   * the service is first deployed.
+   */
+  readonly from?: StartFrom;
+}
+
 /** A subscription a service has (made with `declaration.on`). */
 export interface Subscription {
   readonly event: EventContract;
   readonly handler: (event: never, ctx: never) => void;
+  /** Where a new durable starts; undefined means `"start"`. */
+  readonly from?: StartFrom;
 }
 
 export interface StoreDeclaration<TSchema extends DrizzleSchema> {

@@ -6,7 +6,15 @@ import type { SchemaModule } from "./schema-modules.js";
  * - `kit_inbox`: ids of events each consumer has applied, written in the same transaction as the effect;
  * - `kit_idempotency`: the response of each command per idempotency key, written with its state change;
  * - `kit_consumer_failures`: how often each consumer's handler failed on a message, so the dead-letter
- *   threshold counts failed attempts, not deliveries (a pause or a shutdown hands messages back unfailed).
+ *   threshold counts failed attempts, not deliveries (a pause or a shutdown hands messages back unfailed);
+ * - `kit_aggregate_seq`: the last sequence number the service gave its events about each aggregate
+ *   (see `emit(..., { aggregate })`), advanced in the transaction that records the event;
+ * - `kit_outbox.parked_at`: set on a row JetStream can never accept as it is (no stream captures its
+ *   subject, or it is too large), so it stops holding back the rows behind it;
+ * - `kit_heartbeat`: the readiness probe's committed write (a real write, not `SELECT 1`);
+ * - `kit_consumer_floors`: per consumer, the stream sequence up to which it is known to have read
+ *   everything meant for it, so events that age out of a stream unread can be told apart from events
+ *   that were never meant for it.
  */
 export const kitSchema: SchemaModule = {
   name: "service-kit",
@@ -53,5 +61,23 @@ export const kitSchema: SchemaModule = {
       PRIMARY KEY (consumer, stream_seq)
     ) WITHOUT ROWID;
     CREATE INDEX kit_consumer_failures_updated ON kit_consumer_failures (updated_at);`,
+    `CREATE TABLE kit_aggregate_seq (
+      aggregate TEXT PRIMARY KEY,
+      seq INTEGER NOT NULL
+    ) WITHOUT ROWID;`,
+    `ALTER TABLE kit_outbox ADD COLUMN parked_at INTEGER;
+    CREATE INDEX kit_outbox_parked ON kit_outbox (parked_at) WHERE parked_at IS NOT NULL;
+    CREATE TABLE kit_heartbeat (
+      name TEXT PRIMARY KEY,
+      instance TEXT NOT NULL,
+      beat_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE kit_consumer_floors (
+      consumer TEXT PRIMARY KEY,
+      created TEXT NOT NULL,
+      safe_seq INTEGER NOT NULL,
+      reported_through INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    ) WITHOUT ROWID;`,
   ],
 };

@@ -16,7 +16,7 @@ export async function readEvents<E extends EventContract>(
     await replayEvents({
       js: jetstream(nc),
       jsm: await jetstreamManager(nc),
-      sources: [{ stream: event.stream.name, subjects: [event.subject] }],
+      events: [event],
       onEvent: (envelope) => {
         out.push(envelope);
       },

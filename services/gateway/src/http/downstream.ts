@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import type { GatewayEnv } from "./gateway-env.js";
 
 export interface DownstreamOptions {
-  /** A command's idempotency key (the client's `Idempotency-Key`, or one made per request). */
+  /** A command's idempotency key: the client's `Idempotency-Key` in the caller's scope (`idempotencyKeyOf`). */
   readonly idempotencyKey?: string | undefined;
   /** A tighter budget than what is left of the request's (e.g. one part of an aggregate). */
   readonly capMs?: number;

@@ -1,13 +1,51 @@
 import { orders } from "@bazaar/contracts";
-import type { Context } from "hono";
+import { BadRequestError } from "@bazaar/service-kit";
+import type { Context, MiddlewareHandler } from "hono";
 import type { GatewayEnv } from "./gateway-env.js";
 import { validate } from "./validate.js";
 
+const HEADER = "Idempotency-Key";
+
 /**
- * `idempotencyKeyOf` reads the client's `Idempotency-Key` header (checked like the contract's key), or
- * undefined. A client retrying a command sends the same key, and the service answers the first result.
+ * `clientIdempotencyKey` reads the client's `Idempotency-Key` header (checked like the contract's key,
+ * never echoed), or undefined when there is none.
+ */
+export function clientIdempotencyKey(c: Context<GatewayEnv>): string | undefined {
+  const header = c.req.header(HEADER);
+  return header === undefined ? undefined : validate(orders.IdempotencyKey, header, `${HEADER} header`);
+}
+
+/**
+ * `idempotencyKeyOf` is the key a downstream command carries: the client's, inside the caller's scope
+ * (the user of the token, or `anonymous`), so two users' keys never meet and one cannot be answered
+ * with the other's stored response. Undefined when the client sent none.
  */
 export function idempotencyKeyOf(c: Context<GatewayEnv>): string | undefined {
-  const header = c.req.header("idempotency-key");
-  return header === undefined ? undefined : validate(orders.IdempotencyKey, header, "Idempotency-Key header");
+  const key = clientIdempotencyKey(c);
+  if (key === undefined) return undefined;
+  const principal = c.get("principal");
+  return JSON.stringify(principal ? ["user", principal.userId, key] : ["anonymous", key]);
 }
+
+/**
+ * `requiredIdempotencyKey` is the client's key of a command that moves money or stock (or creates an
+ * account): without one, a client that retries after a timeout or a reset connection cannot be
+ * recognised, so such a request is refused with 400 naming the header (IETF `Idempotency-Key` draft).
+ */
+export function requiredIdempotencyKey(c: Context<GatewayEnv>): string {
+  const key = clientIdempotencyKey(c);
+  if (key !== undefined) return key;
+  throw new BadRequestError(
+    `this request changes state and needs an ${HEADER} header: send a fresh unique value (a UUID) per operation, and the same value when you retry it`,
+    { reason: "IDEMPOTENCY_KEY_REQUIRED" },
+  );
+}
+
+/**
+ * `requireIdempotencyKey` is the guard of such a route, before its body is read. One constant, so the
+ * OpenAPI coverage check can see which routes use it.
+ */
+export const requireIdempotencyKey: MiddlewareHandler<GatewayEnv> = async (c, next) => {
+  requiredIdempotencyKey(c);
+  await next();
+};

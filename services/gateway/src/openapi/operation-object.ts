@@ -38,6 +38,7 @@ export const HEADER_REFS = {
 function errorsOf(op: OperationDoc): ErrorCode[] {
   const codes: ErrorCode[] = [...(op.errors ?? [])];
   if (op.params || op.query || op.body || op.headers?.length) codes.push("BAD_REQUEST");
+  for (const header of op.headers ?? []) codes.push(...(Object.keys(header.errors ?? {}) as ErrorCode[]));
   if (op.access !== "public") codes.push("UNAUTHORIZED");
   if (op.access === "admin") codes.push("FORBIDDEN");
   if (op.body) codes.push("PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE");
@@ -58,7 +59,7 @@ function parameters(op: OperationDoc): Json[] {
     out.push({
       name: header.name,
       in: "header",
-      required: false,
+      required: header.required ?? false,
       description: header.description,
       schema: { type: "string", minLength: 1, maxLength: 200 },
     });
@@ -87,8 +88,16 @@ export function operationObject(op: OperationDoc): Json {
       : {}),
   };
   const responses: Json = { [String(op.success.status)]: success };
-  for (const code of errorsOf(op))
-    responses[String(ERROR_CODES[code].status)] = { $ref: `#/components/responses/${code}` };
+  for (const code of errorsOf(op)) {
+    // OpenAPI 3.1 lets a reference carry its own description: what the code means on this route.
+    const meanings = (op.headers ?? []).flatMap((h) => h.errors?.[code] ?? []);
+    if (meanings.length > 0 && op.errors?.includes(code))
+      meanings.unshift(`${ERROR_CODES[code].title} (${code})`);
+    responses[String(ERROR_CODES[code].status)] = {
+      $ref: `#/components/responses/${code}`,
+      ...(meanings.length > 0 ? { description: meanings.join("; ") } : {}),
+    };
+  }
   return {
     operationId: `${op.method}${op.path.replace(/[/:{}-]+(\w)?/g, (_, ch?: string) => (ch ? ch.toUpperCase() : ""))}`,
     summary: op.summary,

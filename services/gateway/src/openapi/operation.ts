@@ -24,7 +24,7 @@ export interface OperationDoc {
   readonly body?: v.GenericSchema;
   readonly bodyRequired?: boolean;
   /** Request headers the route reads, e.g. `Idempotency-Key`. */
-  readonly headers?: ReadonlyArray<{ readonly name: string; readonly description: string }>;
+  readonly headers?: readonly HeaderDoc[];
   readonly success: {
     readonly status: number;
     readonly description: string;
@@ -38,9 +38,36 @@ export interface OperationDoc {
   readonly errors?: readonly ErrorCode[];
 }
 
-/** The one description of the `Idempotency-Key` request header. */
-export const IDEMPOTENCY_KEY_HEADER = {
+/** A request header a route reads. */
+export interface HeaderDoc {
+  readonly name: string;
+  readonly description: string;
+  /** Refused with 400 when missing (default: optional). */
+  readonly required?: boolean;
+  /** Errors the header brings, each with what it means here. */
+  readonly errors?: Readonly<Partial<Record<ErrorCode, string>>>;
+}
+
+/** The optional `Idempotency-Key` of a command that is safe to repeat anyway (its natural key decides). */
+export const IDEMPOTENCY_KEY_HEADER: HeaderDoc = {
   name: "Idempotency-Key",
   description:
     "Retries of the same command send the same key and get the first result (1 to 200 characters).",
-} as const;
+};
+
+/**
+ * The required `Idempotency-Key` of a command that moves money or stock, or creates something (IETF
+ * `Idempotency-Key` draft): the route refuses a request without it, the service stores its first answer
+ * under the key, scoped to the caller, and the coverage check at start-up ties this doc to the guard.
+ */
+export const REQUIRED_IDEMPOTENCY_KEY_HEADER: HeaderDoc = {
+  name: "Idempotency-Key",
+  required: true,
+  description:
+    "Required: a fresh unique value (a UUID) per operation, 1 to 200 characters, and the same value when retrying it. A retry with the same key and body gets the first answer; keys are scoped to the caller (the token's user, or anonymous) and kept 7 days.",
+  errors: {
+    BAD_REQUEST: "The Idempotency-Key header is missing or not 1 to 200 characters (or the body is invalid)",
+    CONFLICT: "A request with this Idempotency-Key is still being processed: retry later with the same key",
+    UNPROCESSABLE: "This Idempotency-Key was already used for a different request body",
+  },
+};

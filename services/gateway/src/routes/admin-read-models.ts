@@ -24,8 +24,9 @@ export const adminReadModelDocs: readonly OperationDoc[] = [
     path: PATH,
     tag: "admin",
     access: "admin",
-    summary: "Progress of the current or last rebuild",
-    success: { status: 200, description: "Its progress", schema: orderViews.RebuildStatus },
+    summary:
+      "State of the current or last rebuild: running, completed with its counts, or failed with the reason",
+    success: { status: 200, description: "Its state", schema: orderViews.RebuildStatus },
   },
 ];
 

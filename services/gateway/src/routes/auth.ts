@@ -4,10 +4,10 @@ import * as v from "valibot";
 import type { GatewayRuntime } from "../declaration.js";
 import { downstream } from "../http/downstream.js";
 import type { GatewayEnv } from "../http/gateway-env.js";
-import { idempotencyKeyOf } from "../http/idempotency.js";
+import { idempotencyKeyOf, requireIdempotencyKey } from "../http/idempotency.js";
 import { jsonBody, requireJson } from "../http/input.js";
 import { principalOf, requireUser } from "../middleware/require-role.js";
-import { IDEMPOTENCY_KEY_HEADER, type OperationDoc } from "../openapi/operation.js";
+import { type OperationDoc, REQUIRED_IDEMPOTENCY_KEY_HEADER } from "../openapi/operation.js";
 
 /** What a login returns to the client: the token, without the user record users adds for services. */
 export const AccessToken = v.pick(users.Token, ["accessToken", "tokenType", "expiresIn"]);
@@ -19,8 +19,10 @@ export const authDocs: readonly OperationDoc[] = [
     tag: "auth",
     access: "public",
     summary: "Create a customer account",
+    description:
+      "The Idempotency-Key is required: a retry gets the account it created. Without a token the key's scope is anonymous, so a retry is recognised only with the very same body (the password included: it is fingerprinted with a salted slow hash, never stored).",
     body: users.register.request,
-    headers: [IDEMPOTENCY_KEY_HEADER],
+    headers: [REQUIRED_IDEMPOTENCY_KEY_HEADER],
     success: { status: 201, description: "The new account", schema: users.User },
     errors: ["CONFLICT"],
   },
@@ -30,6 +32,7 @@ export const authDocs: readonly OperationDoc[] = [
     tag: "auth",
     access: "public",
     summary: "Exchange an email and password for a short-lived access token (EdDSA JWT)",
+    description: "Changes nothing, so it takes no Idempotency-Key: a retry just gets another token.",
     body: users.login.request,
     success: { status: 200, description: "A bearer token", schema: AccessToken },
   },
@@ -48,10 +51,16 @@ export const authDocs: readonly OperationDoc[] = [
 export function authRoutes(runtime: GatewayRuntime): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
 
-  app.post("/api/auth/register", requireJson(), jsonBody(users.register.request), async (c) => {
-    const options = downstream(c, users.register, { idempotencyKey: idempotencyKeyOf(c) });
-    return c.json(await runtime.call(users.register, c.req.valid("json"), options), 201);
-  });
+  app.post(
+    "/api/auth/register",
+    requireIdempotencyKey,
+    requireJson(),
+    jsonBody(users.register.request),
+    async (c) => {
+      const options = downstream(c, users.register, { idempotencyKey: idempotencyKeyOf(c) });
+      return c.json(await runtime.call(users.register, c.req.valid("json"), options), 201);
+    },
+  );
 
   app.post("/api/auth/login", requireJson(), jsonBody(users.login.request), async (c) => {
     const token = await runtime.call(users.login, c.req.valid("json"), downstream(c, users.login));

@@ -1,14 +1,17 @@
-import { randomUUID } from "node:crypto";
 import { Id, orders } from "@bazaar/contracts";
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { GatewayRuntime } from "../declaration.js";
 import { downstream } from "../http/downstream.js";
 import type { GatewayEnv } from "../http/gateway-env.js";
-import { idempotencyKeyOf } from "../http/idempotency.js";
+import { idempotencyKeyOf, requiredIdempotencyKey, requireIdempotencyKey } from "../http/idempotency.js";
 import { jsonBody, paramsOf, requireJson } from "../http/input.js";
 import { principalOf, requireUser } from "../middleware/require-role.js";
-import { IDEMPOTENCY_KEY_HEADER, type OperationDoc } from "../openapi/operation.js";
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  type OperationDoc,
+  REQUIRED_IDEMPOTENCY_KEY_HEADER,
+} from "../openapi/operation.js";
 import { fetchOrderDetails, OrderDetails } from "../orders/order-details.js";
 
 /** The client's order: the contract's request without `userId` (the token says who) and the key (a header). */
@@ -25,9 +28,9 @@ export const orderDocs: readonly OperationDoc[] = [
     access: "user",
     summary: "Place an order; it is pending until its saga ends (202)",
     description:
-      "Prices come from the catalogue, never the client. Without an Idempotency-Key one is made, so only a client that sends one can retry safely.",
+      "Prices come from the catalogue, never the client. The Idempotency-Key is required: a retry after a timeout or a lost connection sends the same key and gets the same order, never a second one.",
     body: PlaceOrderBody,
-    headers: [IDEMPOTENCY_KEY_HEADER],
+    headers: [REQUIRED_IDEMPOTENCY_KEY_HEADER],
     success: {
       status: 202,
       description: "Accepted; poll the Location",
@@ -54,6 +57,8 @@ export const orderDocs: readonly OperationDoc[] = [
     tag: "orders",
     access: "user",
     summary: "Cancel one of your orders until it ships; what was done is undone (202)",
+    description:
+      "Safe to repeat without a key: cancelling a cancelled order returns it unchanged, and each compensation runs once per order.",
     params: { id: Id },
     body: CancelOrderBody,
     bodyRequired: false,
@@ -72,18 +77,25 @@ export function orderRoutes(runtime: GatewayRuntime): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   const partTimeoutMs = runtime.config.AGGREGATE_PART_TIMEOUT_MS;
 
-  app.post("/api/orders", requireUser, requireJson(), jsonBody(PlaceOrderBody), async (c) => {
-    const { userId } = principalOf(c);
-    // The key is both the order's natural key (same key, same order) and the call's idempotency key.
-    const idempotencyKey = idempotencyKeyOf(c) ?? randomUUID();
-    const placed = await runtime.call(
-      orders.placeOrder,
-      { ...c.req.valid("json"), userId, idempotencyKey },
-      downstream(c, orders.placeOrder, { idempotencyKey }),
-    );
-    c.header("Location", `/api/orders/${encodeURIComponent(placed.orderId)}`);
-    return c.json({ orderId: placed.orderId, status: placed.status }, 202);
-  });
+  app.post(
+    "/api/orders",
+    requireUser,
+    requireIdempotencyKey,
+    requireJson(),
+    jsonBody(PlaceOrderBody),
+    async (c) => {
+      const { userId } = principalOf(c);
+      // The client's key is the order's natural key within its user (orders scopes it by `userId`).
+      const idempotencyKey = requiredIdempotencyKey(c);
+      const placed = await runtime.call(
+        orders.placeOrder,
+        { ...c.req.valid("json"), userId, idempotencyKey },
+        downstream(c, orders.placeOrder, { idempotencyKey: idempotencyKeyOf(c) }),
+      );
+      c.header("Location", `/api/orders/${encodeURIComponent(placed.orderId)}`);
+      return c.json({ orderId: placed.orderId, status: placed.status }, 202);
+    },
+  );
 
   app.get("/api/orders/:id", requireUser, paramsOf(IdParams), async (c) =>
     c.json(

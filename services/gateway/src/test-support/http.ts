@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+
 /** A response as tests look at it: status, headers and the parsed body (JSON when it is JSON). */
 export interface TestResponse<T = Record<string, unknown>> {
   readonly status: number;
@@ -12,6 +14,11 @@ export interface RequestOptions {
   /** A JSON value to send, or a raw string (sent as is). */
   readonly body?: unknown;
   readonly method?: string;
+  /**
+   * A POST carries a fresh `Idempotency-Key`, as a well-behaved client sends one per operation: give one
+   * to retry with it, or `false` to send none. (A key in `headers` wins.)
+   */
+  readonly idempotencyKey?: string | false;
 }
 
 /** `http` is a small client for the real gateway over real HTTP (fetch), as a browser or curl would call it. */
@@ -22,13 +29,17 @@ export function http(baseUrl: string) {
   ): Promise<TestResponse<T>> {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const method = options.method ?? (options.body === undefined ? "GET" : "POST");
+    const hasKey = Object.keys(headers).some((name) => name.toLowerCase() === "idempotency-key");
+    if (method === "POST" && !hasKey && options.idempotencyKey !== false)
+      headers["Idempotency-Key"] = options.idempotencyKey ?? randomUUID();
     let body: string | undefined;
     if (options.body !== undefined) {
       body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
       headers["content-type"] ??= "application/json";
     }
     const res = await fetch(`${baseUrl}${path}`, {
-      method: options.method ?? (body === undefined ? "GET" : "POST"),
+      method,
       headers,
       ...(body === undefined ? {} : { body }),
     });

@@ -1,6 +1,7 @@
 import { type EnvelopeOf, orders } from "@bazaar/contracts";
 import { notifications } from "../declaration.js";
 import { notify, type Rendered } from "../notifications.js";
+import { sideEffect } from "./side-effect.js";
 
 type Cancelled = EnvelopeOf<typeof orders.orderCancelled>["data"];
 
@@ -16,6 +17,10 @@ export function orderCancelledMessage(order: Cancelled): Rendered {
   };
 }
 
-export const onOrderCancelled = notifications.on(orders.orderCancelled, (event, ctx) => {
-  notify(ctx, { event, userId: event.data.userId, ...orderCancelledMessage(event.data) });
-});
+export const onOrderCancelled = notifications.on(
+  orders.orderCancelled,
+  (event, ctx) => {
+    notify(ctx, { event, userId: event.data.userId, ...orderCancelledMessage(event.data) });
+  },
+  sideEffect,
+);

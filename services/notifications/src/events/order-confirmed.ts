@@ -2,6 +2,7 @@ import { type EnvelopeOf, orders } from "@bazaar/contracts";
 import { notifications } from "../declaration.js";
 import { formatMoney } from "../money.js";
 import { notify, type Rendered } from "../notifications.js";
+import { sideEffect } from "./side-effect.js";
 
 type Confirmed = EnvelopeOf<typeof orders.orderConfirmed>["data"];
 
@@ -17,6 +18,10 @@ export function orderConfirmedMessage(order: Confirmed): Rendered {
   };
 }
 
-export const onOrderConfirmed = notifications.on(orders.orderConfirmed, (event, ctx) => {
-  notify(ctx, { event, userId: event.data.userId, ...orderConfirmedMessage(event.data) });
-});
+export const onOrderConfirmed = notifications.on(
+  orders.orderConfirmed,
+  (event, ctx) => {
+    notify(ctx, { event, userId: event.data.userId, ...orderConfirmedMessage(event.data) });
+  },
+  sideEffect,
+);

@@ -2,6 +2,7 @@ import { type EnvelopeOf, orders } from "@bazaar/contracts";
 import { notifications } from "../declaration.js";
 import { formatMoney } from "../money.js";
 import { notify, type Rendered } from "../notifications.js";
+import { sideEffect } from "./side-effect.js";
 
 type Placed = EnvelopeOf<typeof orders.orderPlaced>["data"];
 
@@ -24,6 +25,10 @@ export function orderPlacedMessage(order: Placed): Rendered {
   };
 }
 
-export const onOrderPlaced = notifications.on(orders.orderPlaced, (event, ctx) => {
-  notify(ctx, { event, userId: event.data.userId, ...orderPlacedMessage(event.data) });
-});
+export const onOrderPlaced = notifications.on(
+  orders.orderPlaced,
+  (event, ctx) => {
+    notify(ctx, { event, userId: event.data.userId, ...orderPlacedMessage(event.data) });
+  },
+  sideEffect,
+);

@@ -2,6 +2,7 @@ import { type EnvelopeOf, payments } from "@bazaar/contracts";
 import { notifications } from "../declaration.js";
 import { formatMoney } from "../money.js";
 import { notify, type Rendered } from "../notifications.js";
+import { sideEffect } from "./side-effect.js";
 
 type Failed = EnvelopeOf<typeof payments.paymentFailed>["data"];
 
@@ -17,6 +18,10 @@ export function paymentFailedMessage(payment: Failed): Rendered {
   };
 }
 
-export const onPaymentFailed = notifications.on(payments.paymentFailed, (event, ctx) => {
-  notify(ctx, { event, userId: event.data.userId, ...paymentFailedMessage(event.data) });
-});
+export const onPaymentFailed = notifications.on(
+  payments.paymentFailed,
+  (event, ctx) => {
+    notify(ctx, { event, userId: event.data.userId, ...paymentFailedMessage(event.data) });
+  },
+  sideEffect,
+);

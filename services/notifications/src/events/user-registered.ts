@@ -2,6 +2,7 @@ import { type EnvelopeOf, users } from "@bazaar/contracts";
 import { rememberContact } from "../contacts.js";
 import { notifications } from "../declaration.js";
 import { notify, type Rendered } from "../notifications.js";
+import { sideEffect } from "./side-effect.js";
 
 type Registered = EnvelopeOf<typeof users.userRegistered>["data"];
 
@@ -23,10 +24,14 @@ export function welcomeMessage(user: Registered): Rendered {
  * `onUserRegistered` learns the user's address, addresses the messages about this user that arrived
  * before it (in this event's transaction, so both commit or neither), and queues the welcome message.
  */
-export const onUserRegistered = notifications.on(users.userRegistered, (event, ctx) => {
-  const { userId, email, name } = event.data;
-  const addressed = rememberContact(ctx.tx, { userId, email, name });
-  if (addressed > 0)
-    ctx.log.info({ userId, addressed }, "addressed messages that were waiting for the contact");
-  notify(ctx, { event, userId, to: email, ...welcomeMessage(event.data) });
-});
+export const onUserRegistered = notifications.on(
+  users.userRegistered,
+  (event, ctx) => {
+    const { userId, email, name } = event.data;
+    const addressed = rememberContact(ctx.tx, { userId, email, name });
+    if (addressed > 0)
+      ctx.log.info({ userId, addressed }, "addressed messages that were waiting for the contact");
+    notify(ctx, { event, userId, to: email, ...welcomeMessage(event.data) });
+  },
+  sideEffect,
+);

@@ -1,8 +1,13 @@
+import type { orderViews as contracts } from "@bazaar/contracts";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
+type SkippedEvent = contracts.SkippedEvent;
+
 /**
- * One row per order, denormalized for reads. Each group of fields remembers the time of the event that
- * last set it (`*_at`), so events applied in any order, or twice, leave the same row.
+ * One row per order, denormalized for reads. Each group of fields is owned by one publisher (status:
+ * orders, payment: payments, shipment: shipping) and remembers the position of the event that last set it:
+ * the publisher's per-order sequence (`*_seq`), or for events recorded before publishers numbered them,
+ * their time (`*_at`). So events applied in any order, or twice, leave the same row.
  */
 function viewTable<const N extends string>(name: N) {
   return sqliteTable(
@@ -18,13 +23,16 @@ function viewTable<const N extends string>(name: N) {
         .notNull()
         .default("pending"),
       statusAt: text("status_at"),
+      statusSeq: integer("status_seq"),
       cancelReason: text("cancel_reason"),
       paymentStatus: text("payment_status", { enum: ["none", "completed", "failed", "refunded"] })
         .notNull()
         .default("none"),
       paymentAt: text("payment_at"),
+      paymentSeq: integer("payment_seq"),
       trackingNumber: text("tracking_number"),
       shipmentAt: text("shipment_at"),
+      shipmentSeq: integer("shipment_seq"),
       lastUpdated: text("last_updated").notNull(),
     },
     (t) => [index(`${name}_user`).on(t.userId, t.createdAt)],
@@ -45,6 +53,9 @@ export const rebuildState = sqliteTable("rebuild_state", {
   state: text("state", { enum: ["idle", "running", "completed", "failed"] }).notNull(),
   processed: integer("processed").notNull(),
   total: integer("total").notNull(),
+  skipped: integer("skipped").notNull().default(0),
+  skippedEvents: text("skipped_events", { mode: "json" }).$type<SkippedEvent[]>().notNull().default([]),
+  mode: text("mode", { enum: ["replace", "merge"] }),
   startedAt: text("started_at"),
   finishedAt: text("finished_at"),
   error: text("error"),

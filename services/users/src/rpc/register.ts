@@ -2,9 +2,16 @@ import { users as contracts } from "@bazaar/contracts";
 import { registerAccount } from "../accounts.js";
 import { users } from "../declaration.js";
 
-/** Self-registration makes customers; admins come from the seed. A retry with the same key gets the first answer. */
-export const register = users.handle(contracts.register, async (input, ctx) => {
-  const user = await registerAccount(ctx.idempotent, { ...input, role: "customer" });
-  ctx.log.info({ userId: user.id }, "user registered");
-  return user;
-});
+/**
+ * Self-registration makes customers; admins come from the seed. A retry with the same key gets the first
+ * answer without hashing the password again; the key is held from the start, so a retry that arrives
+ * while the first is still hashing is CONFLICT, and the key with any other field (the password included,
+ * fingerprinted with salted scrypt, never stored) is UNPROCESSABLE.
+ */
+export const register = users.handle(contracts.register, (input, ctx) =>
+  ctx.idempotently(async (commit) => {
+    const user = await registerAccount(commit, { ...input, role: "customer" });
+    ctx.log.info({ userId: user.id }, "user registered");
+    return user;
+  }),
+);

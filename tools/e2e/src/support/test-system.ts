@@ -29,6 +29,9 @@ export const TEST_ENV = {
   SAGA_STEP_BUDGET_MS: "4000",
   SAGA_COMPENSATION_ATTEMPTS: "3",
   SAGA_COMPENSATION_BUDGET_MS: "6000",
+  // The scenarios that park a saga for an operator park it at once (the automatic rounds are saga tests').
+  SAGA_AUTO_RETRIES: "0",
+  SAGA_SWEEP_INTERVAL_MS: "500",
 } as const;
 
 export interface TestSystem {
@@ -89,12 +92,11 @@ let skuCounter = 0;
 /** A fresh product with exactly `stock` units, so each test owns its stock. */
 export async function newProduct(t: TestSystem, stock: number, priceCents = 1500): Promise<string> {
   const sku = `E2E-${process.pid % 1000}-${++skuCounter}`;
-  await t.caller.client.call(inventory.createProduct, {
-    sku,
-    name: `Test product ${sku}`,
-    priceCents,
-    stock,
-  });
+  await t.caller.client.call(
+    inventory.createProduct,
+    { sku, name: `Test product ${sku}`, priceCents, stock },
+    { idempotencyKey: `create-${sku}` },
+  );
   return sku;
 }
 
