@@ -171,8 +171,7 @@ describe("admin: sagas", () => {
 
 describe("admin: dead letters and read models", () => {
   it("lists dead letters and replays one", async () => {
-    // A malformed event: notifications, its consumer, dead-letters it at once. (It goes to a stream the
-    // order-views rebuild does not read: the kit's replay stops at a message that is not JSON.)
+    // A malformed event: notifications, its consumer, dead-letters it at once.
     await sys.gateway.runtime.nats.js.publish("evt.user.registered.v1", "{not json", { msgID: "broken-1" });
     const letters = await eventually(async () => {
       const res = await sys.api.get<{ items: Array<{ id: number; subject: string; service: string }> }>(
@@ -205,6 +204,30 @@ describe("admin: dead letters and read models", () => {
     expect(
       (await sys.api.post("/api/admin/dead-letters/abc/replay", undefined, { token: admin })).status,
     ).toBe(400);
+  });
+
+  it("discards a dead letter for good only with a reason, and it is gone from the list", async () => {
+    await sys.gateway.runtime.nats.js.publish("evt.user.registered.v1", "{poison", { msgID: "poison-2" });
+    const letter = await eventually(async () => {
+      const res = await sys.api.get<{ items: Array<{ id: number; payload: unknown }> }>(
+        "/api/admin/dead-letters?service=notifications",
+        { token: admin },
+      );
+      const found = res.body.items.find((d) => d.payload === "{poison");
+      expect(found).toBeDefined();
+      return found as { id: number };
+    });
+    const path = `/api/admin/dead-letters/${letter.id}/discard`;
+    expect((await sys.api.post(path, {}, { token: admin })).status).toBe(400);
+    expect((await sys.api.post(path, { reason: "known bad" }, { token: customer })).status).toBe(403);
+    const discarded = await sys.api.post(path, { reason: "a test publisher's garbage" }, { token: admin });
+    expect(discarded.status, discarded.text).toBe(200);
+    expect(discarded.body).toMatchObject({ id: letter.id });
+    const after = await sys.api.get<{ items: Array<{ id: number }> }>("/api/admin/dead-letters?limit=1000", {
+      token: admin,
+    });
+    expect(after.body.items.map((d) => d.id)).not.toContain(letter.id);
+    expect((await sys.api.post(path, { reason: "again" }, { token: admin })).status).toBe(404);
   });
 
   it("rebuilds the order-views read model (202) and reports its progress", async () => {

@@ -222,6 +222,11 @@ $("#rebuild").addEventListener("click", async () => {
 
 // ---------- sagas ----------
 $("#saga-status").addEventListener("change", () => loadSagas());
+$("#sagas-retry-all").addEventListener("click", async () => {
+  const { retried } = await api("/api/admin/sagas/retry", { method: "POST" });
+  $("#sagas-result").textContent = `retrying ${retried} parked saga(s), a few at a time`;
+  await loadSagas();
+});
 
 async function loadSagas() {
   const status = $("#saga-status").value;
@@ -253,8 +258,10 @@ async function loadSagaDetail() {
   const saga = await api(`/api/admin/sagas/${encodeURIComponent(state.sagaId)}`);
   const retry =
     saga.status === "requires_attention"
-      ? `<button type="button" id="saga-retry">Retry compensations</button>`
-      : "";
+      ? `<button type="button" id="saga-retry">Retry</button>`
+      : saga.nextRetryAt
+        ? `<button type="button" id="saga-retry">Retry now</button> <small class="muted">retries by itself at ${esc(when(saga.nextRetryAt))}</small>`
+        : "";
   $("#saga-detail").innerHTML =
     `<h2>Saga <span class="mono">${esc(saga.sagaId)}</span> ${badge(saga.status)} ${retry}</h2>` +
     `<p class="muted">order <span class="mono">${esc(saga.orderId)}</span>${saga.failureReason ? ` · ${esc(saga.failureReason)}` : ""}</p>` +
@@ -357,7 +364,12 @@ async function loadDeadLetters() {
       { label: "reason", html: (d) => badge(d.reason) },
       { label: "error", value: (d) => d.error },
       { label: "failed", value: (d) => when(d.failedAt) },
-      { label: "", html: (d) => `<button type="button" data-replay="${esc(d.id)}">Replay</button>` },
+      {
+        label: "",
+        html: (d) =>
+          `<button type="button" data-replay="${esc(d.id)}">Replay</button> ` +
+          `<button type="button" data-discard="${esc(d.id)}">Discard</button>`,
+      },
     ],
     items,
     (d) => `data-dead-letter="${esc(d.id)}"`,
@@ -366,6 +378,23 @@ async function loadDeadLetters() {
     button.addEventListener("click", async () => {
       const done = await api(`/api/admin/dead-letters/${button.dataset.replay}/replay`, { method: "POST" });
       $("#dlq-result").textContent = `replayed dead letter ${done.id} to ${done.subject}`;
+      await loadDeadLetters();
+    });
+  }
+  for (const button of document.querySelectorAll("button[data-discard]")) {
+    button.addEventListener("click", async () => {
+      // A discarded event is gone for good: the operator says why, and the gateway logs it.
+      const reason = $("#dlq-reason").value.trim();
+      if (!reason) {
+        $("#dlq-result").textContent = "say why you discard it (the reason is logged)";
+        $("#dlq-reason").focus();
+        return;
+      }
+      const done = await api(`/api/admin/dead-letters/${button.dataset.discard}/discard`, {
+        method: "POST",
+        body: JSON.stringify({ reason }),
+      });
+      $("#dlq-result").textContent = `discarded dead letter ${done.id}`;
       await loadDeadLetters();
     });
   }

@@ -48,6 +48,38 @@ afterAll(async () => {
   await t?.stop();
 });
 
+/** Writes a user.registered event that notifications gave up on, as the kit writes dead letters. */
+async function deadLetter(error: string): Promise<string> {
+  const userId = `dlq-user-${Date.now()}`;
+  const envelope = {
+    id: `evt-${userId}`,
+    type: users.userRegistered.type,
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    source: "users",
+    data: { userId, email: `${userId}@example.com`, name: "Replayed User", role: "customer" },
+  };
+  const h = headers();
+  const origin: Record<string, string> = {
+    "Bazaar-Dlq-Stream": users.userRegistered.stream.name,
+    "Bazaar-Dlq-Subject": users.userRegistered.subject,
+    "Bazaar-Dlq-Sequence": "1",
+    "Bazaar-Dlq-Consumer": "notifications__user-registered-v1",
+    "Bazaar-Dlq-Service": "notifications",
+    "Bazaar-Dlq-Deliveries": "5",
+    "Bazaar-Dlq-Reason": "max_deliveries",
+    "Bazaar-Dlq-Error": error,
+    "Bazaar-Dlq-Failed-At": new Date().toISOString(),
+  };
+  for (const [k, v] of Object.entries(origin)) h.set(k, v);
+  const js = (await import("@nats-io/jetstream")).jetstream(t.caller.nc);
+  await js.publish(`dlq.notifications.${users.userRegistered.subject}`, JSON.stringify(envelope), {
+    headers: h,
+    expect: { streamName: DEAD_LETTER_STREAM.name },
+  });
+  return userId;
+}
+
 describe("the operations console in Chromium", () => {
   it("signs in as the admin and shows every service and the topology", async () => {
     await page.goto(consoleServer.url);
@@ -95,34 +127,7 @@ describe("the operations console in Chromium", () => {
   });
 
   it("replays a dead letter from the UI and the event is applied", async () => {
-    // A user.registered event that notifications gave up on (as the kit writes dead letters).
-    const userId = `dlq-user-${Date.now()}`;
-    const envelope = {
-      id: `evt-${userId}`,
-      type: users.userRegistered.type,
-      version: 1,
-      occurredAt: new Date().toISOString(),
-      source: "users",
-      data: { userId, email: `${userId}@example.com`, name: "Replayed User", role: "customer" },
-    };
-    const h = headers();
-    const origin: Record<string, string> = {
-      "Bazaar-Dlq-Stream": users.userRegistered.stream.name,
-      "Bazaar-Dlq-Subject": users.userRegistered.subject,
-      "Bazaar-Dlq-Sequence": "1",
-      "Bazaar-Dlq-Consumer": "notifications__user-registered-v1",
-      "Bazaar-Dlq-Service": "notifications",
-      "Bazaar-Dlq-Deliveries": "5",
-      "Bazaar-Dlq-Reason": "max_deliveries",
-      "Bazaar-Dlq-Error": "SMTP relay refused the connection",
-      "Bazaar-Dlq-Failed-At": new Date().toISOString(),
-    };
-    for (const [k, v] of Object.entries(origin)) h.set(k, v);
-    const js = (await import("@nats-io/jetstream")).jetstream(t.caller.nc);
-    await js.publish(`dlq.notifications.${users.userRegistered.subject}`, JSON.stringify(envelope), {
-      headers: h,
-      expect: { streamName: DEAD_LETTER_STREAM.name },
-    });
+    const userId = await deadLetter("SMTP relay refused the connection");
 
     await page.click('nav a[data-tab="dead-letters"]');
     const row = page.locator("#dlq-table tr[data-dead-letter]", { hasText: "SMTP relay refused" });
@@ -145,6 +150,28 @@ describe("the operations console in Chromium", () => {
     });
     expect(sent[0]).toMatchObject({ subject: "Welcome to Bazaar", to: `${userId}@example.com` });
     await page.screenshot({ path: join(ARTIFACTS, "console-dead-letter-replayed.png"), fullPage: true });
+  });
+
+  it("discards a dead letter only with a reason, and it leaves the list", async () => {
+    await deadLetter("template renderer crashed");
+    await page.click('nav a[data-tab="sagas"]');
+    await page.click('nav a[data-tab="dead-letters"]');
+    const row = page.locator("#dlq-table tr[data-dead-letter]", { hasText: "template renderer crashed" });
+    await row.waitFor();
+    await row.locator("button[data-discard]").click();
+    await page.waitForFunction(() =>
+      document.querySelector("#dlq-result")?.textContent?.startsWith("say why"),
+    );
+    await page.fill("#dlq-reason", "the template is fixed in the next release; the welcome is not resent");
+    await row.locator("button[data-discard]").click();
+    await page.waitForFunction(() =>
+      document.querySelector("#dlq-result")?.textContent?.startsWith("discarded dead letter"),
+    );
+    await row.waitFor({ state: "detached", timeout: 10_000 });
+    await page.click('nav a[data-tab="sagas"]');
+    await page.click('nav a[data-tab="dead-letters"]');
+    await page.waitForSelector("#dlq-table");
+    expect(await page.locator("#dlq-table tr", { hasText: "template renderer crashed" }).count()).toBe(0);
   });
 
   it("tails events live", async () => {
