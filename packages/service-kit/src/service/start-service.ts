@@ -312,7 +312,8 @@ export async function startService(
       ? setInterval(
           () => {
             try {
-              // Kept longer than any stream keeps messages, so a replayed dead letter is still recognised.
+              // Kept longer than the services' streams keep messages (30 days); a dead letter replayed after that
+              // is addressed to the consumer that failed it, so others do not apply it again (Bazaar-Replay-For).
               inbox.prune(120 * 24 * 60 * 60 * 1000);
               idempotency?.prune(7 * 24 * 60 * 60 * 1000);
             } catch (err) {

@@ -24,7 +24,7 @@ export interface Store<TSchema extends DrizzleSchema> {
   readonly file: string;
   readonly sqlite: Database.Database;
   readonly db: Db<TSchema>;
-  /** The readiness probe: a real round trip through SQLite. */
+  /** A read round trip through SQLite (readiness writes: see health/store-write-check.ts). */
   check(): void;
   close(): void;
 }
