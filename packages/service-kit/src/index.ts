@@ -108,6 +108,7 @@ export {
   StoreMigrationError,
 } from "./store/open-store.js";
 export type { SchemaModule } from "./store/schema-modules.js";
+export { scryptHash, scryptVerify, unmatchableScryptHash } from "./store/scrypt-hash.js";
 export {
   childSpan,
   currentScope,
