@@ -3,8 +3,9 @@ import type { RpcContract } from "@bazaar/contracts";
 import { type Service, type ServiceMsg, Svcm } from "@nats-io/services";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
-import { AppError, InternalError, TimeoutError } from "../errors/app-error.js";
+import { AppError, InternalError, TimeoutError, UnavailableError } from "../errors/app-error.js";
 import { parseOrThrow } from "../errors/validation.js";
+import { storageErrorCode } from "../events/storage-errors.js";
 import type { ServiceMetrics } from "../metrics/metrics.js";
 import { H, headerOf, makeHeaders } from "../nats/headers.js";
 import { childSpan, newTrace, parseTraceparent, runInScope, type Scope } from "../tracing/trace-context.js";
@@ -113,12 +114,10 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
               msg.respond(encodeJson(options.validateResponses ? checkResponse(contract, result) : result));
             }
           } catch (err) {
-            const appErr =
-              err instanceof AppError
-                ? err
-                : new InternalError(`internal error (trace ${scope.trace.traceId})`, { cause: err });
+            const appErr = asAppError(err, scope.trace.traceId);
             code = appErr.code;
-            if (appErr.code === "INTERNAL") requestLog.error({ err }, "request failed");
+            if (appErr.code === "INTERNAL" || appErr.reason === STORAGE_UNAVAILABLE)
+              requestLog.error({ err }, "request failed");
             else requestLog.debug({ code: appErr.code, msg: appErr.message }, "request refused");
             replyError(msg, appErr);
           }
@@ -179,4 +178,24 @@ function checkResponse(contract: RpcContract, value: unknown): unknown {
   } catch (err) {
     throw new InternalError(`response of ${contract.subject} violates its contract`, { cause: err });
   }
+}
+
+/** The reason of an UNAVAILABLE answer for a request that failed on the service's own storage. */
+export const STORAGE_UNAVAILABLE = "STORAGE_UNAVAILABLE";
+
+/**
+ * `asAppError` is what a caller is told of a handler's failure. A storage failure (a full disk, a read-only
+ * or locked file) committed nothing and says nothing about the request, so it is UNAVAILABLE: a caller
+ * retries it (the saga within its step budget) instead of taking it for a refusal or a bug. Anything else
+ * that is not typed is INTERNAL, with the trace id and no internals.
+ */
+function asAppError(err: unknown, traceId: string): AppError {
+  if (err instanceof AppError) return err;
+  const storage = storageErrorCode(err);
+  if (storage)
+    return new UnavailableError(`the service's storage is unavailable (${storage}); retry`, {
+      cause: err,
+      reason: STORAGE_UNAVAILABLE,
+    });
+  return new InternalError(`internal error (trace ${traceId})`, { cause: err });
 }
