@@ -24,6 +24,8 @@ export const notifications = declareService({
     NOTIFY_POLL_MS: intVar(500, 10, 60 * SECOND),
     /** Send attempts per message before it is marked `failed`. */
     NOTIFY_MAX_ATTEMPTS: intVar(5, 1, 100),
+    /** A registration older than this gets no welcome (it is history, read to learn the address). */
+    NOTIFY_WELCOME_MAX_AGE_MS: intVar(24 * 60 * 60 * SECOND, 0, 365 * 24 * 60 * 60 * SECOND),
     /** First retry delay after a failed send; doubles with each attempt up to the max. */
     NOTIFY_BACKOFF_MS: intVar(1 * SECOND, 1, 60 * 60 * SECOND),
     NOTIFY_BACKOFF_MAX_MS: intVar(5 * 60 * SECOND, 1, 24 * 60 * 60 * SECOND),

@@ -1,4 +1,4 @@
-import { ORDERS_STREAM, PAYMENTS_STREAM, USERS_STREAM, users } from "@bazaar/contracts";
+import { ORDERS_STREAM, orders, PAYMENTS_STREAM, USERS_STREAM, users } from "@bazaar/contracts";
 import { declareService, ensureStream } from "@bazaar/service-kit";
 import { startTestService, type TestService } from "@bazaar/service-kit/testing";
 import { startTestNats, type TestNats } from "@bazaar/testing";
@@ -36,17 +36,29 @@ afterAll(async () => {
 });
 
 describe("the first deployment of notifications", () => {
-  it("sends nothing for the events already in the streams, and everything from then on", async () => {
+  it("sends nothing for the events already in the streams, learns every address, and notifies from then on", async () => {
     for (const stream of [USERS_STREAM, ORDERS_STREAM, PAYMENTS_STREAM])
       await ensureStream(writer.runtime.nats.jsm, stream);
     // A month of history before notifications first runs.
-    const old = envelopeOf(users.userRegistered, {
-      userId: "u-history",
-      email: "old@example.com",
-      name: "Old Timer",
-      role: "customer",
-    });
+    const old = {
+      ...envelopeOf(users.userRegistered, {
+        userId: "u-history",
+        email: "old@example.com",
+        name: "Old Timer",
+        role: "customer",
+      }),
+      occurredAt: new Date(Date.now() - 3 * 24 * 60 * 60 * 1000).toISOString(),
+    };
     await publish(writer.runtime, users.userRegistered, old);
+    const placedBefore = envelopeOf(orders.orderPlaced, {
+      orderId: "o-history",
+      userId: "u-history",
+      items: [{ sku: "MUG-001", quantity: 1, unitPriceCents: 1200 }],
+      totalCents: 1200,
+      currency: "EUR",
+      placedAt: new Date().toISOString(),
+    });
+    await publish(writer.runtime, orders.orderPlaced, placedBefore);
 
     svc = await startTestService(service, { natsUrl: nats.url, env: { NOTIFY_POLL_MS: "20" } });
     await givenSourceStreams(svc);
@@ -59,6 +71,12 @@ describe("the first deployment of notifications", () => {
     await publish(svc.runtime, users.userRegistered, fresh);
 
     expect(await waitForRow(svc.runtime, fresh.id, isSent)).toMatchObject({ to: "new@example.com" });
+    // The old registration is history: no welcome, and no mail for the order placed before either...
     expect(rowsFor(svc.runtime, old.id)).toHaveLength(0);
+    expect(rowsFor(svc.runtime, placedBefore.id)).toHaveLength(0);
+    // ...but its address was learned, so a message about that user from now on goes out.
+    const placedAfter = envelopeOf(orders.orderPlaced, { ...placedBefore.data, orderId: "o-now" });
+    await publish(svc.runtime, orders.orderPlaced, placedAfter);
+    expect(await waitForRow(svc.runtime, placedAfter.id, isSent)).toMatchObject({ to: "old@example.com" });
   });
 });

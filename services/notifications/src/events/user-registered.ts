@@ -2,7 +2,7 @@ import { type EnvelopeOf, users } from "@bazaar/contracts";
 import { rememberContact } from "../contacts.js";
 import { notifications } from "../declaration.js";
 import { notify, type Rendered } from "../notifications.js";
-import { sideEffect } from "./side-effect.js";
+import { learnsState } from "./side-effect.js";
 
 type Registered = EnvelopeOf<typeof users.userRegistered>["data"];
 
@@ -22,7 +22,8 @@ export function welcomeMessage(user: Registered): Rendered {
 
 /**
  * `onUserRegistered` learns the user's address, addresses the messages about this user that arrived
- * before it (in this event's transaction, so both commit or neither), and queues the welcome message.
+ * before it (in this event's transaction, so both commit or neither), and queues the welcome message
+ * unless the registration is old history (read on a first deployment: see `learnsState`).
  */
 export const onUserRegistered = notifications.on(
   users.userRegistered,
@@ -31,7 +32,10 @@ export const onUserRegistered = notifications.on(
     const addressed = rememberContact(ctx.tx, { userId, email, name });
     if (addressed > 0)
       ctx.log.info({ userId, addressed }, "addressed messages that were waiting for the contact");
-    notify(ctx, { event, userId, to: email, ...welcomeMessage(event.data) });
+    const age = Date.now() - Date.parse(event.occurredAt);
+    if (age <= ctx.config.NOTIFY_WELCOME_MAX_AGE_MS)
+      notify(ctx, { event, userId, to: email, ...welcomeMessage(event.data) });
+    else ctx.log.info({ userId, ageMs: age }, "no welcome for a registration this old");
   },
-  sideEffect,
+  learnsState,
 );
