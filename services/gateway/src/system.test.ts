@@ -51,11 +51,16 @@ async function placeOrder(token: string) {
 
 describe("system view", () => {
   it("reports every service's readiness, found by discovery", async () => {
-    const res = await sys.api.get<{
-      status: string;
-      services: Array<{ name: string; status: string; instances: unknown[] }>;
-    }>("/api/system/health");
-    expect(res.status, res.text).toBe(200);
+    // Readiness is gathered from every instance at request time; on a loaded machine one reply can come
+    // after the gathering stalls, which reads as "fail" once: the steady state is what this checks.
+    const res = await eventually(async () => {
+      const answer = await sys.api.get<{
+        status: string;
+        services: Array<{ name: string; status: string; instances: unknown[] }>;
+      }>("/api/system/health");
+      expect(answer.status, answer.text).toBe(200);
+      return answer;
+    });
     expect(res.headers.get("content-type")).toBe("application/health+json");
     expect(res.body.status).toBe("pass");
     expect(res.body.services.map((s) => s.name)).toEqual(SERVICES);
