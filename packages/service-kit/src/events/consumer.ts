@@ -31,7 +31,9 @@ export function consumerName(service: string, event: EventContract): string {
  * A failure of the service's own storage (`storageErrorCode`: the disk or page limit is full, the file is
  * read-only, an I/O error, the lock is busy) is not the event's fault: it is not counted as a failed attempt
  * and never dead-letters. The batch's messages go back to the stream and consumption pauses with a
- * growing backoff (logged, and counted in `bazaar_consumer_storage_pauses_total`), then tries again.
+ * growing backoff (logged, and counted in `bazaar_consumer_storage_pauses_total`), then tries again. An
+ * event the broker was already sending into the pull when it closed is dropped by the client (nats.js
+ * unsubscribes at once) and comes back after the ack wait (`CONSUMER_ACK_WAIT_MS`), not lost.
  */
 export class EventConsumer {
   readonly name: string;
@@ -238,6 +240,7 @@ export class EventConsumer {
       outcomes = items.map(() => ({ error: err }));
     }
     let storage: { code: string; err: unknown } | undefined;
+    const handBack: JsMsg[] = [];
     let applied = false;
     for (let i = 0; i < valid.length; i++) {
       const msg = valid[i] as JsMsg;
@@ -258,7 +261,7 @@ export class EventConsumer {
       if (code) {
         // Not the event's fault: handed back untried, not counted.
         storage ??= { code, err: outcome.error };
-        msg.nak();
+        handBack.push(msg);
         continue;
       }
       metrics.failed.inc(labels);
@@ -266,7 +269,7 @@ export class EventConsumer {
       if (typeof failures !== "number") {
         // The failure could not be recorded because the storage failed: without a count, no dead letter.
         storage ??= failures;
-        msg.nak();
+        handBack.push(msg);
         continue;
       }
       if (failures >= this.#o.maxDeliver) {
@@ -283,8 +286,12 @@ export class EventConsumer {
       );
       msg.nak(delay);
     }
-    if (storage) this.#holdForStorage(storage.code, storage.err);
-    else if (applied) this.#storageFailures = 0;
+    if (storage) {
+      // The pull is ended before the messages are handed back: a nak sent first is redelivered at once into
+      // the pull being closed, where the client drops it and the server waits the whole ack wait for it.
+      this.#holdForStorage(storage.code, storage.err);
+      for (const msg of handBack) msg.nak();
+    } else if (applied) this.#storageFailures = 0;
   }
 
   /** The failed attempts so far, or the storage failure that kept it from being recorded. */
