@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connect } from "@nats-io/transport-node";
+import { connect, usernamePasswordAuthenticator } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runNatsCli } from "./nats-cli.js";
-import { startTestNats, type TestNats } from "./nats-server.js";
+import { startTestNats, type TestNats, testBrokerCredentials } from "./nats-server.js";
 
 describe("startTestNats", () => {
   let nats: TestNats;
@@ -68,5 +68,49 @@ describe("dispose", () => {
     expect(existsSync(storeDir)).toBe(false);
     const refused = await connect({ servers: url, maxReconnectAttempts: 0 }).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(Error);
+  });
+});
+
+describe("broker identities", () => {
+  it("enforces the permissions: each service has its user, and a test's own connection is the operator", async () => {
+    await using nats = await startTestNats();
+    const orders = nats.credentialsFor("orders");
+    expect(orders?.user).toBe("orders");
+    expect(testBrokerCredentials(nats.url)).toBe(nats.credentials);
+    const asOrders = await connect({
+      servers: nats.url,
+      authenticator: usernamePasswordAuthenticator(orders?.user ?? "", orders?.password ?? ""),
+      inboxPrefix: "_INBOX_orders",
+    });
+    // orders may not list every stream; the anonymous test connection (the operator) may.
+    await expect((await jetstreamManager(asOrders, { timeout: 2000 })).streams.list().next()).rejects.toThrow(
+      /Permissions Violation/,
+    );
+    await asOrders.close();
+    const test = await connect({ servers: nats.url });
+    expect(await (await jetstreamManager(test)).streams.list().next()).toEqual([]);
+    await test.close();
+    // The same users after a restart.
+    await nats.restart();
+    const again = await connect({
+      servers: nats.url,
+      authenticator: usernamePasswordAuthenticator(orders?.user ?? "", orders?.password ?? ""),
+    });
+    await again.close();
+  });
+
+  it("refuses anonymous connections when told to, and is open with permissions off", async () => {
+    {
+      await using strict = await startTestNats({ anonymous: "refused" });
+      await expect(connect({ servers: strict.url, maxReconnectAttempts: 0 })).rejects.toThrow(
+        /Authorization Violation/,
+      );
+    }
+    await using open = await startTestNats({ permissions: false });
+    expect(open.credentials).toBeUndefined();
+    expect(open.credentialsFor("orders")).toBeUndefined();
+    expect(testBrokerCredentials(open.url)).toBeUndefined();
+    const anyone = await connect({ servers: open.url });
+    await anyone.close();
   });
 });

@@ -2,10 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  type BrokerCredentials,
+  brokerIdentities,
   findNatsServer,
   installInstructions,
   NatsServerNotFoundError,
   type NatsServerProcess,
+  type NatsUser,
   startNatsServer,
 } from "@bazaar/nats-tools";
 import { trackPid, untrackPid } from "./cleanup.js";
@@ -13,6 +16,16 @@ import { trackPid, untrackPid } from "./cleanup.js";
 export interface TestNatsOptions {
   readonly jetstream?: boolean;
   readonly syncInterval?: string;
+  /**
+   * Enforce the broker permissions (default true): the committed configuration (`pnpm broker:config`), one
+   * user per service with fresh passwords, and the operator's. `false` gives an open broker.
+   */
+  readonly permissions?: boolean;
+  /**
+   * What a connection without credentials is (with permissions on): `"operator"` (default), so a test's own
+   * connections can set up and inspect anything, or `"refused"`, as on every real broker.
+   */
+  readonly anonymous?: "operator" | "refused";
 }
 
 /** A throwaway nats-server for one test file or suite, with fault controls. */
@@ -24,6 +37,10 @@ export interface TestNats {
   readonly version: string | undefined;
   /** Whether the server is currently running. */
   readonly running: boolean;
+  /** The operator's and every service's user (undefined on an open broker). */
+  readonly credentials: BrokerCredentials | undefined;
+  /** The user a service connects as: its own, when the broker enforces permissions and knows it. */
+  credentialsFor(service: string): NatsUser | undefined;
   /** Graceful stop; the store is kept for `restart()`. */
   stop(): Promise<void>;
   /** SIGKILL: what clients see when a broker crashes. */
@@ -41,13 +58,31 @@ function serverBin(): string {
   return lookup.found.path;
 }
 
+/** The test brokers of this process by URL, so a service started on one finds its own user there. */
+const brokers = new Map<string, BrokerCredentials>();
+
+/**
+ * `testBrokerCredentials` is the users of the test broker at `url` (started by `startTestNats` in this
+ * process), or undefined for an open broker or another one. `startTestService` connects each service as
+ * its own user with it, so tests run with the permissions the services have in production.
+ */
+export function testBrokerCredentials(url: string): BrokerCredentials | undefined {
+  return brokers.get(url);
+}
+
 /**
  * `startTestNats` starts an isolated nats-server with JetStream on a random free port and a temp store,
- * waits until it is ready, and makes sure it dies with the test process.
+ * waits until it is ready, and makes sure it dies with the test process. It enforces the broker
+ * permissions unless told not to: services started on it connect as their own users, and a test's own
+ * connections without credentials act as the operator (or are refused: `anonymous: "refused"`).
  */
 export async function startTestNats(options: TestNatsOptions = {}): Promise<TestNats> {
   const bin = serverBin();
   const storeDir = mkdtempSync(join(tmpdir(), "bazaar-nats-"));
+  const identities =
+    (options.permissions ?? true)
+      ? brokerIdentities({ anonymous: options.anonymous ?? "operator" })
+      : undefined;
   const launch = (port: number): Promise<NatsServerProcess> =>
     startNatsServer({
       bin,
@@ -55,6 +90,7 @@ export async function startTestNats(options: TestNatsOptions = {}): Promise<Test
       storeDir,
       jetstream: options.jetstream ?? true,
       syncInterval: options.syncInterval,
+      ...(identities ? { authorization: identities.authorization, env: identities.env } : {}),
     });
 
   let current: NatsServerProcess | undefined = await launch(0);
@@ -62,6 +98,8 @@ export async function startTestNats(options: TestNatsOptions = {}): Promise<Test
   const port = current.port;
   const url = current.url;
   const version = current.version;
+  const credentials = identities?.credentials;
+  if (credentials) brokers.set(url, credentials);
 
   const halt = async (how: "stop" | "kill"): Promise<void> => {
     const proc = current;
@@ -72,6 +110,7 @@ export async function startTestNats(options: TestNatsOptions = {}): Promise<Test
   };
   const dispose = async (): Promise<void> => {
     await halt("kill");
+    brokers.delete(url);
     rmSync(storeDir, { recursive: true, force: true });
   };
 
@@ -83,6 +122,8 @@ export async function startTestNats(options: TestNatsOptions = {}): Promise<Test
     get running() {
       return current !== undefined;
     },
+    credentials,
+    credentialsFor: (service) => credentials?.services[service],
     stop: () => halt("stop"),
     kill: () => halt("kill"),
     async restart() {

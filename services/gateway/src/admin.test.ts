@@ -172,7 +172,7 @@ describe("admin: sagas", () => {
 describe("admin: dead letters and read models", () => {
   it("lists dead letters and replays one", async () => {
     // A malformed event: notifications, its consumer, dead-letters it at once.
-    await sys.gateway.runtime.nats.js.publish("evt.user.registered.v1", "{not json", { msgID: "broken-1" });
+    await sys.client.js.publish("evt.user.registered.v1", "{not json", { msgID: "broken-1" });
     const letters = await eventually(async () => {
       const res = await sys.api.get<{ items: Array<{ id: number; subject: string; service: string }> }>(
         "/api/admin/dead-letters?limit=10",
@@ -207,7 +207,7 @@ describe("admin: dead letters and read models", () => {
   });
 
   it("discards a dead letter for good only with a reason, and it is gone from the list", async () => {
-    await sys.gateway.runtime.nats.js.publish("evt.user.registered.v1", "{poison", { msgID: "poison-2" });
+    await sys.client.js.publish("evt.user.registered.v1", "{poison", { msgID: "poison-2" });
     const letter = await eventually(async () => {
       const res = await sys.api.get<{ items: Array<{ id: number; payload: unknown }> }>(
         "/api/admin/dead-letters?service=notifications",

@@ -1,4 +1,4 @@
-import { boolVar, intVar, listVar } from "@bazaar/service-kit";
+import { intVar, listVar, optionalStringVar, stringVar } from "@bazaar/service-kit";
 
 const SECOND = 1000;
 const KIB = 1024;
@@ -24,6 +24,8 @@ export const gatewayEnv = {
   }),
   /** Largest request body accepted; larger ones are refused with 413 before they are read. */
   BODY_LIMIT_BYTES: intVar(64 * KIB, 1, 10 * KIB * KIB),
+  /** The whole body must arrive within this (400 and the connection closed beyond): less than the route's budget. */
+  BODY_TIMEOUT_MS: intVar(5 * SECOND, 10, 120 * SECOND),
   /** Budget of one request; downstream calls are aborted when it runs out (504). */
   ROUTE_TIMEOUT_MS: intVar(8 * SECOND, 50, 120 * SECOND),
   /** Budget of each secondary part of `GET /api/orders/:id` (payment, shipment, saga) before it counts as degraded. */
@@ -39,10 +41,28 @@ export const gatewayEnv = {
   RATE_LIMIT_USER: intVar(300, 1, 1_000_000),
   RATE_LIMIT_ANONYMOUS: intVar(120, 1, 1_000_000),
   RATE_LIMIT_AUTH: intVar(10, 1, 1_000_000),
+  /**
+   * Failed logins per account (in this process) before each further attempt waits: `LOGIN_DELAY_BASE_MS`
+   * at first, doubling with each further failure up to `LOGIN_DELAY_MAX_MS`. A successful login clears them.
+   */
+  LOGIN_FREE_FAILURES: intVar(5, 0, 1000),
+  LOGIN_DELAY_BASE_MS: intVar(1 * SECOND, 1, 60 * 60 * SECOND),
+  LOGIN_DELAY_MAX_MS: intVar(15 * 60 * SECOND, 1, 24 * 60 * 60 * SECOND),
   /** Upper bound on buckets kept in memory per policy (oldest go first beyond it). */
   RATE_LIMIT_MAX_BUCKETS: intVar(100_000, 100, 10_000_000),
-  /** Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it). */
-  TRUST_PROXY: boolVar(false),
+  /**
+   * How many proxies in front of the gateway append to `X-Forwarded-For` (0: none, the socket's peer is the
+   * client). With N, the client is the Nth entry from the right: the address the outermost trusted proxy saw.
+   */
+  TRUST_PROXY: intVar(0, 0, 10),
+  /**
+   * A fixed JWK set (`{"keys":[...]}`, public Ed25519 keys) to verify tokens with, instead of fetching the
+   * users service's set over NATS. Rotate by adding the new key here first (see the README).
+   */
+  JWT_PUBLIC_JWKS: optionalStringVar(),
+  /** The issuer and audience tokens must name when `JWT_PUBLIC_JWKS` is set (the users service's defaults). */
+  JWT_ISSUER: stringVar("bazaar-users"),
+  JWT_AUDIENCE: stringVar("bazaar-api"),
   /** Discovery (`$SRV.*`, `sys.health`): the longest wait for the first reply, and the quiet gap that ends it. */
   DISCOVERY_MAX_WAIT_MS: intVar(1500, 50, 30 * SECOND),
   DISCOVERY_STALL_MS: intVar(250, 10, 10 * SECOND),

@@ -1,5 +1,6 @@
 import { inventory, notifications, orders, orderViews, payments, shipping, users } from "@bazaar/contracts";
 import { type ConfigFor, declareService, type ServiceRuntime } from "@bazaar/service-kit";
+import { configuredJwksProblem } from "./auth/configured-jwks.js";
 import { gatewayEnv } from "./config.js";
 
 /**
@@ -35,6 +36,15 @@ export const gateway = declareService({
     notifications.listNotifications,
   ],
   config: gatewayEnv,
+  validateConfig: (config) => {
+    const problems: string[] = [];
+    const jwks = configuredJwksProblem(config.JWT_PUBLIC_JWKS);
+    if (jwks) problems.push(jwks);
+    // A body still arriving when the route's budget ends would be a 504, a server error, for a slow client.
+    if (config.BODY_TIMEOUT_MS >= config.ROUTE_TIMEOUT_MS)
+      problems.push("BODY_TIMEOUT_MS: must be less than ROUTE_TIMEOUT_MS");
+    return problems;
+  },
 });
 
 export type GatewayConfig = ConfigFor<typeof gatewayEnv>;

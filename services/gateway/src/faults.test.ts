@@ -25,6 +25,8 @@ beforeAll(async () => {
   sys = await startSystem({
     gatewayEnv: {
       ROUTE_TIMEOUT_MS: String(ROUTE_TIMEOUT_MS),
+      // A body must arrive within the route's budget (the gateway refuses to start otherwise).
+      BODY_TIMEOUT_MS: String(ROUTE_TIMEOUT_MS / 2),
       AGGREGATE_PART_TIMEOUT_MS: String(PART_TIMEOUT_MS),
     },
   });

@@ -2,6 +2,7 @@ import { users } from "@bazaar/contracts";
 import { appError, type KitEnv } from "@bazaar/service-kit";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { configuredJwks } from "./auth/configured-jwks.js";
 import { createJwksCache } from "./auth/jwks-cache.js";
 import { createTokenVerifier } from "./auth/verify-token.js";
 import type { GatewayRuntime } from "./declaration.js";
@@ -10,9 +11,11 @@ import type { LiveEvents } from "./events/live-events.js";
 import { clientIpResolver } from "./http/client-ip.js";
 import { errorResponse, gatewayErrorHandler } from "./http/errors.js";
 import type { GatewayEnv } from "./http/gateway-env.js";
+import { bodyTimeout } from "./middleware/body-timeout.js";
 import { corsFor } from "./middleware/cors.js";
 import { deadline } from "./middleware/deadline.js";
 import { identify, queryToken } from "./middleware/identify.js";
+import { LoginThrottle } from "./middleware/login-throttle.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { requireAdmin } from "./middleware/require-role.js";
 import { securityHeaders } from "./middleware/security-headers.js";
@@ -61,12 +64,20 @@ const JWKS_TIMEOUT_MS = 2000;
  */
 export function createGatewayApi(runtime: GatewayRuntime, live: LiveEvents): Hono<GatewayEnv> {
   const { config, log } = runtime;
-  const jwks = createJwksCache({
-    fetch: () => runtime.call(users.jwks, {}, { timeoutMs: JWKS_TIMEOUT_MS }),
-    maxAgeMs: config.JWKS_MAX_AGE_MS,
-    minRefreshIntervalMs: config.JWKS_REFRESH_MIN_INTERVAL_MS,
-    onStale: (err) => log.warn({ err }, "could not refresh the JWK set; the known keys stay in use"),
-  });
+  // Keys come from the users service's identity alone (the broker lets no other service answer
+  // `users.jwks`), or from a fixed set in configuration.
+  const jwks = config.JWT_PUBLIC_JWKS
+    ? configuredJwks({
+        text: config.JWT_PUBLIC_JWKS,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+      })
+    : createJwksCache({
+        fetch: () => runtime.call(users.jwks, {}, { timeoutMs: JWKS_TIMEOUT_MS }),
+        maxAgeMs: config.JWKS_MAX_AGE_MS,
+        minRefreshIntervalMs: config.JWKS_REFRESH_MIN_INTERVAL_MS,
+        onStale: (err) => log.warn({ err }, "could not refresh the JWK set; the known keys stay in use"),
+      });
   const verify = createTokenVerifier({ jwks, leewaySeconds: config.JWT_LEEWAY_SECONDS });
   const discovery = createDiscovery({
     nc: runtime.nats.nc,
@@ -90,7 +101,7 @@ export function createGatewayApi(runtime: GatewayRuntime, live: LiveEvents): Hon
       perAnonymous: config.RATE_LIMIT_ANONYMOUS,
       perAuth: config.RATE_LIMIT_AUTH,
       maxBuckets: config.RATE_LIMIT_MAX_BUCKETS,
-      clientIp: clientIpResolver({ trustProxy: config.TRUST_PROXY }),
+      clientIp: clientIpResolver({ trustedHops: config.TRUST_PROXY }),
     }),
   );
   api.use(
@@ -109,11 +120,23 @@ export function createGatewayApi(runtime: GatewayRuntime, live: LiveEvents): Hon
       },
     }),
   );
+  api.use("/api/*", bodyTimeout({ timeoutMs: config.BODY_TIMEOUT_MS }));
   api.use(EVENTS_STREAM_PATH, queryToken({ verify }));
   api.use("/api/admin/*", requireAdmin);
   api.route("/", adminEventRoutes(live));
   api.use("/api/*", deadline({ timeoutMs: config.ROUTE_TIMEOUT_MS }));
-  api.route("/", authRoutes(runtime));
+  api.route(
+    "/",
+    authRoutes(
+      runtime,
+      new LoginThrottle({
+        freeFailures: config.LOGIN_FREE_FAILURES,
+        baseDelayMs: config.LOGIN_DELAY_BASE_MS,
+        maxDelayMs: config.LOGIN_DELAY_MAX_MS,
+        maxAccounts: config.RATE_LIMIT_MAX_BUCKETS,
+      }),
+    ),
+  );
   api.route("/", productRoutes(runtime));
   api.route("/", orderRoutes(runtime));
   api.route("/", myOrdersRoutes(runtime));

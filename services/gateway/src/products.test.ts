@@ -34,10 +34,9 @@ describe("catalogue", () => {
     const badSku = await sys.api.get("/api/products/lower-case-sku");
     expect(badSku.status).toBe(400);
     expect(v.parse(Problem, badSku.body).issues?.[0]?.path).toBe("sku");
-    // `instance` is the request path (RFC 9457); nothing else repeats what the client sent.
-    const { instance, ...rest } = v.parse(Problem, badSku.body);
-    expect(instance).toBe("/api/products/lower-case-sku");
-    expect(JSON.stringify(rest)).not.toContain("lower-case-sku");
+    // `instance` is the route, not the path the client sent: nothing repeats it.
+    expect(v.parse(Problem, badSku.body).instance).toBe("/api/products/:sku");
+    expect(badSku.text).not.toContain("lower-case-sku");
     const badLimit = await sys.api.get("/api/products?limit=100000");
     expect(badLimit.status).toBe(400);
     expect(v.parse(Problem, badLimit.body).issues).toEqual([{ path: "limit", message: expect.any(String) }]);

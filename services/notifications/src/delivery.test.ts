@@ -1,5 +1,10 @@
 import { users } from "@bazaar/contracts";
-import { startTestService, type TestService } from "@bazaar/service-kit/testing";
+import {
+  createTestClient,
+  startTestService,
+  type TestClient,
+  type TestService,
+} from "@bazaar/service-kit/testing";
 import { startTestNats, type TestNats } from "@bazaar/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNotificationsService } from "./service.js";
@@ -51,31 +56,34 @@ const env = {
 
 let nats: TestNats;
 let svc: TestService;
+let operator: TestClient;
 
 beforeAll(async () => {
   nats = await startTestNats();
+  operator = await createTestClient(nats.url);
   svc = await startTestService(createNotificationsService({ transport: scripted }), {
     natsUrl: nats.url,
     env,
   });
-  await givenSourceStreams(svc);
+  await givenSourceStreams(svc, operator);
 });
 
 afterAll(async () => {
+  await operator?.close();
   await svc?.stop();
   await nats?.dispose();
 });
 
-async function register(svc: TestService, userId: string, email: string): Promise<string> {
+async function register(userId: string, email: string): Promise<string> {
   const envelope = envelopeOf(users.userRegistered, { userId, email, name: userId, role: "customer" });
-  await publish(svc.runtime, users.userRegistered, envelope);
+  await publish(operator, users.userRegistered, envelope);
   return envelope.id;
 }
 
 describe("delivery", () => {
   it("retries a failing send with growing delays and ends sent, counting every attempt", async () => {
     script.failuresLeft.set("flaky@example.com", 2);
-    const eventId = await register(svc, "u-flaky", "flaky@example.com");
+    const eventId = await register("u-flaky", "flaky@example.com");
     const row = await waitForRow(svc.runtime, eventId, isSent);
     expect(row).toMatchObject({
       attempts: 3,
@@ -94,8 +102,8 @@ describe("delivery", () => {
 
   it("marks a message failed after NOTIFY_MAX_ATTEMPTS, without holding up other mail", async () => {
     script.failuresLeft.set("doomed@example.com", 1000);
-    const doomed = await register(svc, "u-doomed", "doomed@example.com");
-    const happy = await register(svc, "u-happy", "happy@example.com");
+    const doomed = await register("u-doomed", "doomed@example.com");
+    const happy = await register("u-happy", "happy@example.com");
     await waitForRow(svc.runtime, happy, isSent);
     // The happy message went out while the doomed one was still waiting out its backoff.
     expect(rowsFor(svc.runtime, doomed)[0]?.status).toBe("pending");
@@ -117,7 +125,7 @@ describe("when SQLite refuses to record a send", () => {
       WHEN OLD.to_address = 'stuck@example.com' BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
     let eventId = "";
     try {
-      eventId = await register(svc, "u-stuck", "stuck@example.com");
+      eventId = await register("u-stuck", "stuck@example.com");
       await new Promise((r) => setTimeout(r, 8 * BACKOFF_MS));
       // Backoff after each failure (100, 200, 400 ms...) allows about four sends here; polling would be 40.
       expect(attemptsTo("stuck@example.com").length).toBeGreaterThanOrEqual(1);
@@ -137,7 +145,7 @@ describe("shutdown", () => {
       started = resolve;
     });
     script.held.set("slow@example.com", { started, release: new Promise((resolve) => (release = resolve)) });
-    const eventId = await register(svc, "u-slow", "slow@example.com");
+    const eventId = await register("u-slow", "slow@example.com");
     await sending;
 
     let stopped = false;

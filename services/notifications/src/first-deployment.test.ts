@@ -1,6 +1,11 @@
 import { ORDERS_STREAM, orders, PAYMENTS_STREAM, USERS_STREAM, users } from "@bazaar/contracts";
-import { declareService, ensureStream } from "@bazaar/service-kit";
-import { startTestService, type TestService } from "@bazaar/service-kit/testing";
+import { ensureStream } from "@bazaar/service-kit";
+import {
+  createTestClient,
+  startTestService,
+  type TestClient,
+  type TestService,
+} from "@bazaar/service-kit/testing";
 import { startTestNats, type TestNats } from "@bazaar/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { service } from "./service.js";
@@ -13,32 +18,26 @@ import {
   waitForRow,
 } from "./test-support/events.js";
 
-// Stands in for the publishers: it only lends its connection to write the streams' history.
-const historian = declareService({
-  name: "historian",
-  version: "1.0.0",
-  description: "Writes stream history (test)",
-}).define({});
-
 let nats: TestNats;
-let writer: TestService;
+// Stands in for the publishers: the operator writes the streams' history.
+let writer: TestClient;
 let svc: TestService | undefined;
 
 beforeAll(async () => {
   nats = await startTestNats();
-  writer = await startTestService(historian, { natsUrl: nats.url });
+  writer = await createTestClient(nats.url);
 });
 
 afterAll(async () => {
   await svc?.stop();
-  await writer?.stop();
+  await writer?.close();
   await nats?.dispose();
 });
 
 describe("the first deployment of notifications", () => {
   it("sends nothing for the events already in the streams, learns every address, and notifies from then on", async () => {
     for (const stream of [USERS_STREAM, ORDERS_STREAM, PAYMENTS_STREAM])
-      await ensureStream(writer.runtime.nats.jsm, stream);
+      await ensureStream(writer.jsm, stream);
     // A month of history before notifications first runs.
     const old = {
       ...envelopeOf(users.userRegistered, {
@@ -49,7 +48,7 @@ describe("the first deployment of notifications", () => {
       }),
       occurredAt: new Date(Date.now() - 3 * 24 * 60 * 60 * 1000).toISOString(),
     };
-    await publish(writer.runtime, users.userRegistered, old);
+    await publish(writer, users.userRegistered, old);
     const placedBefore = envelopeOf(orders.orderPlaced, {
       orderId: "o-history",
       userId: "u-history",
@@ -58,17 +57,17 @@ describe("the first deployment of notifications", () => {
       currency: "EUR",
       placedAt: new Date().toISOString(),
     });
-    await publish(writer.runtime, orders.orderPlaced, placedBefore);
+    await publish(writer, orders.orderPlaced, placedBefore);
 
     svc = await startTestService(service, { natsUrl: nats.url, env: { NOTIFY_POLL_MS: "20" } });
-    await givenSourceStreams(svc);
+    await givenSourceStreams(svc, writer);
     const fresh = envelopeOf(users.userRegistered, {
       userId: "u-fresh",
       email: "new@example.com",
       name: "New Comer",
       role: "customer",
     });
-    await publish(svc.runtime, users.userRegistered, fresh);
+    await publish(writer, users.userRegistered, fresh);
 
     expect(await waitForRow(svc.runtime, fresh.id, isSent)).toMatchObject({ to: "new@example.com" });
     // The old registration is history: no welcome, and no mail for the order placed before either...
@@ -76,7 +75,7 @@ describe("the first deployment of notifications", () => {
     expect(rowsFor(svc.runtime, placedBefore.id)).toHaveLength(0);
     // ...but its address was learned, so a message about that user from now on goes out.
     const placedAfter = envelopeOf(orders.orderPlaced, { ...placedBefore.data, orderId: "o-now" });
-    await publish(svc.runtime, orders.orderPlaced, placedAfter);
+    await publish(writer, orders.orderPlaced, placedAfter);
     expect(await waitForRow(svc.runtime, placedAfter.id, isSent)).toMatchObject({ to: "old@example.com" });
   });
 });

@@ -5,7 +5,7 @@ import { service } from "./service.js";
 import { envelopeOf, givenSourceStreams, isSent, publish, waitForRow } from "./test-support/events.js";
 
 const t = useTestService(service, { env: { NOTIFY_POLL_MS: "20" } });
-beforeAll(() => givenSourceStreams(t.service));
+beforeAll(() => givenSourceStreams(t.service, t.caller));
 
 async function register(userId: string): Promise<string> {
   const envelope = envelopeOf(users.userRegistered, {
@@ -14,14 +14,14 @@ async function register(userId: string): Promise<string> {
     name: userId,
     role: "customer",
   });
-  await publish(t.service.runtime, users.userRegistered, envelope);
+  await publish(t.caller, users.userRegistered, envelope);
   return envelope.id;
 }
 
 async function confirm(userId: string, orderId: string): Promise<string> {
   const data = { orderId, userId, totalCents: 1299, currency: "EUR" };
   const envelope = envelopeOf(orders.orderConfirmed, data);
-  await publish(t.service.runtime, orders.orderConfirmed, envelope);
+  await publish(t.caller, orders.orderConfirmed, envelope);
   return envelope.id;
 }
 

@@ -34,8 +34,8 @@ const logs = captureLogs();
 beforeAll(async () => {
   nats = await startTestNats();
   svc = await startTestService(service, { natsUrl: nats.url, logs, env: { NOTIFY_POLL_MS: "20" } });
-  await givenSourceStreams(svc);
   caller = await createTestClient(nats.url);
+  await givenSourceStreams(svc, caller);
 });
 
 afterAll(async () => {
@@ -47,7 +47,7 @@ afterAll(async () => {
 /** Publishes one event as its publisher would and returns its id. */
 async function send<E extends EventContract>(event: E, data: EventData<E>): Promise<string> {
   const envelope = envelopeOf(event, data);
-  await publish(svc.runtime, event, envelope);
+  await publish(caller, event, envelope);
   return envelope.id;
 }
 
@@ -150,8 +150,8 @@ describe("one message per event, to the user it concerns", () => {
     });
     const duplicatesBefore = await metric("bazaar_consumer_duplicates_total");
     // Different message ids, so JetStream keeps both copies: only the service can stop the second.
-    await publish(svc.runtime, orders.orderConfirmed, envelope, "copy-a");
-    await publish(svc.runtime, orders.orderConfirmed, envelope, "copy-b");
+    await publish(caller, orders.orderConfirmed, envelope, "copy-a");
+    await publish(caller, orders.orderConfirmed, envelope, "copy-b");
     await waitForRow(svc.runtime, envelope.id, isSent);
     for (let i = 0; i < 200 && (await metric("bazaar_consumer_duplicates_total")) === duplicatesBefore; i++)
       await new Promise((r) => setTimeout(r, 25));

@@ -1,6 +1,11 @@
 import { users } from "@bazaar/contracts";
 import { ConfigError, createLogger } from "@bazaar/service-kit";
-import { startTestService, type TestService } from "@bazaar/service-kit/testing";
+import {
+  createTestClient,
+  startTestService,
+  type TestClient,
+  type TestService,
+} from "@bazaar/service-kit/testing";
 import { startTestNats, type TestNats } from "@bazaar/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NotificationsConfig } from "./declaration.js";
@@ -12,9 +17,11 @@ import { selectTransport } from "./transports/select-transport.js";
 let nats: TestNats;
 let sink: SmtpSink;
 let svc: TestService;
+let operator: TestClient;
 
 beforeAll(async () => {
   nats = await startTestNats();
+  operator = await createTestClient(nats.url);
   sink = await startSmtpSink();
   svc = await startTestService(service, {
     natsUrl: nats.url,
@@ -29,10 +36,11 @@ beforeAll(async () => {
       SMTP_FROM: "Bazaar Shop <orders@shop.example>",
     },
   });
-  await givenSourceStreams(svc);
+  await givenSourceStreams(svc, operator);
 });
 
 afterAll(async () => {
+  await operator?.close();
   await svc?.stop();
   await sink?.close();
   await nats?.dispose();
@@ -40,7 +48,7 @@ afterAll(async () => {
 
 async function register(userId: string, email: string): Promise<string> {
   const envelope = envelopeOf(users.userRegistered, { userId, email, name: "Ada", role: "customer" });
-  await publish(svc.runtime, users.userRegistered, envelope);
+  await publish(operator, users.userRegistered, envelope);
   return envelope.id;
 }
 

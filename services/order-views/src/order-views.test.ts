@@ -33,8 +33,9 @@ beforeAll(async () => {
     natsUrl: nats.url,
   });
   caller = await createTestClient(nats.url);
+  // The sources' streams and events are set up as the operator: order-views itself may not.
   for (const stream of [ORDERS_STREAM, PAYMENTS_STREAM, SHIPPING_STREAM])
-    await ensureStream(svc.runtime.nats.jsm, stream);
+    await ensureStream(caller.jsm, stream);
 });
 
 afterAll(async () => {
@@ -63,7 +64,7 @@ async function publish(
     source: event.publisher,
     data,
   };
-  await svc.runtime.nats.js.publish(event.subject, JSON.stringify(envelope), {
+  await caller.js.publish(event.subject, JSON.stringify(envelope), {
     msgID: `${id}:${randomUUID()}`,
   });
   return id;
@@ -267,8 +268,8 @@ describe("rebuild", () => {
     await settle();
     // The streams lose their oldest messages (as max age or max bytes would do): here, everything so far.
     for (const stream of ["ORDERS", "PAYMENTS", "SHIPPING"]) {
-      const info = await svc.runtime.nats.jsm.streams.info(stream);
-      await svc.runtime.nats.jsm.streams.purge(stream, { seq: info.state.last_seq + 1 });
+      const info = await caller.jsm.streams.info(stream);
+      await caller.jsm.streams.purge(stream, { seq: info.state.last_seq + 1 });
     }
     const fresh = randomUUID();
     await placed(fresh, "u-aged");

@@ -121,14 +121,14 @@ describe("rebuild that merges over orders placed before the oldest message", () 
 describe("rebuild status", () => {
   it("reports a failed rebuild with its reason, and the live model stays as it was", async () => {
     const before = rows();
-    await h.svc.runtime.nats.jsm.streams.delete("SHIPPING");
+    await h.caller.jsm.streams.delete("SHIPPING");
     try {
       const status = await h.rebuild();
       expect(status).toMatchObject({ state: "failed", error: expect.stringMatching(/stream not found/) });
       expect(status.finishedAt).not.toBeNull();
       expect(rows()).toEqual(before);
     } finally {
-      await h.svc.runtime.nats.jsm.streams.add({ name: "SHIPPING", subjects: ["evt.shipment.>"] });
+      await h.caller.jsm.streams.add({ name: "SHIPPING", subjects: ["evt.shipment.>"] });
     }
   });
 });

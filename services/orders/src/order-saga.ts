@@ -13,7 +13,8 @@ export interface OrderSagaData {
   readonly totalCents: number;
   readonly currency: string;
   readonly address: Address;
-  readonly paymentToken: string;
+  /** The card token, kept only until the charge is settled (then dropped from the stored saga). */
+  readonly paymentToken?: string | undefined;
   readonly paymentId?: string;
   readonly shipmentId?: string;
   readonly trackingNumber?: string;
@@ -62,6 +63,8 @@ export function orderSaga(call: Call): SagaDefinition<OrderSagaData, OrdersDb, O
       {
         name: "charge-payment",
         execute: async ({ data, idempotencyKey, signal }) => {
+          // It is dropped only in the same commit that records this step done, so a charge always has it.
+          if (!data.paymentToken) throw new Error("the payment token is gone: the charge cannot be made");
           const payment = await call(
             payments.charge,
             {
@@ -73,7 +76,8 @@ export function orderSaga(call: Call): SagaDefinition<OrderSagaData, OrdersDb, O
             },
             { idempotencyKey, signal },
           );
-          return { paymentId: payment.paymentId };
+          // A secret is kept no longer than it is needed: the stored saga forgets the token once charged.
+          return { paymentId: payment.paymentId, paymentToken: undefined };
         },
         compensate: async ({ data, idempotencyKey, signal }) => {
           await call(

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { describeLookup, findNatsCli, findNatsServer } from "./binaries.js";
+import { loadOrCreateCredentials } from "./broker/credentials.js";
+import { loadPermissions } from "./broker/permissions-file.js";
 import { writeNatsContext } from "./context.js";
-import { startDevNats } from "./dev-server.js";
+import { devCredentialsFile, startDevNats } from "./dev-server.js";
 import { NatsToolsError } from "./errors.js";
 import { ensureNatsBinaries } from "./install.js";
 
@@ -11,8 +13,10 @@ const USAGE = `usage: bazaar-nats <command>
 commands:
   check     say which nats-server and nats CLI would be used (exit 1 when the server is missing)
   install   find them, or install the pinned versions with Go into .bin (exit 1 with instructions otherwise)
-  server    start a JetStream dev server (reuses one already on NATS_URL); Ctrl-C stops it
-  context   add and select the "bazaar" nats CLI context for NATS_URL
+  server    start a JetStream dev server (reuses one already on NATS_URL); Ctrl-C stops it. It enforces
+            the broker permissions (one user per service, from tools/nats/broker/permissions.json);
+            the passwords are in .data/nats/credentials.json
+  context   add and select the "bazaar" nats CLI context for NATS_URL, as the operator
 
 environment:
   NATS_URL              default nats://127.0.0.1:4222
@@ -41,8 +45,18 @@ async function main(argv: string[]): Promise<number> {
     }
     case "context": {
       const cli = findNatsCli().found;
-      const result = writeNatsContext({ cli: cli?.path, url });
-      console.log(result.written ? `nats context "bazaar" selected (${url})` : `run: ${result.command}`);
+      const permissions = loadPermissions();
+      const credentials = loadOrCreateCredentials({
+        file: devCredentialsFile(),
+        operator: permissions.operator.user,
+        services: permissions.services.map((s) => s.service),
+      });
+      const result = writeNatsContext({ cli: cli?.path, url, user: credentials.operator });
+      console.log(
+        result.written
+          ? `nats context "bazaar" selected (${url}, as the operator)`
+          : `run: ${result.command}\n(the operator's password is in ${devCredentialsFile()})`,
+      );
       return 0;
     }
     case "server": {

@@ -9,8 +9,35 @@ export {
   type RejectedBinary,
   readVersion,
 } from "./binaries.js";
+export { AUTHORIZATION_FILE, anonymousAs, loadAuthorization, passwordEnv } from "./broker/authorization.js";
+export {
+  type BrokerIdentities,
+  type BrokerIdentitiesOptions,
+  brokerIdentities,
+} from "./broker/broker-identities.js";
+export {
+  type BrokerCredentials,
+  credentialsEnv,
+  loadOrCreateCredentials,
+  type NatsUser,
+  newCredentials,
+} from "./broker/credentials.js";
+export {
+  type BrokerPermissionsFile,
+  loadPermissions,
+  PERMISSIONS_FILE,
+  parsePermissions,
+  type ServicePermissions,
+  type SubjectRules,
+} from "./broker/permissions-file.js";
 export { type NatsContextOptions, type NatsContextResult, writeNatsContext } from "./context.js";
-export { type DevNats, type DevNatsOptions, PortInUseError, startDevNats } from "./dev-server.js";
+export {
+  type DevNats,
+  type DevNatsOptions,
+  devCredentialsFile,
+  PortInUseError,
+  startDevNats,
+} from "./dev-server.js";
 export {
   NatsServerNotFoundError,
   NatsServerStartError,

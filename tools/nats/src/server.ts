@@ -18,6 +18,13 @@ export interface StartNatsServerOptions {
    */
   readonly syncInterval?: string | undefined;
   readonly serverName?: string;
+  /**
+   * Users and their permissions (`brokerIdentities`). Without it the server lets anyone connect and do
+   * anything.
+   */
+  readonly authorization?: string;
+  /** Variables for the server process besides the inherited ones (the users' passwords). */
+  readonly env?: Readonly<Record<string, string>>;
   /** Run in its own process group, so a terminal's Ctrl-C does not reach it directly. */
   readonly detached?: boolean;
   readonly readyTimeoutMs?: number;
@@ -51,6 +58,7 @@ function configText(options: StartNatsServerOptions, host: string, port: number)
     if (options.syncInterval) lines.push(`  sync_interval: ${options.syncInterval}`);
     lines.push("}");
   }
+  if (options.authorization) lines.push(options.authorization);
   return `${lines.join("\n")}\n`;
 }
 
@@ -67,6 +75,7 @@ export function startNatsServer(options: StartNatsServerOptions): Promise<NatsSe
   const child = spawn(options.bin, ["-c", configFile], {
     stdio: ["ignore", "pipe", "pipe"],
     detached: options.detached ?? false,
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   const log: string[] = [];
   let port = options.port ?? 0;

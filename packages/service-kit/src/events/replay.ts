@@ -1,8 +1,9 @@
 import type { EventContract, EventEnvelope } from "@bazaar/contracts";
-import { DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import * as v from "valibot";
 import { toIssues } from "../errors/validation.js";
 import { envelopeValidator } from "./envelope.js";
+import { readSubjectsInOrder } from "./subjects-in-order.js";
 
 export interface ReplayProgress {
   readonly stream: string;
@@ -90,17 +91,16 @@ async function readStream(
   const info = await options.jsm.streams.info(stream);
   const lastSeq = info.state.last_seq;
   if (info.state.messages === 0) return;
-  const consumer = await options.js.consumers.get(stream, {
-    deliver_policy: DeliverPolicy.All,
-    filter_subjects: [...events.keys()],
-  });
-  let streamTotal = (await consumer.info()).num_pending;
+  const read = await readSubjectsInOrder({ js: options.js, stream, subjects: [...events.keys()], lastSeq });
+  let streamTotal = read.pending;
   counts.total += streamTotal;
-  if (streamTotal === 0) return;
+  if (streamTotal === 0) {
+    read.stop();
+    return;
+  }
   let streamDone = 0;
-  const messages = await consumer.consume();
   try {
-    for await (const m of messages) {
+    for await (const m of read.messages) {
       if (options.signal?.aborted) break;
       const meta = { stream, seq: m.seq, subject: m.subject };
       const checked = check(m, events);
@@ -116,11 +116,9 @@ async function readStream(
       }
       if (counts.processed % every === 0)
         options.onProgress?.({ stream, processed: counts.processed, total: counts.total });
-      // Caught up with the stream as it was when the replay started (or with everything, whichever first).
-      if (m.info.pending === 0 || m.seq >= lastSeq) break;
     }
   } finally {
-    messages.stop();
+    read.stop();
   }
   options.onProgress?.({ stream, processed: counts.processed, total: counts.total });
 }

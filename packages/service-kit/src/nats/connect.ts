@@ -19,6 +19,11 @@ export interface ConnectNatsOptions {
   readonly user?: string | undefined;
   readonly password?: string | undefined;
   readonly token?: string | undefined;
+  /**
+   * Where this connection's replies arrive (`inboxPrefix(service)`): the broker lets a service subscribe to
+   * its own inbox prefix only, so no other service can read its replies. Default `_INBOX` (tools, tests).
+   */
+  readonly inboxPrefix?: string | undefined;
 }
 
 /** A connection plus what readiness needs to know about it. */
@@ -49,6 +54,7 @@ export async function connectNats(options: ConnectNatsOptions): Promise<NatsLink
     reconnectTimeWait: 250,
     waitOnFirstConnect: true,
     noAsyncTraces: true,
+    ...(options.inboxPrefix ? { inboxPrefix: options.inboxPrefix } : {}),
     ...(auth ? { authenticator: auth } : {}),
   });
   let connected = true;

@@ -1,4 +1,4 @@
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connect, type NatsConnection, usernamePasswordAuthenticator } from "@nats-io/transport-node";
 import { createRpcClient, type RpcClient } from "./rpc-client.js";
 
 /** A connection and an RPC client for tools and tests that call services from outside a service. */
@@ -8,14 +8,21 @@ export interface RpcConnection {
   close(): Promise<void>;
 }
 
-/** `connectRpcClient` connects to NATS and returns a typed RPC client named `caller`. */
-export async function connectRpcClient(options: { servers: string; caller: string }): Promise<RpcConnection> {
+/** `connectRpcClient` connects to NATS (as `user`, when given) and returns a typed RPC client named `caller`. */
+export async function connectRpcClient(options: {
+  servers: string;
+  caller: string;
+  user?: { readonly user: string; readonly password: string } | undefined;
+}): Promise<RpcConnection> {
   const nc = await connect({
     servers: options.servers.split(","),
     name: options.caller,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 100,
     noAsyncTraces: true,
+    ...(options.user
+      ? { authenticator: usernamePasswordAuthenticator(options.user.user, options.user.password) }
+      : {}),
   });
   return { nc, client: createRpcClient({ nc, caller: options.caller }), close: () => nc.close() };
 }

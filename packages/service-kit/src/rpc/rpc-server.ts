@@ -8,10 +8,14 @@ import { parseOrThrow } from "../errors/validation.js";
 import { storageErrorCode } from "../events/storage-errors.js";
 import type { ServiceMetrics } from "../metrics/metrics.js";
 import { H, headerOf, makeHeaders } from "../nats/headers.js";
+import { streamCreditPrefix } from "../permissions/inbox-prefix.js";
 import { childSpan, newTrace, parseTraceparent, runInScope, type Scope } from "../tracing/trace-context.js";
 import { decodeRequest, encodeJson } from "./codec.js";
 import type { InFlight } from "./in-flight.js";
 import { serveStream } from "./rpc-stream.js";
+
+/** The queue group every instance of a service answers its RPCs in (`nats micro` expects `q`). */
+export const RPC_QUEUE = "q";
 
 /** A served endpoint: the contract and the function that answers it. */
 export interface RpcEndpoint {
@@ -74,7 +78,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     version: options.version,
     description: options.description,
     metadata: options.metadata,
-    queue: options.queue ?? "q",
+    queue: options.queue ?? RPC_QUEUE,
   });
 
   for (const endpoint of options.endpoints) {
@@ -107,6 +111,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
               await serveStream({
                 nc,
                 request: msg,
+                creditPrefix: streamCreditPrefix(options.name),
                 items: result as AsyncIterable<unknown>,
                 ...(check ? { check } : {}),
               });

@@ -2,6 +2,7 @@ import type { RpcContract, RpcRequestInput, RpcResponse } from "@bazaar/contract
 import { createInbox, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { TimeoutError, UnavailableError } from "../errors/app-error.js";
 import { H, headerOf, makeHeaders } from "../nats/headers.js";
+import { inboxPrefix } from "../permissions/inbox-prefix.js";
 import { decodeReply, encodeJson, errorFromReply, isErrorReply } from "./codec.js";
 import { outgoingHeaders, validateReply } from "./outgoing.js";
 
@@ -32,6 +33,11 @@ const CREDIT_TIMEOUT_MS = 30_000;
 export interface ServeStreamOptions {
   readonly nc: NatsConnection;
   readonly request: Msg;
+  /**
+   * Where the caller's credit is heard (`streamCreditPrefix` of the serving service): under the server's
+   * own inbox, where the broker lets callers of its streaming endpoints publish and nothing else.
+   */
+  readonly creditPrefix: string;
   readonly items: AsyncIterable<unknown> | Iterable<unknown>;
   /** Validates each item against the contract (outside production). */
   readonly check?: (item: unknown) => unknown;
@@ -44,7 +50,7 @@ export async function serveStream(options: ServeStreamOptions): Promise<number> 
   let credit = Math.max(1, Math.min(64, Number(headerOf(request.headers, H.streamCredit)) || 4));
   let cancelled = false;
   let wake: (() => void) | undefined;
-  const ackSubject = createInbox();
+  const ackSubject = createInbox(options.creditPrefix);
   const acks: Subscription = nc.subscribe(ackSubject, {
     callback: (_err, msg) => {
       try {
@@ -129,7 +135,8 @@ export async function* streamCall<C extends RpcContract>(
   const { nc, contract } = args;
   const window = Math.max(1, Math.min(64, args.options.window ?? 4));
   const timeoutMs = args.options.timeoutMs ?? contract.timeoutMs;
-  const inbox = createInbox();
+  // The caller's own inbox prefix: the broker delivers a service's replies nowhere else.
+  const inbox = createInbox(inboxPrefix(args.caller));
   const sub = nc.subscribe(inbox);
   const iterator = sub[Symbol.asyncIterator]();
   const headers = outgoingHeaders(args.caller, contract, timeoutMs);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { testBrokerCredentials } from "@bazaar/testing";
 import { type RunningService, startService } from "../service/start-service.js";
 import type { ServiceDefinition } from "../service/types.js";
 
@@ -50,7 +51,9 @@ export interface TestService extends RunningService {
 
 /**
  * `startTestService` runs a service in-process against a test broker with a temp SQLite folder, a random
- * HTTP port, test-friendly retry delays and JSON logs (silent unless captured).
+ * HTTP port, test-friendly retry delays and JSON logs (silent unless captured). On a broker that enforces
+ * the permissions it connects as its own user, with the permissions its declaration gives it in
+ * production (a test's own service, unknown to the broker, connects without credentials).
  */
 export async function startTestService(
   def: ServiceDefinition,
@@ -58,6 +61,7 @@ export async function startTestService(
 ): Promise<TestService> {
   const ownsDir = !options.dataDir;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `bazaar-${def.name}-`));
+  const user = testBrokerCredentials(options.natsUrl)?.services[def.name];
   let running: RunningService;
   try {
     running = await startService(def, {
@@ -75,6 +79,7 @@ export async function startTestService(
         READINESS_INTERVAL_MS: "200",
         OUTBOX_SWEEP_MS: "200",
         SHUTDOWN_TIMEOUT_MS: "5000",
+        ...(user ? { NATS_USER: user.user, NATS_PASSWORD: user.password } : {}),
         ...options.env,
       },
       ...(options.logs ? { logDestination: options.logs.stream } : { logDestination: quiet() }),

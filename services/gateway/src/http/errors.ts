@@ -1,7 +1,9 @@
 import { ERROR_CODE_LIST, type ErrorCode, statusOf } from "@bazaar/contracts";
-import { AppError, appError, type Logger, problemResponse } from "@bazaar/service-kit";
+import { AppError, appError, type Logger, PROBLEM_CONTENT_TYPE, toProblem } from "@bazaar/service-kit";
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { requestValues, withoutEcho } from "./echo-guard.js";
+import type { GatewayEnv } from "./gateway-env.js";
 
 /** The closed code table read backwards once: the code that stands for an HTTP status. */
 const CODE_BY_STATUS: ReadonlyMap<number, ErrorCode> = new Map(
@@ -28,15 +30,22 @@ function headersFor(err: unknown): Record<string, string> | undefined {
   return { "WWW-Authenticate": err.reason ? INVALID_TOKEN_CHALLENGE : BEARER_CHALLENGE };
 }
 
-/** `errorResponse` is the gateway's one way to answer a failure: `application/problem+json` with the kit's code. */
-export function errorResponse(err: unknown, c: Context): Response {
+/**
+ * `errorResponse` is the gateway's one way to answer a failure: `application/problem+json` with the kit's
+ * code. Its `instance` is the route (`/api/orders/:id`), not the path the client sent, and its detail has
+ * the request's values taken out (a downstream service's message may name them): a refusal never repeats
+ * what came with the request.
+ */
+export function errorResponse(err: unknown, c: Context<GatewayEnv>): Response {
   const mapped = toAppError(err);
   const scope = c.get("scope");
-  const headers = headersFor(mapped);
-  return problemResponse(mapped, {
-    instance: c.req.path,
+  const problem = toProblem(mapped, {
+    instance: c.req.routePath,
     ...(scope ? { traceId: scope.trace.traceId } : {}),
-    ...(headers ? { headers } : {}),
+  });
+  return new Response(JSON.stringify({ ...problem, detail: withoutEcho(problem.detail, requestValues(c)) }), {
+    status: problem.status,
+    headers: { "content-type": PROBLEM_CONTENT_TYPE, ...(headersFor(mapped) ?? {}) },
   });
 }
 

@@ -27,5 +27,7 @@ export type GatewayEnv = {
     principal: Principal | undefined;
     authError: AppError | undefined;
     deadline: Deadline | undefined;
+    /** The request's body as read by `bodyTimeout` (so a refusal can leave its values out). */
+    bodyText: string | undefined;
   };
 };

@@ -12,11 +12,15 @@ function hasBody(req: Request): boolean {
 }
 
 /**
- * `requireJson` refuses a body that is not JSON with 415 before anything reads it. With `optional`, a
- * request without a body passes (and its body counts as `{}`).
+ * `requireJson` refuses a body that is not JSON with 415 before anything reads it, and so a body in a
+ * content coding (`Content-Encoding: gzip`...), which the gateway does not decode and must not read as if
+ * it were plain. With `optional`, a request without a body passes (and its body counts as `{}`).
  */
 export function requireJson(options: { optional?: boolean } = {}): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
+    const coding = c.req.header("content-encoding")?.trim().toLowerCase();
+    if (coding && coding !== "identity")
+      throw appError("UNSUPPORTED_MEDIA_TYPE", "the request body must not be content-encoded");
     const mediaType = c.req.header("content-type")?.split(";")[0]?.trim() ?? "";
     if (JSON_MEDIA_TYPE.test(mediaType) || (options.optional && !hasBody(c.req.raw))) return next();
     throw appError("UNSUPPORTED_MEDIA_TYPE", "the request body must be application/json");

@@ -10,11 +10,16 @@ export interface RateLimitOptions {
   readonly perUser: number;
   /** Requests per window for an anonymous client (keyed by IP). */
   readonly perAnonymous: number;
-  /** Requests per window on `/api/auth/*` (keyed by IP: logins are where passwords get guessed). */
+  /**
+   * Requests per window on `/api/auth/*` (keyed by IP: logins are where passwords get guessed). A
+   * successful login gives its token back: only failed attempts (and registrations) spend this budget.
+   */
   readonly perAuth: number;
   readonly maxBuckets: number;
   readonly clientIp: (c: Context<GatewayEnv>) => string;
 }
+
+const LOGIN_PATH = "/api/auth/login";
 
 interface Policy {
   readonly buckets: TokenBuckets;
@@ -63,8 +68,16 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<GatewayE
       return response;
     }
     await next();
+    let remaining = take.remaining;
+    if (chosen === auth && c.req.path === LOGIN_PATH && c.res.status === 200) {
+      chosen.buckets.refund(key);
+      remaining = Math.min(chosen.limit, remaining + 1);
+    }
     c.res.headers.set("RateLimit-Policy", chosen.header);
-    c.res.headers.set("RateLimit", value);
+    c.res.headers.set(
+      "RateLimit",
+      `limit=${chosen.limit}, remaining=${remaining}, reset=${take.resetSeconds}`,
+    );
     return undefined;
   };
 }

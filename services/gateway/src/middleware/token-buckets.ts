@@ -72,6 +72,12 @@ export class TokenBuckets {
     };
   }
 
+  /** Gives back one token taken for `key` (a request that turned out not to count). */
+  refund(key: string): void {
+    const bucket = this.#buckets.get(key);
+    if (bucket) bucket.tokens = Math.min(this.#capacity, bucket.tokens + 1);
+  }
+
   #sweep(now: number): void {
     this.#sweptAt = now;
     for (const [key, bucket] of this.#buckets) {

@@ -76,7 +76,8 @@ describe("events about an order carry their owner's per-order sequence", () => {
 
 describe("GET/POST /api/admin/read-models/order-views/rebuild", () => {
   it("completes past a malformed event in ORDERS and shows it as skipped, by stream and sequence", async () => {
-    const js = sys.gateway.runtime.nats.js;
+    // As a broken publisher would, from the operator's connection.
+    const js = sys.client.js;
     await js.publish(
       orders.orderPlaced.subject,
       JSON.stringify({
@@ -125,7 +126,7 @@ describe("GET/POST /api/admin/read-models/order-views/rebuild", () => {
   });
 
   it("shows a failed rebuild with its reason", async () => {
-    await sys.gateway.runtime.nats.jsm.streams.delete(SHIPPING_STREAM.name);
+    await sys.client.jsm.streams.delete(SHIPPING_STREAM.name);
     try {
       expect((await sys.api.post(PATH, undefined, { token: admin })).status).toBe(202);
       expect(await finished()).toMatchObject({
@@ -133,7 +134,7 @@ describe("GET/POST /api/admin/read-models/order-views/rebuild", () => {
         error: expect.stringContaining("not found"),
       });
     } finally {
-      await ensureStream(sys.gateway.runtime.nats.jsm, SHIPPING_STREAM);
+      await ensureStream(sys.client.jsm, SHIPPING_STREAM);
     }
   });
 

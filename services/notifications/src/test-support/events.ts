@@ -8,17 +8,18 @@ import {
   USERS_STREAM,
 } from "@bazaar/contracts";
 import { ensureStream, type ServiceRuntime } from "@bazaar/service-kit";
-import type { TestService } from "@bazaar/service-kit/testing";
+import type { TestClient, TestService } from "@bazaar/service-kit/testing";
 import { eq } from "drizzle-orm";
 import { notifications } from "../db/schema.js";
 
 /**
  * The publishers (users, orders, payments) do not run in these tests, so nobody else creates their
- * streams: `givenSourceStreams` does, then waits until every consumer of the service is running.
+ * streams: `givenSourceStreams` does, as the operator (notifications itself may not), then waits until
+ * every consumer of the service is running.
  */
-export async function givenSourceStreams(svc: TestService): Promise<void> {
+export async function givenSourceStreams(svc: TestService, operator: TestClient): Promise<void> {
   for (const stream of [USERS_STREAM, ORDERS_STREAM, PAYMENTS_STREAM])
-    await ensureStream(svc.runtime.nats.jsm, stream);
+    await ensureStream(operator.jsm, stream);
   for (let i = 0; ; i++) {
     const report = await svc.runtime.health();
     if (report.status === "pass") return;
@@ -43,14 +44,17 @@ export function envelopeOf<E extends EventContract>(
   };
 }
 
-/** `publish` stores an envelope in its stream, with its own id as the JetStream message id unless told. */
+/**
+ * `publish` stores an envelope in its stream as its publisher would, with its own id as the JetStream
+ * message id unless told; it publishes as the operator, since notifications may not publish others' events.
+ */
 export async function publish(
-  runtime: ServiceRuntime,
+  operator: TestClient,
   event: EventContract,
   envelope: EventEnvelope,
   msgID: string = envelope.id,
 ): Promise<void> {
-  await runtime.nats.js.publish(event.subject, JSON.stringify(envelope), { msgID });
+  await operator.js.publish(event.subject, JSON.stringify(envelope), { msgID });
 }
 
 export type NotificationRow = typeof notifications.$inferSelect;

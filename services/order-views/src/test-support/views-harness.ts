@@ -57,7 +57,8 @@ export async function startViewsHarness(
   const nats = await startTestNats();
   const svc = await startTestService(createOrderViewsService(options), { natsUrl: nats.url });
   const caller = await createTestClient(nats.url);
-  const { jsm } = svc.runtime.nats;
+  // Set-up as the operator: order-views itself may not create the sources' streams or publish their events.
+  const { js, jsm } = caller;
   for (const stream of [ORDERS_STREAM, PAYMENTS_STREAM, SHIPPING_STREAM, DEAD_LETTER_STREAM])
     await ensureStream(jsm, stream);
   // The consumers wait for their streams: until they exist, "no lag" would mean nothing.
@@ -75,7 +76,7 @@ export async function startViewsHarness(
     return new Date(clock).toISOString();
   };
   const publishRaw = async (subject: string, body: string): Promise<void> => {
-    await svc.runtime.nats.js.publish(subject, body, { msgID: randomUUID() });
+    await js.publish(subject, body, { msgID: randomUUID() });
   };
   const publish: ViewsHarness["publish"] = async (event, data, o = {}) => {
     const id = o.id ?? randomUUID();
@@ -132,8 +133,8 @@ export async function startViewsHarness(
     },
     ageOutEverything: async (streams = ["ORDERS", "PAYMENTS", "SHIPPING"]) => {
       for (const stream of streams) {
-        const info = await svc.runtime.nats.jsm.streams.info(stream);
-        await svc.runtime.nats.jsm.streams.purge(stream, { seq: info.state.last_seq + 1 });
+        const info = await jsm.streams.info(stream);
+        await jsm.streams.purge(stream, { seq: info.state.last_seq + 1 });
       }
     },
     stop: async () => {

@@ -1,6 +1,6 @@
 import { describe, type KubeObject } from "./objects.js";
 import { isSecretRef, resolvedEnv, workloads } from "./pods.js";
-import { NATS_AUTH } from "./settings.js";
+import { NATS_PASSWORD_KEY, natsUserSecret } from "./settings.js";
 
 /** The NATS StatefulSet and the config file its pods mount, from a set of objects. */
 export function natsConfig(
@@ -21,10 +21,18 @@ export function natsConfig(
   return { replicas: spec.replicas ?? 1, serviceName: spec.serviceName ?? "", conf, mountPath };
 }
 
+/** The users nats.conf defines, each with the variable its password comes from. */
+export function natsUsers(conf: string): Array<{ user: string; variable: string }> {
+  return [...conf.matchAll(/user:\s*"([^"]+)",\s*password:\s*\$([A-Z0-9_]+)/g)].map((m) => ({
+    user: m[1] ?? "",
+    variable: m[2] ?? "",
+  }));
+}
+
 /**
  * `checkNats` checks the NATS cluster: three servers behind a headless Service, a config with a route to
- * each, JetStream stored on the persistent volume and fsynced on every write, and the credentials the
- * services use.
+ * each, JetStream stored on the persistent volume and fsynced on every write, and users only (no anonymous
+ * access), each with its password from its own Secret.
  */
 export function checkNats(objects: readonly KubeObject[]): string[] {
   const nats = workloads(objects).find((w) => w.labels["app.kubernetes.io/component"] === "nats");
@@ -55,10 +63,16 @@ export function checkNats(objects: readonly KubeObject[]): string[] {
   if (!onClaim) problems.push(`nats.conf store_dir ${storeDir} is not on a persistent volume claim`);
   const container = nats.pod.containers[0];
   const env = container ? resolvedEnv(container, objects) : new Map();
-  for (const wanted of NATS_AUTH) {
-    const got = env.get(wanted.name)?.secret;
-    if (!isSecretRef(got, wanted.secret, wanted.key))
-      problems.push(`${where}: ${wanted.name} must come from Secret ${wanted.secret} key ${wanted.key}`);
+  const users = natsUsers(config.conf);
+  if (users.length === 0) problems.push("nats.conf defines no users: anyone could connect and do anything");
+  for (const { user, variable } of users) {
+    const secret = natsUserSecret(user);
+    if (!isSecretRef(env.get(variable)?.secret, secret, NATS_PASSWORD_KEY))
+      problems.push(
+        `${where}: ${variable} (user ${user}) must come from Secret ${secret} key ${NATS_PASSWORD_KEY}`,
+      );
   }
+  if (/^\s*no_auth_user\s*:/m.test(config.conf))
+    problems.push("nats.conf: no_auth_user lets connections without credentials in");
   return problems;
 }

@@ -2,7 +2,7 @@ import type { IContainer } from "kubernetes-models/v1/Container";
 import type { ServiceInfo } from "../repo.js";
 import { describe, type KubeObject } from "./objects.js";
 import { isSecretRef, resolvedEnv, type Workload, workloads } from "./pods.js";
-import { NATS_AUTH, SERVICE_SECRETS } from "./settings.js";
+import { natsPassword, SERVICE_SECRETS } from "./settings.js";
 
 export interface ServiceCheckOptions {
   readonly services: readonly ServiceInfo[];
@@ -62,7 +62,9 @@ function containerProblems(
   const natsUrl = natsUrlProblem(value("NATS_URL"), objects);
   if (natsUrl) problems.push(natsUrl);
   const creds = value("NATS_CREDS");
-  const secrets = [...(creds ? [] : NATS_AUTH), ...(SERVICE_SECRETS[service.name] ?? [])];
+  // Its own user: another service's would give it that service's permissions.
+  if (!creds) expect("NATS_USER", service.name);
+  const secrets = [...(creds ? [] : [natsPassword(service.name)]), ...(SERVICE_SECRETS[service.name] ?? [])];
   for (const wanted of secrets) {
     const got = env.get(wanted.name)?.secret;
     if (!isSecretRef(got, wanted.secret, wanted.key))
@@ -81,8 +83,8 @@ function containerProblems(
 /**
  * `checkServices` checks how every Bazaar service is deployed in a rendered overlay: a SQLite owner is a
  * one-replica StatefulSet with DATA_DIR on a claim template; a stateless service is a Deployment with a
- * Service in front; each container has the production environment, NATS credentials and its own secrets
- * from Secrets, and resource requests and limits.
+ * Service in front; each container has the production environment, its own NATS user (its password from
+ * its own Secret) and its own secrets from Secrets, and resource requests and limits.
  */
 export function checkServices(objects: readonly KubeObject[], options: ServiceCheckOptions): string[] {
   const all = workloads(objects);

@@ -12,8 +12,8 @@ import {
   HTTP_PORT,
   LIVENESS_PATH,
   METRICS_PATH,
-  NATS_AUTH,
   NODE_UID,
+  natsPassword,
   READINESS_PATH,
   SERVICE_SECRETS,
   SHARED_ENV_CONFIGMAP,
@@ -37,8 +37,10 @@ function env(service: ServiceInfo): IEnvVar[] {
     ...(service.usesSqlite ? [{ name: "DATA_DIR", value: DATA_DIR }] : []),
     // The pod name identifies the instance in logs, metrics and `nats micro ls`.
     { name: "INSTANCE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+    // Its own broker identity: the user named after it, whose permissions its declaration sets.
+    { name: "NATS_USER", value: service.name },
   ];
-  const secrets = [...NATS_AUTH, ...(SERVICE_SECRETS[service.name] ?? [])].map((s) => ({
+  const secrets = [natsPassword(service.name), ...(SERVICE_SECRETS[service.name] ?? [])].map((s) => ({
     name: s.name,
     valueFrom: { secretKeyRef: { name: s.secret, key: s.key } },
   }));

@@ -24,11 +24,20 @@ export interface SecretVar {
   readonly key: string;
 }
 
-/** The NATS user and password every service connects with; the NATS servers read the same Secret. */
-export const NATS_AUTH: readonly SecretVar[] = [
-  { name: "NATS_USER", secret: "nats-auth", key: "user" },
-  { name: "NATS_PASSWORD", secret: "nats-auth", key: "password" },
-];
+/**
+ * Each service connects to NATS as its own user (named after it), whose permissions come from its
+ * declaration; the operator has a user of its own. A user's password is in its own Secret
+ * (`nats-user-<user>`, key `password`), which its service and the NATS servers read.
+ */
+export function natsUserSecret(user: string): string {
+  return `nats-user-${user}`;
+}
+export const NATS_PASSWORD_KEY = "password";
+
+/** The NATS password a service reads from its own user's Secret. */
+export function natsPassword(service: string): SecretVar {
+  return { name: "NATS_PASSWORD", secret: natsUserSecret(service), key: NATS_PASSWORD_KEY };
+}
 
 /** Secrets a service needs besides NATS's. users refuses to start in production without these. */
 export const SERVICE_SECRETS: Readonly<Record<string, readonly SecretVar[]>> = {

@@ -4,15 +4,15 @@ import { join } from "node:path";
 import type { EnvelopeOf } from "@bazaar/contracts";
 import { type EventContract, inventory, orders } from "@bazaar/contracts";
 import {
+  brokerEnvFor,
   ensureAllStreams,
-  freePort,
   type RunMode,
   type RunningSystem,
   startSystem,
   topology,
 } from "@bazaar/dev";
 import { createTestClient, readEvents, type TestClient } from "@bazaar/service-kit/testing";
-import { startTestNats, type TestNats } from "@bazaar/testing";
+import { freePort, startTestNats, type TestNats } from "@bazaar/testing";
 
 /** Retry timings short enough for tests, the same in both run modes. */
 export const TEST_ENV = {
@@ -48,17 +48,27 @@ export interface TestSystem {
  */
 export async function startTestSystem(
   mode: RunMode,
-  options: { envFor?: Record<string, Record<string, string>>; gateway?: boolean } = {},
+  options: {
+    envFor?: Record<string, Record<string, string>>;
+    gateway?: boolean;
+    /** Variables for every service, over `TEST_ENV`. */
+    env?: Record<string, string>;
+    /** Every log line of every service. */
+    onLine?: (service: string, line: string) => void;
+  } = {},
 ): Promise<TestSystem> {
-  const envFor = options.envFor ?? {};
   const nats = await startTestNats();
+  // Every service connects as its own broker user, as in production (a test's own variables on top).
+  const broker = brokerEnvFor(nats.credentials);
+  const envFor: Record<string, Record<string, string>> = { ...broker };
+  for (const [name, env] of Object.entries(options.envFor ?? {})) envFor[name] = { ...broker[name], ...env };
   const dataDir = mkdtempSync(join(tmpdir(), `bazaar-e2e-${mode}-`));
   const services = topology.services
     .filter((s) => options.gateway || s.name !== "gateway")
     .map((s) => s.name);
   const ports: Record<string, number> = {};
   for (const name of services) ports[name] = await freePort();
-  await ensureAllStreams(nats.url);
+  await ensureAllStreams(nats.url, 1, nats.credentials?.operator);
   const system = await startSystem({
     mode,
     natsUrl: nats.url,
@@ -66,9 +76,10 @@ export async function startTestSystem(
     nodeEnv: "test",
     ports,
     only: services,
-    env: TEST_ENV,
+    env: { ...TEST_ENV, ...options.env },
     envFor,
     onLine: (service, line) => {
+      options.onLine?.(service, line);
       if (process.env.BAZAAR_TEST_LOG_LEVEL) process.stderr.write(`[${service}] ${line}\n`);
     },
   });

@@ -1,0 +1,13 @@
+export { type AdminGrants, adminApiGrants } from "./admin-grants.js";
+export { brokerAuthorizationConfig } from "./authorization-config.js";
+export {
+  type BrokerPermissions,
+  type DeriveBrokerPermissionsOptions,
+  deriveBrokerPermissions,
+  OPERATOR_USER,
+  passwordVariable,
+  type ResponseRules,
+  type ServiceIdentity,
+  type SubjectRules,
+} from "./broker-permissions.js";
+export { inboxPrefix, streamCreditPrefix } from "./inbox-prefix.js";
