@@ -61,6 +61,21 @@ export { Counter, createMetrics, Gauge, Histogram, type ServiceMetrics } from ".
 export { connectNats, type NatsLink } from "./nats/connect.js";
 export { H as HEADERS } from "./nats/headers.js";
 export { decodeCursor, encodeCursor } from "./pagination/cursor.js";
+export {
+  type AdminGrants,
+  adminApiGrants,
+  type BrokerPermissions,
+  brokerAuthorizationConfig,
+  type DeriveBrokerPermissionsOptions,
+  deriveBrokerPermissions,
+  inboxPrefix,
+  OPERATOR_USER,
+  passwordVariable,
+  type ResponseRules,
+  type ServiceIdentity,
+  type SubjectRules,
+  streamCreditPrefix,
+} from "./permissions/index.js";
 export { connectRpcClient, type RpcConnection } from "./rpc/connect-client.js";
 export {
   BROKER_DOWN,

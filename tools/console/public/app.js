@@ -1,5 +1,6 @@
 // The Bazaar operations console: plain ES modules, no build step. Everything it shows comes from the
 // gateway's admin API, called with the operator's token (kept for the browser tab only).
+import { rateLimitGate } from "./retry-after.js";
 import { drawTopology } from "./topology.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -24,15 +25,20 @@ const badge = (status) =>
 const ms = (nanos) => (nanos / 1e6).toFixed(nanos >= 1e7 ? 0 : 2);
 const when = (iso) => (iso ? new Date(iso).toLocaleTimeString() : "");
 
+/** One gate for every call: after a 429 nothing is sent before the time the gateway named. */
+const rateLimit = rateLimitGate({ maxWaitMs: 5000 });
+
 async function api(path, init = {}) {
-  const res = await fetch(path, {
-    ...init,
-    headers: {
-      ...(init.body ? { "content-type": "application/json" } : {}),
-      ...(state.token ? { authorization: `Bearer ${state.token}` } : {}),
-      ...init.headers,
-    },
-  });
+  const res = await rateLimit.send(() =>
+    fetch(path, {
+      ...init,
+      headers: {
+        ...(init.body ? { "content-type": "application/json" } : {}),
+        ...(state.token ? { authorization: `Bearer ${state.token}` } : {}),
+        ...init.headers,
+      },
+    }),
+  );
   const body = res.headers.get("content-type")?.includes("json") ? await res.json() : await res.text();
   if (res.status === 401) signOut();
   if (!res.ok)

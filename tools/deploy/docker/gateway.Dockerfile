@@ -4,7 +4,7 @@
 #
 # Build from the repo root: docker build -f tools/deploy/docker/gateway.Dockerfile -t bazaar/gateway .
 # The image holds what `pnpm deploy:service gateway` writes to dist/deploy/gateway, built the same way.
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # 1. Only what @bazaar/gateway needs: package manifests (out/json) apart from sources (out/full).
 FROM $NODE_IMAGE AS prune
@@ -13,11 +13,9 @@ RUN npm install -g turbo@2.11.11
 COPY . .
 RUN turbo prune @bazaar/gateway --docker
 
-# 2. Install (better-sqlite3 compiles its addon: python3, make, g++), build, write the deploy folder.
+# 2. Install, build, write the deploy folder. No compiler: better-sqlite3 ships its addon prebuilt for
+#    linux x64 and arm64 (glibc and musl), and the slimming step keeps the one this platform loads.
 FROM $NODE_IMAGE AS build
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
 RUN npm install -g pnpm@12.21.0
 WORKDIR /repo
 COPY --from=prune /repo/out/json/ .
@@ -25,7 +23,7 @@ RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store pnpm i
 COPY --from=prune /repo/out/full/ .
 RUN pnpm turbo run build --filter=@bazaar/gateway...
 RUN pnpm pm deploy --filter=@bazaar/gateway --prod /app
-RUN cd /app && rm -f pnpm-workspace.yaml && for pkg in node_modules/.pnpm/better-sqlite3@*/node_modules/better-sqlite3; do mv "$pkg"/build/Release/better_sqlite3.node "$pkg"/addon.node && rm -rf "$pkg"/build "$pkg"/deps "$pkg"/src && mkdir -p "$pkg"/build/Release && mv "$pkg"/addon.node "$pkg"/build/Release/better_sqlite3.node; done
+RUN cd /app && rm -f pnpm-workspace.yaml && for pkg in node_modules/.pnpm/better-sqlite3@*/node_modules/better-sqlite3; do keep="$(cd "$pkg" && node -e 'const fs = require("fs"), path = require("path"); let found = ["build/Debug/better_sqlite3.node","build/Release/better_sqlite3.node"].find((f) => fs.existsSync(f)); if (!found && fs.existsSync("lib/binding.js")) { const prebuilt = require(path.resolve("lib/binding.js")).getPrebuildPath?.(); if (prebuilt) found = path.relative(".", prebuilt); } process.stdout.write(found ?? "");')" && [ -n "$keep" ] && mv "$pkg/$keep" "$pkg"/addon.node && rm -rf "$pkg"/build "$pkg"/prebuilds "$pkg"/deps "$pkg"/src "$pkg"/binding.gyp && mkdir -p "$pkg/$(dirname "$keep")" && mv "$pkg"/addon.node "$pkg/$keep"; done
 
 # 3. Node and the deploy folder, nothing else.
 FROM $NODE_IMAGE

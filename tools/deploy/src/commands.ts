@@ -1,3 +1,5 @@
+import { ADDON_LEFTOVERS, ADDON_PROBE } from "./sqlite-addon.js";
+
 /**
  * The command lines that turn the workspace into one service's deploy folder. `deployService` runs them
  * and the Dockerfiles are generated from them, so the image is built exactly like the folder the tests
@@ -21,16 +23,13 @@ export function deployCommand(packageName: string, outDir: string): readonly str
 
 /** Where pnpm puts better-sqlite3 inside a deploy folder (it is a dependency of the kit, not of the service). */
 export const BETTER_SQLITE3_GLOB = "node_modules/.pnpm/better-sqlite3@*/node_modules/better-sqlite3";
-/** The one file of better-sqlite3's build that runs; the rest of `build/` is compiler output. */
-export const ADDON_PATH = "build/Release/better_sqlite3.node";
-/** better-sqlite3's C++ and SQLite sources, only needed to compile the addon. */
-export const ADDON_SOURCES = ["deps", "src"] as const;
 /** pnpm writes it with a relative path back to the workspace's patches; nothing in the folder reads it. */
 export const WORKSPACE_FILE = "pnpm-workspace.yaml";
 
 /**
- * `slimShell` is `slimDeployFolder` as a POSIX shell line, for the Dockerfile: keep better-sqlite3's
- * compiled addon, drop its sources and object files (about 15 MB), drop the workspace file.
+ * `slimShell` is `slimDeployFolder` as a POSIX shell line, for the Dockerfile: keep the one native addon
+ * better-sqlite3 loads on the image's platform (asked of the package itself, see `ADDON_PROBE`), drop its
+ * sources, build output and other platforms' binaries (about 25 MB), drop the workspace file.
  */
 export function slimShell(dir: string): string {
   const pkg = '"$pkg"';
@@ -39,10 +38,12 @@ export function slimShell(dir: string): string {
     `rm -f ${WORKSPACE_FILE}`,
     `for pkg in ${BETTER_SQLITE3_GLOB}; do ` +
       [
-        `mv ${pkg}/${ADDON_PATH} ${pkg}/addon.node`,
-        `rm -rf ${pkg}/build ${ADDON_SOURCES.map((s) => `${pkg}/${s}`).join(" ")}`,
-        `mkdir -p ${pkg}/${ADDON_PATH.split("/").slice(0, -1).join("/")}`,
-        `mv ${pkg}/addon.node ${pkg}/${ADDON_PATH}`,
+        `keep="$(cd ${pkg} && node -e '${ADDON_PROBE}')"`,
+        '[ -n "$keep" ]',
+        `mv "$pkg/$keep" ${pkg}/addon.node`,
+        `rm -rf ${ADDON_LEFTOVERS.map((s) => `${pkg}/${s}`).join(" ")}`,
+        `mkdir -p "$pkg/$(dirname "$keep")"`,
+        `mv ${pkg}/addon.node "$pkg/$keep"`,
       ].join(" && ") +
       "; done",
   ].join(" && ");

@@ -51,9 +51,19 @@ function folder(name: string): DeployResult {
   return result;
 }
 
-function env(nats: TestNats, data: TempDir, extra: Record<string, string> = {}): Record<string, string> {
+/** A folder's environment, with the service's own broker user, as its manifests give it. */
+function env(
+  nats: TestNats,
+  service: string,
+  data: TempDir,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const user = nats.credentialsFor(service);
+  if (!user) throw new Error(`the test broker has no user for ${service}`);
   return {
     NATS_URL: nats.url,
+    NATS_USER: user.user,
+    NATS_PASSWORD: user.password,
     DATA_DIR: data.path,
     PORT: "0",
     NODE_ENV: "test",
@@ -84,6 +94,10 @@ async function createStreams(nats: TestNats): Promise<void> {
   }
 }
 
+/** better-sqlite3's addon in a deploy folder: the prebuilt one for this platform, or one compiled on purpose. */
+const ADDON_FILE =
+  /better-sqlite3\/(prebuilds\/(linux|linuxmusl|darwin|win32)-(x64|arm64)|build\/Release\/better_sqlite3)\.node$/;
+
 describe.each(services)("the deploy folder of $name", (service) => {
   it("holds its compiled code, migrations and production dependencies, and nothing else", () => {
     const result = folder(service.name);
@@ -94,7 +108,8 @@ describe.each(services)("the deploy folder of $name", (service) => {
     expect(result.dependencies).not.toContain("@bazaar/testing");
     if (service.usesSqlite) {
       expect(result.migrations.length).toBeGreaterThan(0);
-      expect(result.nativeAddon).toMatch(/better-sqlite3\/build\/Release\/better_sqlite3\.node$/);
+      // The one addon better-sqlite3 loads here: its prebuilt binary for this platform (13), or a compiled one.
+      expect(result.nativeAddon).toMatch(ADDON_FILE);
     }
     // Compiled code only: the sources and tests stay in the workspace.
     expect(result.code.filter((f) => f.includes(".test."))).toEqual([]);
@@ -106,7 +121,7 @@ describe.each(services)("the deploy folder of $name", (service) => {
     await using nats = await startTestNats();
     await createStreams(nats);
     using data = tempDir(`bazaar-${service.name}-data-`);
-    const proc = await startFolder(result.dir, service.name, env(nats, data));
+    const proc = await startFolder(result.dir, service.name, env(nats, service.name, data));
     try {
       await waitForStatus(`${proc.url}/health/ready`, 200);
       const manifests = parseManifests(readFileSync(join(baseServicesDir, `${service.name}.yaml`), "utf8"));
@@ -137,7 +152,7 @@ describe("the users folder in production", () => {
     await using nats = await startTestNats();
     using data = tempDir("bazaar-users-prod-");
     const proc = await startFolder(folder("users").dir, "users", {
-      ...env(nats, data, { NODE_ENV: "production" }),
+      ...env(nats, "users", data, { NODE_ENV: "production" }),
       JWT_PRIVATE_JWK: readFileSync(join(overlay, "secrets", "dev-only-jwt-private-jwk.json"), "utf8"),
       ADMIN_PASSWORD: literals.get("admin-password") ?? "",
       CUSTOMER_PASSWORD: literals.get("customer-password") ?? "",
@@ -168,7 +183,7 @@ describe("an order placed with orders running from its deploy folder", () => {
     others.push(await startTestService(inv.service, { natsUrl: nats.url, env: { SEED: "true" } }));
     others.push(await startTestService(pay.service, { natsUrl: nats.url }));
     others.push(await startTestService(ship.service, { natsUrl: nats.url }));
-    ordersProc = await startFolder(folder("orders").dir, "orders", env(nats, data));
+    ordersProc = await startFolder(folder("orders").dir, "orders", env(nats, "orders", data));
   }, 120_000);
 
   afterAll(async () => {
@@ -232,8 +247,10 @@ describe("the Dockerfiles' slim step", () => {
         .map((p) => relative(dir, p))
         .sort();
     const files = list(library);
-    expect(files.some((f) => f.endsWith("build/Release/better_sqlite3.node"))).toBe(true);
+    expect(files.filter((f) => ADDON_FILE.test(f))).toHaveLength(1);
     expect(files.some((f) => /better-sqlite3\/(deps|src)\b/.test(f))).toBe(false);
+    // Only this platform's binary is left of the prebuilt ones.
+    expect(files.filter((f) => /better-sqlite3\/prebuilds\/.+\.node$/.test(f)).length).toBeLessThanOrEqual(1);
     expect(list(shell)).toEqual(files);
   }, 60_000);
 });
@@ -246,7 +263,8 @@ describe("inspectDeployFolder", () => {
     const users = findService("users", root);
     expect(inspectDeployFolder(dir, users).problems).toEqual([]);
     rmSync(join(dir, "drizzle"), { recursive: true });
-    for (const pkg of betterSqlite3Dirs(dir)) rmSync(join(pkg, "build"), { recursive: true });
+    for (const pkg of betterSqlite3Dirs(dir))
+      for (const addon of ["build", "prebuilds"]) rmSync(join(pkg, addon), { recursive: true, force: true });
     const kit = join(dir, "node_modules", "@bazaar", "service-kit");
     rmSync(join(kit, "dist"), { recursive: true });
     writeFileSync(join(dir, "dist", "main.test.js"), "");
@@ -258,7 +276,7 @@ describe("inspectDeployFolder", () => {
       '@bazaar/service-kit lacks ./dist/testing/index.js: build it first and list "dist" in its "files"',
       "TypeScript source shipped: dist/seed.ts",
       "dist/fixture.js is shipped but nothing imports it: exclude it from tsconfig.build.json",
-      "no better-sqlite3 native addon (build/Release/better_sqlite3.node)",
+      "no better-sqlite3 native addon for this platform (prebuilds/<platform>.node or build/Release)",
       "no drizzle/*.sql migrations",
       'no drizzle/meta/_journal.json: list "drizzle" in the service\'s "files"',
       "test shipped: dist/main.test.js",

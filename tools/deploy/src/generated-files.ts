@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderDockerfile } from "./docker/dockerfile.js";
+import { brokerFiles } from "./k8s/broker-config.js";
 import { renderServiceManifests, renderServicesKustomization } from "./k8s/service-manifests.js";
 import { findRepoRoot, listServices } from "./repo.js";
 
@@ -21,6 +22,14 @@ export function generatedFiles(root: string = findRepoRoot()): Map<string, strin
   }
   files.set(join(baseServicesDir, "kustomization.yaml"), renderServicesKustomization(services));
   return files;
+}
+
+/**
+ * `allGeneratedFiles` is `generatedFiles` plus the broker's files, which need the services' declarations
+ * (imported from their packages): the permissions, their server configuration and the cluster's NATS config.
+ */
+export async function allGeneratedFiles(root: string = findRepoRoot()): Promise<Map<string, string>> {
+  return new Map([...generatedFiles(root), ...(await brokerFiles(root, listServices(root)))]);
 }
 
 /** Files in the generated folders that the generator would not write (a removed service's). */

@@ -1,8 +1,8 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { ADDON_PATH } from "./commands.js";
 import type { ServiceInfo } from "./repo.js";
 import { betterSqlite3Dirs } from "./slim-folder.js";
+import { loadedAddon } from "./sqlite-addon.js";
 import { entryPoints, unreachableFiles } from "./unreachable.js";
 
 /** What a deploy folder holds, for the CLI's summary and the tests. */
@@ -104,9 +104,15 @@ export function inspectDeployFolder(dir: string, service: ServiceInfo): FolderRe
   }
 
   const addon = betterSqlite3Dirs(dir)
-    .map((pkg) => join(pkg, ADDON_PATH))
-    .find((path) => existsSync(path));
-  if (service.usesSqlite && !addon) problems.push(`no better-sqlite3 native addon (${ADDON_PATH})`);
+    .map((pkg) => {
+      const rel = loadedAddon(pkg);
+      return rel ? join(pkg, rel) : undefined;
+    })
+    .find((path) => path !== undefined);
+  if (service.usesSqlite && !addon)
+    problems.push(
+      "no better-sqlite3 native addon for this platform (prebuilds/<platform>.node or build/Release)",
+    );
 
   const modules = join(dir, "node_modules");
   const installed = existsSync(modules)

@@ -7,7 +7,7 @@ import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { beforeAll, describe, expect, it } from "vitest";
 import { k8sDir } from "./generated-files.js";
-import { checkNats, natsConfig } from "./k8s/check-nats.js";
+import { checkNats, natsConfig, natsUsers } from "./k8s/check-nats.js";
 import { checkServices } from "./k8s/check-services.js";
 import { kitRoutes, NATS_MONITOR_ROUTES } from "./k8s/kit-routes.js";
 import { findKustomize, kustomizeBuild } from "./k8s/kustomize.js";
@@ -124,12 +124,23 @@ describe("the NATS servers", () => {
     using dir = tempDir("bazaar-nats-conf-");
     const file = dir.file("nats.conf");
     writeFileSync(file, config?.conf ?? "");
-    const env = { ...process.env, POD_NAME: "nats-0", NATS_USER: "bazaar", NATS_PASSWORD: "secret" };
+    const users = natsUsers(config?.conf ?? "");
+    expect(users.map((u) => u.user)).toEqual(["operator", ...services.map((s) => s.name)]);
+    const passwords = Object.fromEntries(
+      users.map((u) => [u.variable, `p${u.user.replace(/-/g, "")}secret`]),
+    );
+    const env: NodeJS.ProcessEnv = { ...process.env, POD_NAME: "nats-0", ...passwords };
     expect(
       execFileSync(natsServerBin(root), ["-t", "-c", file], { env, encoding: "utf8", stdio: "pipe" }),
     ).toBe("");
     writeFileSync(file, (config?.conf ?? "").replace("sync_interval: always", "sync_interval: sometimes"));
     expect(() => execFileSync(natsServerBin(root), ["-t", "-c", file], { env, stdio: "pipe" })).toThrow();
+    // Every user's password must be in the server's environment: without one, the server does not start.
+    writeFileSync(file, config?.conf ?? "");
+    const { NATS_PASSWORD_ORDERS: _missing, ...incomplete } = env;
+    expect(() =>
+      execFileSync(natsServerBin(root), ["-t", "-c", file], { env: incomplete, stdio: "pipe" }),
+    ).toThrow(/NATS_PASSWORD_ORDERS/);
   });
 
   it("serve the paths their probes request", async () => {
@@ -213,14 +224,26 @@ describe.skipIf(!kustomize).each([
       const conf = copy.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("nats-config")) as
         | (KubeObject & { data: Record<string, string> })
         | undefined;
-      if (conf) conf.data["nats.conf"] = conf.data["nats.conf"]?.replace("sync_interval: always", "") ?? "";
+      if (conf)
+        conf.data["nats.conf"] =
+          `${conf.data["nats.conf"]?.replace("sync_interval: always", "") ?? ""}no_auth_user: "operator"\n`;
+      // notifications connecting as payments would have payments' permissions.
+      const notifications = container(copy, "notifications").env ?? [];
+      for (const v of notifications) if (v.name === "NATS_USER") v.value = "payments";
+      // The servers reading orders' password from payments' Secret.
+      for (const v of container(copy, "nats").env ?? [])
+        if (v.name === "NATS_PASSWORD_ORDERS" && v.valueFrom?.secretKeyRef)
+          v.valueFrom.secretKeyRef.name = "nats-user-payments";
     });
     expect(checkServices(broken, { services, jsReplicas })).toEqual([
+      'StatefulSet/notifications: NATS_USER is "payments", expected "notifications"',
       "StatefulSet/orders: replicas 2, but SQLite has one writer",
       "StatefulSet/users: nothing is mounted at DATA_DIR /data",
     ]);
     expect(checkNats(broken)).toEqual([
       "nats.conf: JetStream must fsync every write (sync_interval: always)",
+      "StatefulSet/nats: NATS_PASSWORD_ORDERS (user orders) must come from Secret nats-user-orders key password",
+      "nats.conf: no_auth_user lets connections without credentials in",
     ]);
   });
 
@@ -230,7 +253,22 @@ describe.skipIf(!kustomize).each([
         objects.find((o) => o.kind === "Secret" && o.metadata.name.startsWith(`${name}-`))?.data as
           | Record<string, string>
           | undefined;
-      expect(Object.keys(secret("nats-auth") ?? {}).sort()).toEqual(["password", "user"]);
+      for (const user of ["operator", ...services.map((s) => s.name)])
+        expect(Object.keys(secret(`nats-user-${user}`) ?? {}), user).toEqual(["password"]);
+      // Every Secret a pod reads is generated, with the key it reads.
+      for (const w of workloads(objects)) {
+        for (const c of w.pod.containers) {
+          for (const v of c.env ?? []) {
+            const ref = v.valueFrom?.secretKeyRef;
+            if (!ref) continue;
+            const found = objects.find((o) => o.kind === "Secret" && o.metadata.name === ref.name);
+            expect(
+              found?.data as Record<string, string> | undefined,
+              `${w.object.metadata.name} ${v.name}`,
+            ).toHaveProperty(ref.key);
+          }
+        }
+      }
       const users = secret("users-secrets") ?? {};
       expect(Object.keys(users).sort()).toEqual(["admin-password", "customer-password", "jwt-private-jwk"]);
       const jwk = JSON.parse(Buffer.from(users["jwt-private-jwk"] ?? "", "base64").toString("utf8"));

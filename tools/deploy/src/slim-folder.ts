@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ADDON_PATH, ADDON_SOURCES, WORKSPACE_FILE } from "./commands.js";
+import { WORKSPACE_FILE } from "./commands.js";
+import { ADDON_LEFTOVERS, loadedAddon } from "./sqlite-addon.js";
 
 /** The better-sqlite3 package folders inside a deploy folder (one per version; normally one). */
 export function betterSqlite3Dirs(dir: string): string[] {
@@ -13,21 +14,20 @@ export function betterSqlite3Dirs(dir: string): string[] {
 }
 
 /**
- * `slimDeployFolder` removes what a deploy folder carries but never runs: better-sqlite3's sources and
- * compiler output (only `build/Release/better_sqlite3.node` is loaded) and pnpm's workspace file. It only
- * deletes or renames entries, so files hard-linked from pnpm's store are never modified. Keep it in step
- * with `slimShell`, its Dockerfile twin (a test compares them).
+ * `slimDeployFolder` removes what a deploy folder carries but never runs: better-sqlite3's sources, build
+ * output and the prebuilt binaries of other platforms (only the addon `loadedAddon` names is loaded), and
+ * pnpm's workspace file. It only deletes or renames entries, so files hard-linked from pnpm's store are
+ * never modified. Keep it in step with `slimShell`, its Dockerfile twin (a test compares them).
  */
 export function slimDeployFolder(dir: string): void {
   rmSync(join(dir, WORKSPACE_FILE), { force: true });
   for (const pkg of betterSqlite3Dirs(dir)) {
-    const addon = join(pkg, ADDON_PATH);
-    if (!existsSync(addon)) continue;
+    const keep = loadedAddon(pkg);
+    if (!keep) continue;
     const kept = join(pkg, "addon.node");
-    renameSync(addon, kept);
-    rmSync(join(pkg, "build"), { recursive: true, force: true });
-    for (const source of ADDON_SOURCES) rmSync(join(pkg, source), { recursive: true, force: true });
-    mkdirSync(dirname(addon), { recursive: true });
-    renameSync(kept, addon);
+    renameSync(join(pkg, keep), kept);
+    for (const leftover of ADDON_LEFTOVERS) rmSync(join(pkg, leftover), { recursive: true, force: true });
+    mkdirSync(dirname(join(pkg, keep)), { recursive: true });
+    renameSync(kept, join(pkg, keep));
   }
 }

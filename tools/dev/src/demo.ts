@@ -32,6 +32,20 @@ interface Timeline {
   status: string;
 }
 
+/** The access token of a login, or an error that says why there is none (the problem's own words). */
+function tokenOf(login: { status: number; body: unknown }, who: string): string {
+  const body = login.body as { accessToken?: string; title?: string; detail?: string } | undefined;
+  if (login.status === 200 && body?.accessToken) return body.accessToken;
+  throw new Error(
+    `${who} could not log in (HTTP ${login.status}${body?.detail ? `: ${body.detail}` : body?.title ? `: ${body.title}` : ""})`,
+  );
+}
+
+/** A request that got no answer at all (nothing listens, a bad address), as opposed to an unexpected one. */
+function unreachable(err: unknown): boolean {
+  return err instanceof TypeError && err.message === "fetch failed";
+}
+
 async function main(): Promise<number> {
   console.log(`Bazaar demo against ${gateway}`);
   const email = `demo-${randomUUID().slice(0, 8)}@example.com`;
@@ -49,14 +63,15 @@ async function main(): Promise<number> {
   step("log in");
   const login = await api.post("/api/auth/login", { email, password });
   check(login.status === 200, `logged in (HTTP ${login.status})`);
-  api.token = (login.body as { accessToken: string }).accessToken;
+  // Without a token every later call is a 401: stop here and say why instead.
+  api.token = tokenOf(login, "the customer");
   const admin = new DemoClient(gateway);
   const adminLogin = await admin.post("/api/auth/login", {
     email: process.env.ADMIN_EMAIL ?? "admin@bazaar.local",
     password: process.env.ADMIN_PASSWORD ?? "bazaar-admin-dev",
   });
   check(adminLogin.status === 200, "the admin logged in too (to read saga timelines)");
-  admin.token = (adminLogin.body as { accessToken: string }).accessToken;
+  admin.token = tokenOf(adminLogin, "the admin");
 
   step("list products");
   const products = (await api.get("/api/products?limit=100")).body as {
@@ -173,7 +188,8 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
-    console.error("is the system running? start it with `pnpm dev`");
+    if (unreachable(err))
+      console.error(`nothing answers at ${gateway}: is the system running? start it with \`pnpm dev\``);
     process.exit(1);
   },
 );

@@ -2,7 +2,8 @@ import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { topology } from "../../../topology.js";
 import { banner } from "./banner.js";
-import { freePort, isPortFree } from "./ports.js";
+import { DEV_RATE_LIMITS, devGatewayEnv } from "./dev-limits.js";
+import { freePort, isPortFree } from "@bazaar/testing";
 import { serviceEnv } from "./service-env.js";
 
 describe("topology", () => {
@@ -52,14 +53,34 @@ describe("serviceEnv", () => {
 });
 
 describe("banner", () => {
+  it("names no API when the gateway is not among --only", () => {
+    const text = banner({
+      mode: "processes",
+      services: [{ name: "inventory", port: 3102, role: "Catalogue" }],
+      natsUrl: "nats://127.0.0.1:4222",
+      natsReused: true,
+      natsContext: "ctx",
+      gatewayUrl: undefined,
+      consoleUrl: undefined,
+      authLimit: "1000",
+      admin: { email: "a", password: "b" },
+      customer: { email: "c", password: "d" },
+    });
+    expect(text).toContain("the gateway is not among --only");
+    expect(text).toContain("(already running, reused)");
+    expect(text).not.toContain("gateway        :");
+  });
+
   it("shows where everything is and how to log in", () => {
     const text = banner({
       mode: "processes",
+      services: [{ name: "orders", port: 3205, role: "Places orders" }],
       natsUrl: "nats://127.0.0.1:4222",
       natsReused: false,
       natsContext: "ctx",
       gatewayUrl: "http://127.0.0.1:3000",
       consoleUrl: "http://127.0.0.1:3100",
+      authLimit: "1000",
       admin: { email: "admin@bazaar.local", password: "bazaar-admin-dev" },
       customer: { email: "customer@bazaar.local", password: "bazaar-customer-dev" },
     });
@@ -69,8 +90,20 @@ describe("banner", () => {
       "admin@bazaar.local / bazaar-admin-dev",
       "pnpm demo",
       "ctx",
+      // The ports it really runs on, and what it does for the user.
+      "orders         :3205  Places orders",
+      "a service that crashes is restarted (after 1 s, doubling to 30 s)",
+      "1000 auth requests a minute",
     ]) {
       expect(text).toContain(part);
     }
+  });
+});
+
+describe("development rate limits", () => {
+  it("are generous for the auth routes, and a variable set by the user wins", () => {
+    expect(devGatewayEnv({})).toEqual(DEV_RATE_LIMITS);
+    expect(Number(devGatewayEnv({}).RATE_LIMIT_AUTH)).toBeGreaterThanOrEqual(1000);
+    expect(devGatewayEnv({ RATE_LIMIT_AUTH: "5" }).RATE_LIMIT_AUTH).toBe("5");
   });
 });

@@ -1,5 +1,5 @@
 export { topology } from "../../../topology.js";
-export { freePort, isPortFree } from "./ports.js";
-export { type RunMode, serviceEnv } from "./service-env.js";
+export { isPortFree } from "./ports.js";
+export { brokerEnvFor, type RunMode, serviceEnv } from "./service-env.js";
 export { ensureAllStreams } from "./streams.js";
 export { type RunningSystem, type ServiceSpec, type SystemOptions, startSystem } from "./system.js";

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { type BrokerCredentials, credentialsEnv } from "@bazaar/nats-tools";
 
 export type RunMode = "processes" | "monolith";
 
@@ -26,4 +27,18 @@ export function serviceEnv(options: ServiceEnvOptions): Record<string, string> {
     ...options.extra,
     ...options.own,
   };
+}
+
+/**
+ * `brokerEnvFor` is each service's broker identity as its own variables (`NATS_USER`, `NATS_PASSWORD`):
+ * the user named after it, whose permissions its declaration sets. Pass it as (part of) `envFor`, so both
+ * run modes connect every service as itself.
+ */
+export function brokerEnvFor(
+  credentials: BrokerCredentials | undefined,
+): Record<string, Record<string, string>> {
+  if (!credentials) return {};
+  return Object.fromEntries(
+    Object.entries(credentials.services).map(([service, user]) => [service, credentialsEnv(user)]),
+  );
 }

@@ -1,8 +1,13 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { findRepoRoot } from "@bazaar/nats-tools";
 import { topology } from "../../../topology.js";
 import { type InProcessService, startInProcess } from "./monolith-runner.js";
-import { type ServiceProcess, startServiceProcess } from "./process-runner.js";
+import { startServiceProcess } from "./process-runner.js";
+import { waitForReady } from "./readiness.js";
 import { type RunMode, serviceEnv } from "./service-env.js";
+import { watchSources } from "./source-watch.js";
+import { type Supervised, supervise } from "./supervisor.js";
 
 export type ServiceSpec = (typeof topology.services)[number];
 
@@ -18,29 +23,48 @@ export interface SystemOptions {
   /** Variables for every service, and per service. */
   readonly env?: Readonly<Record<string, string>>;
   readonly envFor?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** Hot reload (processes mode). */
+  /** Hot reload (processes mode): a service restarts when its sources or a workspace package change. */
   readonly watch?: boolean;
+  /** Restart a service process that crashes, with backoff (processes mode; the dev runner). */
+  readonly restartOnCrash?: boolean;
   /** Every log line of every service, with its name. */
   readonly onLine?: (service: string, line: string) => void;
+  /** What the runner did: restarts after a crash or a change. */
+  readonly onEvent?: (message: string) => void;
 }
 
-type Member = { kind: "process"; handle: ServiceProcess } | { kind: "in-process"; handle: InProcessService };
+type Member = { kind: "process"; handle: Supervised } | { kind: "in-process"; handle: InProcessService };
 
 /** A running system: its services and how to reach, stop, crash and restart them. */
 export interface RunningSystem {
   readonly mode: RunMode;
   readonly natsUrl: string;
+  /** The services it runs, in start order. */
+  readonly services: readonly string[];
   url(service: string): string;
   /** The pid of a service running as its own process. */
   pid(service: string): number | undefined;
   /** Graceful stop of one service. */
   stopService(service: string): Promise<void>;
-  /** SIGKILL one service (processes mode only). */
+  /** SIGKILL one service (processes mode only); it is not restarted. */
   killService(service: string): Promise<void>;
   /** Starts a stopped service again, with the same configuration. */
   startService(service: string): Promise<void>;
-  /** Stops everything, in reverse order of start. */
+  /** Stops everything: the gateway (the door) first, then the rest together. */
   stop(): Promise<void>;
+}
+
+/** How long a service may take to stop: its own shutdown timeout, plus a margin to exit. */
+export function stopGraceMs(env: Readonly<Record<string, string | undefined>>): number {
+  const timeout = Number(env.SHUTDOWN_TIMEOUT_MS);
+  return (Number.isFinite(timeout) && timeout > 0 ? timeout : 10_000) + 2_000;
+}
+
+/** The workspace libraries every service may import: a change there restarts them all. */
+function sharedSourceFolders(root: string): string[] {
+  return readdirSync(join(root, "packages"), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => join("packages", d.name, "src"));
 }
 
 /**
@@ -57,6 +81,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   ];
   const members = new Map<string, Member>();
   const portOf = (s: ServiceSpec): number => options.ports?.[s.name] ?? s.port;
+  const urlOf = (s: ServiceSpec): string => `http://127.0.0.1:${portOf(s)}`;
   const envOf = (s: ServiceSpec) =>
     serviceEnv({
       name: s.name,
@@ -76,20 +101,32 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       });
       return;
     }
-    const handle = startServiceProcess({
+    const env = envOf(s);
+    const handle = supervise({
       name: s.name,
-      env: envOf(s),
-      watch: options.watch ?? false,
-      onLine: (line) => options.onLine?.(s.name, line),
+      spawn: () =>
+        startServiceProcess({ name: s.name, env, onLine: (line) => options.onLine?.(s.name, line) }),
+      ready: (proc) => waitForReady({ proc, urls: [urlOf(s)] }),
+      restartOnCrash: options.restartOnCrash ?? false,
+      onEvent: (message) => options.onEvent?.(message),
+      graceMs: stopGraceMs({ ...process.env, ...env }),
     });
     members.set(s.name, { kind: "process", handle });
-    await waitForReady(`http://127.0.0.1:${portOf(s)}`, handle);
+    await handle.start();
   };
 
   const spec = (name: string): ServiceSpec => {
     const s = specs.find((x) => x.name === name);
     if (!s) throw new Error(`unknown service ${name}`);
     return s;
+  };
+
+  const stopAll = async (): Promise<void> => {
+    const gateway = members.get("gateway");
+    if (gateway) await gateway.handle.stop();
+    members.delete("gateway");
+    await Promise.all([...members.values()].map((m) => m.handle.stop()));
+    members.clear();
   };
 
   try {
@@ -101,17 +138,43 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       for (const s of ordered.filter((x) => x.name === "gateway")) await start(s);
     }
   } catch (err) {
-    await Promise.all([...members.values()].map((m) => m.handle.stop()));
+    await stopAll();
     throw err;
   }
+
+  const root = findRepoRoot();
+  const reloadAll = (reason: string): void => {
+    for (const m of members.values()) if (m.kind === "process") void m.handle.reload(reason);
+  };
+  const watchers =
+    options.watch && options.mode === "processes"
+      ? [
+          watchSources({
+            root,
+            folders: sharedSourceFolders(root),
+            onChange: (path) => reloadAll(`${path} changed`),
+          }),
+          ...ordered.map((s) =>
+            watchSources({
+              root,
+              folders: [join("services", s.name, "src")],
+              onChange: (path) => {
+                const m = members.get(s.name);
+                if (m?.kind === "process") void m.handle.reload(`${path} changed`);
+              },
+            }),
+          ),
+        ]
+      : [];
 
   return {
     mode: options.mode,
     natsUrl: options.natsUrl,
-    url: (name) => `http://127.0.0.1:${portOf(spec(name))}`,
+    services: ordered.map((s) => s.name),
+    url: (name) => urlOf(spec(name)),
     pid: (name) => {
       const m = members.get(name);
-      return m?.kind === "process" ? m.handle.pid : undefined;
+      return m?.kind === "process" ? m.handle.current()?.pid : undefined;
     },
     async stopService(name) {
       await members.get(name)?.handle.stop();
@@ -129,30 +192,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       await start(spec(name));
     },
     async stop() {
-      for (const name of [...members.keys()].reverse()) {
-        await members.get(name)?.handle.stop();
-        members.delete(name);
-      }
+      for (const w of watchers) w.close();
+      await stopAll();
     },
   };
-}
-
-/** Waits until a service answers `/health/ready` with 200 (or exits, which is an error worth its log). */
-async function waitForReady(url: string, proc: ServiceProcess, timeoutMs = 60_000): Promise<void> {
-  let exited = false;
-  void proc.exited.then(() => {
-    exited = true;
-  });
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (exited) throw new Error(`${proc.name} exited during start-up`);
-    try {
-      const res = await fetch(`${url}/health/ready`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${proc.name} was not ready at ${url}/health/ready within ${timeoutMs} ms`);
 }

@@ -13,11 +13,13 @@ import { createInbox } from "../events/inbox.js";
 import { createOutboxWriter } from "../events/outbox.js";
 import { OutboxRelay } from "../events/outbox-relay.js";
 import { ensureStream } from "../events/streams.js";
+import { answerClientError } from "../http/client-error.js";
 import { createServiceApp } from "../http/create-service-app.js";
 import { createStartingApp } from "../http/starting-app.js";
 import { createLogger } from "../logging/logger.js";
 import { createMetrics } from "../metrics/metrics.js";
 import { connectNats, type NatsLink } from "../nats/connect.js";
+import { inboxPrefix } from "../permissions/inbox-prefix.js";
 import { InFlight } from "../rpc/in-flight.js";
 import { createRpcClient } from "../rpc/rpc-client.js";
 import { type RpcServer, startRpcServer } from "../rpc/rpc-server.js";
@@ -143,6 +145,7 @@ export async function startService(
     port: config.PORT,
     hostname: config.HOST,
   }) as Server;
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolveListen, reject) => {
     server.once("listening", resolveListen);
     server.once("error", reject);
@@ -160,6 +163,7 @@ export async function startService(
       user: config.NATS_USER,
       password: config.NATS_PASSWORD,
       token: config.NATS_TOKEN,
+      inboxPrefix: inboxPrefix(def.name),
     });
   } catch (err) {
     server.close();

@@ -4,8 +4,8 @@ import { buildCommand, deployCommand, slimShell } from "../commands.js";
 import { DATA_DIR, HTTP_PORT, LIVENESS_PATH } from "../k8s/settings.js";
 import { catalogVersion, findRepoRoot, type ServiceInfo } from "../repo.js";
 
-/** Every stage starts from this image: the Node the repo supports, on Debian (glibc, for the addon). */
-export const NODE_IMAGE = "node:20-bookworm-slim";
+/** Every stage starts from this image: the Node LTS the repo targets (24), on Debian (glibc, for the addon). */
+export const NODE_IMAGE = "node:24-bookworm-slim";
 
 /** The pnpm release the repo pins in `devEngines` (without a range). */
 export function pinnedPnpmVersion(root: string = findRepoRoot()): string {
@@ -25,7 +25,7 @@ export function healthcheckScript(): string {
 /**
  * `renderDockerfile` writes one service's Dockerfile. Stage one prunes the repo to the service and its
  * workspace packages (`turbo prune --docker`: manifests apart from sources, so the install layer is cached
- * until a manifest changes); stage two installs, builds and writes the deploy folder with the very
+ * until a manifest changes); stage two installs (nothing compiles), builds and writes the deploy folder with the very
  * commands `deployService` runs; stage three is Node plus that folder, run as the unprivileged `node` user.
  */
 export function renderDockerfile(service: ServiceInfo, root: string = findRepoRoot()): string {
@@ -54,11 +54,9 @@ export function renderDockerfile(service: ServiceInfo, root: string = findRepoRo
     "COPY . .",
     `RUN turbo prune ${pkg} --docker`,
     "",
-    "# 2. Install (better-sqlite3 compiles its addon: python3, make, g++), build, write the deploy folder.",
+    "# 2. Install, build, write the deploy folder. No compiler: better-sqlite3 ships its addon prebuilt for",
+    "#    linux x64 and arm64 (glibc and musl), and the slimming step keeps the one this platform loads.",
     "FROM $NODE_IMAGE AS build",
-    "RUN apt-get update \\",
-    " && apt-get install -y --no-install-recommends python3 make g++ \\",
-    " && rm -rf /var/lib/apt/lists/*",
     `RUN npm install -g pnpm@${pinnedPnpmVersion(root)}`,
     "WORKDIR /repo",
     "COPY --from=prune /repo/out/json/ .",
