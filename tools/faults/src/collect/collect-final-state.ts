@@ -1,0 +1,81 @@
+import type { FinalState, ServiceFinding, StoreState } from "../check/final-state.js";
+import type { ClientSettings } from "../client/careful-client.js";
+import type { Session } from "../client/session.js";
+import type { SystemUnderTest } from "../system/system-under-test.js";
+import { collectOrders } from "./collect-orders.js";
+import { readStore, serviceFindings } from "./collect-stores.js";
+import { collectStreams } from "./collect-streams.js";
+import { collectProducts, collectViews } from "./collect-views.js";
+
+export interface CollectOptions {
+  readonly system: SystemUnderTest;
+  readonly folders: ReadonlyMap<string, string>;
+  readonly settings: ClientSettings;
+  readonly admin: Session;
+  readonly customers: readonly Session[];
+  readonly acknowledged: readonly string[];
+  readonly unitsAdded: ReadonlyMap<string, number>;
+  readonly users: ReadonlyArray<{ readonly userId: string; readonly email: string }>;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * `collectFinalState` reads the system's state at the end of a run from every side: the public API (the
+ * write side, the read model, stock), the streams, and each service's SQLite file (read-only), where the
+ * services' own invariants run. Whatever cannot be read is named in `gaps`.
+ */
+export async function collectFinalState(options: CollectOptions): Promise<FinalState> {
+  const { system, settings, admin } = options;
+  const gaps: string[] = [];
+  const orders = await collectOrders({ settings, admin, acknowledged: options.acknowledged, gaps });
+  const views = await collectViews(settings, options.customers, gaps);
+  const products = await collectProducts(settings, admin, [...options.unitsAdded.keys()], gaps);
+  const nc = await system.broker.connect("faults-collect");
+  let streams: Awaited<ReturnType<typeof collectStreams>> = {
+    streams: [],
+    consumers: [],
+    deadLetters: [],
+    alertedOrders: [],
+  };
+  try {
+    streams = await collectStreams(nc);
+  } catch (err) {
+    gaps.push(`streams: ${describe(err)}`);
+  } finally {
+    await nc.close();
+  }
+  const facts = {
+    products: [...options.unitsAdded].map(([sku, unitsAdded]) => ({ sku, unitsAdded })),
+    users: options.users,
+    orders,
+    alertedOrders: streams.alertedOrders,
+  };
+  const stores: StoreState[] = [];
+  const findings: ServiceFinding[] = [];
+  for (const service of system.services.filter((s) => s.usesSqlite)) {
+    const target = {
+      service: service.name,
+      file: system.dbFile(service.name),
+      folder: options.folders.get(service.name) ?? "",
+    };
+    try {
+      stores.push(readStore(target));
+      findings.push(...(await serviceFindings(target, facts)));
+    } catch (err) {
+      gaps.push(`${service.name}'s SQLite file: ${describe(err)}`);
+    }
+  }
+  return {
+    collectedAt: Date.now(),
+    orders,
+    views,
+    products,
+    ...streams,
+    stores,
+    serviceFindings: findings,
+    gaps,
+  };
+}
