@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { findRepoRoot, startDevNats } from "@bazaar/nats-tools";
-import { tempDir } from "@bazaar/testing";
+import { freePort, isPortFree, tempDir } from "@bazaar/testing";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { topology } from "../../../topology.js";
-import { freePort, isPortFree } from "@bazaar/testing";
 import { processesWith } from "./test-support/processes.js";
 import { openTerminal, type Terminal, tmuxAvailable } from "./test-support/terminal.js";
 

@@ -1,9 +1,9 @@
 import { createServer } from "node:net";
+import { freePort, isPortFree } from "@bazaar/testing";
 import { describe, expect, it } from "vitest";
 import { topology } from "../../../topology.js";
 import { banner } from "./banner.js";
 import { DEV_RATE_LIMITS, devGatewayEnv } from "./dev-limits.js";
-import { freePort, isPortFree } from "@bazaar/testing";
 import { serviceEnv } from "./service-env.js";
 
 describe("topology", () => {

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { freePort } from "@bazaar/testing";
 import { expect, it } from "vitest";
 import { parentIsGone } from "./parent-pid.js";
-import { freePort } from "@bazaar/testing";
 
 const devDir = join(import.meta.dirname, "..");
 

@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { tempDir } from "@bazaar/testing";
+import { freePort, tempDir } from "@bazaar/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePort } from "@bazaar/testing";
 import { startChildProcess } from "./process-runner.js";
 import { waitForReady } from "./readiness.js";
 import { type Supervised, supervise } from "./supervisor.js";

@@ -6,9 +6,9 @@ import {
   findNatsServer,
   installInstructions,
 } from "@bazaar/nats-tools";
+import { freePort } from "@bazaar/testing";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { freePort } from "@bazaar/testing";
 import { type NatsNode, natsNode } from "./nats-node.js";
 import { waitUntil } from "./wait-until.js";
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { type Broker, createBroker } from "./broker.js";
 import { freePort } from "@bazaar/testing";
+import { type Broker, createBroker } from "./broker.js";
 import type { ExitStatus } from "./managed-process.js";
 import { GATEWAY, serviceEnv } from "./service-env.js";
 import { type ServiceProcess, serviceProcess } from "./service-process.js";

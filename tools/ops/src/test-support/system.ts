@@ -1,13 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  brokerEnvFor,
-  ensureAllStreams,
-  type RunningSystem,
-  startSystem,
-  topology,
-} from "@bazaar/dev";
+import { brokerEnvFor, ensureAllStreams, type RunningSystem, startSystem, topology } from "@bazaar/dev";
 import { createTestClient, type TestClient } from "@bazaar/service-kit/testing";
 import { freePort, startTestNats, type TestNats } from "@bazaar/testing";
 
