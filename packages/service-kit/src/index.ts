@@ -89,6 +89,7 @@ export {
   type DeclareServiceOptions,
   declareService,
   describeTopology,
+  type RuntimeOf,
   type ServiceDeclaration,
 } from "./service/declare-service.js";
 export { HEALTH_SUBJECT } from "./service/health-wiring.js";
@@ -107,6 +108,7 @@ export type {
   ServiceDefinition,
   ServiceParts,
   ServiceRuntime,
+  SetupParts,
   StoreDeclaration,
   StreamFn,
   Subscription,

@@ -12,7 +12,7 @@ import { seedCatalogue } from "./seed.js";
 /** The inventory service: what it serves (it consumes no events). */
 export const service = inventory.define({
   serves: [listProducts, getProduct, quote, createProduct, restock, reserve, release, commit],
-  onStart: (runtime) => {
+  setup: (runtime) => {
     const { SEED, NODE_ENV } = runtime.config;
     if (SEED === "true" || (SEED === "auto" && NODE_ENV === "development")) {
       const added = runtime.transaction((tx) => seedCatalogue(tx));

@@ -8,11 +8,13 @@ import {
   stringVar,
 } from "@bazaar/service-kit";
 import { schema } from "./db/schema.js";
+import type { Dispatcher } from "./dispatcher.js";
+import type { Transport } from "./transports/transport.js";
 
 const SECOND = 1000;
 
 /** What notifications owns and needs: its single source of truth. It calls nobody and emits nothing. */
-export const notifications = declareService({
+const declaration = declareService({
   name: "notifications",
   version: "1.0.0",
   description: "One message per event to the user it concerns, through a pluggable transport",
@@ -42,4 +44,14 @@ export const notifications = declareService({
 });
 
 export type NotificationsDb = Queryable<typeof schema>;
-export type NotificationsConfig = ConfigFor<typeof notifications.config>;
+export type NotificationsConfig = ConfigFor<typeof declaration.config>;
+
+/** What a running notifications instance keeps (`ctx.deps`): its dispatcher and the transport it sends with. */
+export interface NotificationsDeps {
+  readonly dispatcher: Dispatcher;
+  readonly transport: Transport;
+  /** Made from config (and closed at stop), not passed in by the caller. */
+  readonly ownsTransport: boolean;
+}
+
+export const notifications = declaration.withDeps<NotificationsDeps>();

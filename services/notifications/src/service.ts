@@ -1,6 +1,6 @@
 import type { ServiceDefinition } from "@bazaar/service-kit";
 import { notifications } from "./declaration.js";
-import { type Dispatcher, startDispatcher } from "./dispatcher.js";
+import { startDispatcher } from "./dispatcher.js";
 import { onOrderCancelled } from "./events/order-cancelled.js";
 import { onOrderConfirmed } from "./events/order-confirmed.js";
 import { onOrderPlaced } from "./events/order-placed.js";
@@ -22,12 +22,10 @@ export interface NotificationsServiceOptions {
 export function createNotificationsService({
   transport,
 }: NotificationsServiceOptions = {}): ServiceDefinition {
-  // Per running instance: the same definition can be started again (tests restart it on its data).
-  const running = new WeakMap<object, { dispatcher: Dispatcher; transport: Transport; owned: boolean }>();
   return notifications.define({
     serves: [list],
     consumes: [onUserRegistered, onOrderPlaced, onOrderConfirmed, onOrderCancelled, onPaymentFailed],
-    onStart: (runtime) => {
+    setup: (runtime) => {
       const { config, log } = runtime;
       const using = transport ?? selectTransport(config, log);
       const dispatcher = startDispatcher({
@@ -41,18 +39,15 @@ export function createNotificationsService({
         backoffMaxMs: config.NOTIFY_BACKOFF_MAX_MS,
         sendTimeoutMs: config.NOTIFY_SEND_TIMEOUT_MS,
       });
-      running.set(runtime, { dispatcher, transport: using, owned: !transport });
       log.info({ transport: using.name }, "dispatcher started");
+      return { dispatcher, transport: using, ownsTransport: !transport };
     },
-    onStop: async (runtime) => {
-      const instance = running.get(runtime);
-      if (!instance) return;
-      running.delete(runtime);
-      const finished = await instance.dispatcher.stop(Math.min(5000, runtime.config.SHUTDOWN_TIMEOUT_MS));
+    onStop: async (runtime, deps) => {
+      const finished = await deps.dispatcher.stop(Math.min(5000, runtime.config.SHUTDOWN_TIMEOUT_MS));
       if (!finished)
         runtime.log.warn("a send was still running at shutdown; it is retried on the next start");
       // A transport passed in belongs to the caller; one made from config is closed here.
-      if (instance.owned) await instance.transport.close?.();
+      if (deps.ownsTransport) await deps.transport.close?.();
     },
   });
 }

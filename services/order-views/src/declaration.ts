@@ -1,6 +1,7 @@
 import { orders, payments, shipping } from "@bazaar/contracts";
 import { declareService, type Queryable } from "@bazaar/service-kit";
 import { schema } from "./db/schema.js";
+import type { Rebuilder } from "./rebuild.js";
 
 /** The events the read model is built from (what it consumes, and what a rebuild replays). */
 export const SOURCE_EVENTS = [
@@ -16,7 +17,7 @@ export const SOURCE_EVENTS = [
 ] as const;
 
 /** What order-views owns: its own read model; it calls nobody and emits nothing. */
-export const views = declareService({
+const declaration = declareService({
   name: "order-views",
   version: "1.0.0",
   description:
@@ -25,3 +26,10 @@ export const views = declareService({
 });
 
 export type ViewsDb = Queryable<typeof schema>;
+
+/** What order-views' handlers share (`ctx.deps`), made once per running instance by `setup`. */
+export interface ViewsDeps {
+  readonly rebuilder: Rebuilder;
+}
+
+export const views = declaration.withDeps<ViewsDeps>();

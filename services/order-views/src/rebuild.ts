@@ -42,19 +42,18 @@ const BATCH = 500;
  */
 export class Rebuilder {
   #status: RebuildStatus = IDLE;
-  #runtime: Runtime | undefined;
+  readonly #runtime: Runtime;
   readonly #beforeSwitch: (() => Promise<void>) | undefined;
   readonly #abort = new AbortController();
 
-  /** `beforeSwitch` runs after the replay caught up and before the switch (tests use it to interleave live events). */
-  constructor(options: { beforeSwitch?: () => Promise<void> } = {}) {
+  /**
+   * Restores the last status; a rebuild cut short by a restart is marked failed. `beforeSwitch` runs after
+   * the replay caught up and before the switch (tests use it to interleave live events).
+   */
+  constructor(options: { readonly runtime: Runtime; readonly beforeSwitch?: () => Promise<void> }) {
+    this.#runtime = options.runtime;
     this.#beforeSwitch = options.beforeSwitch;
-  }
-
-  /** Called on start: restores the last status; a rebuild cut short by a restart is marked failed. */
-  attach(runtime: Runtime): void {
-    this.#runtime = runtime;
-    const row = runtime.db.select().from(rebuildState).where(eq(rebuildState.id, 1)).get();
+    const row = this.#runtime.db.select().from(rebuildState).where(eq(rebuildState.id, 1)).get();
     if (!row) return;
     const { id: _id, ...status } = row;
     this.#status =
@@ -73,7 +72,7 @@ export class Rebuilder {
 
   /** Starts a rebuild in the background and returns its first status. */
   start(): RebuildStatus {
-    const runtime = this.#need();
+    const runtime = this.#runtime;
     if (this.active)
       throw new ConflictError("a rebuild is already running", {
         reason: "REBUILD_RUNNING",
@@ -185,11 +184,6 @@ export class Rebuilder {
         .run();
     };
     if (tx) write(tx);
-    else this.#need().transaction(write);
-  }
-
-  #need(): Runtime {
-    if (!this.#runtime) throw new Error("order-views is not started");
-    return this.#runtime;
+    else this.#runtime.transaction(write);
   }
 }

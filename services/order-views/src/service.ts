@@ -5,18 +5,22 @@ import { getOrderView, listMyOrders } from "./rpc/read-model.js";
 import { rebuild, rebuildStatus } from "./rpc/rebuild.js";
 import { subscriptions } from "./subscriptions.js";
 
-/** `createOrderViewsService` builds the read-model service with its own rebuilder. */
-export function createOrderViewsService(options: ConstructorParameters<typeof Rebuilder>[0] = {}) {
-  const rebuilder = new Rebuilder(options);
+export interface OrderViewsServiceOptions {
+  /** Runs after a rebuild's replay caught up and before its switch (tests interleave live events there). */
+  readonly beforeSwitch?: () => Promise<void>;
+}
+
+/** `createOrderViewsService` is the read-model service; each running instance has its own rebuilder. */
+export function createOrderViewsService(options: OrderViewsServiceOptions = {}) {
   return views.define({
-    serves: [listMyOrders, getOrderView, rebuild(rebuilder), rebuildStatus(rebuilder)],
-    consumes: subscriptions(rebuilder),
-    checks: (runtime) => [lagCheck(runtime)],
-    onStart: (runtime) => {
-      rebuilder.attach(runtime);
+    serves: [listMyOrders, getOrderView, rebuild, rebuildStatus],
+    consumes: subscriptions,
+    setup: (runtime) => {
       registerLagMetric(runtime);
+      return { rebuilder: new Rebuilder({ runtime, ...options }) };
     },
-    onStop: () => rebuilder.stop(),
+    checks: (runtime) => [lagCheck(runtime)],
+    onStop: (_runtime, deps) => deps.rebuilder.stop(),
   });
 }
 

@@ -2,9 +2,10 @@ import { orders as contracts, inventory, payments, shipping } from "@bazaar/cont
 import { sagaSchema } from "@bazaar/saga";
 import { declareService, type Emitter, intVar, type Queryable } from "@bazaar/service-kit";
 import { schema } from "./db/schema.js";
+import type { OrderSagaEngine } from "./order-sagas.js";
 
 /** What orders owns, calls and emits: its single source of truth. */
-export const orders = declareService({
+const declaration = declareService({
   name: "orders",
   version: "1.0.0",
   description:
@@ -51,4 +52,11 @@ export const orders = declareService({
 });
 
 export type OrdersDb = Queryable<typeof schema>;
-export type OrdersOutbox = Emitter<(typeof orders.emits)[number]>;
+export type OrdersOutbox = Emitter<(typeof declaration.emits)[number]>;
+
+/** What every orders handler shares (`ctx.deps`), made once per running instance by `setup`. */
+export interface OrdersDeps {
+  readonly sagas: OrderSagaEngine;
+}
+
+export const orders = declaration.withDeps<OrdersDeps>();

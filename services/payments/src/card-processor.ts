@@ -43,27 +43,17 @@ export interface CardProcessor {
   find(idempotencyKey: string): Promise<ChargeResult | undefined>;
 }
 
-// The kit gives handlers no slot for their own dependencies, so the processor is made once per store handle
-// (one per running service) and found again from the handler's context.
-const processors = new WeakMap<object, CardProcessor>();
-
-/** `cardProcessor` returns the processor `PAYMENT_PROVIDER` names, for this running service. */
+/** `cardProcessor` makes the processor `PAYMENT_PROVIDER` names (once per running service, in `setup`). */
 export function cardProcessor(ctx: {
   readonly db: PaymentsTx;
   readonly config: PaymentsConfig;
 }): CardProcessor {
-  let processor = processors.get(ctx.db);
-  if (!processor) {
-    switch (ctx.config.PAYMENT_PROVIDER) {
-      case "simulated":
-        processor = createSimulatedProcessor({
-          db: ctx.db,
-          latencyMs: ctx.config.PAYMENT_LATENCY_MS,
-          settlementDelayMs: ctx.config.PAYMENT_SETTLEMENT_DELAY_MS,
-        });
-        break;
-    }
-    processors.set(ctx.db, processor);
+  switch (ctx.config.PAYMENT_PROVIDER) {
+    case "simulated":
+      return createSimulatedProcessor({
+        db: ctx.db,
+        latencyMs: ctx.config.PAYMENT_LATENCY_MS,
+        settlementDelayMs: ctx.config.PAYMENT_SETTLEMENT_DELAY_MS,
+      });
   }
-  return processor;
 }

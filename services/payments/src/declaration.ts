@@ -8,13 +8,15 @@ import {
   type Queryable,
   type TransactionFn,
 } from "@bazaar/service-kit";
+import type { CardProcessor } from "./card-processor.js";
 import { schema } from "./db/schema.js";
+import type { Reconciliation } from "./reconciliation.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /** What payments owns, emits and needs: its single source of truth. */
-export const payments = declareService({
+const declaration = declareService({
   name: "payments",
   version: "1.0.0",
   description: "Charges and refunds per order through a card processor (simulated by default)",
@@ -56,6 +58,14 @@ export function reconciliationProblems(config: {
 }
 
 export type PaymentsTx = Queryable<typeof schema>;
-export type PaymentsOutbox = Emitter<(typeof payments.emits)[number]>;
-export type PaymentsTransaction = TransactionFn<typeof schema, (typeof payments.emits)[number]>;
-export type PaymentsConfig = ConfigFor<typeof payments.config>;
+export type PaymentsOutbox = Emitter<(typeof declaration.emits)[number]>;
+export type PaymentsTransaction = TransactionFn<typeof schema, (typeof declaration.emits)[number]>;
+export type PaymentsConfig = ConfigFor<typeof declaration.config>;
+
+/** What a running payments instance keeps (`ctx.deps`): its card processor and its reconciliation. */
+export interface PaymentsDeps {
+  readonly processor: CardProcessor;
+  readonly reconciliation: Reconciliation;
+}
+
+export const payments = declaration.withDeps<PaymentsDeps>();

@@ -11,7 +11,7 @@ import { ensureSigningKey } from "./signing-keys.js";
 /** The users service: what it serves (it consumes no events), and what must hold before it serves. */
 export const service = users.define({
   serves: [register, login, getUser, listUsers, jwks],
-  onStart: async (runtime) => {
+  setup: async (runtime) => {
     const kid = await ensureSigningKey(runtime.transaction, runtime.config);
     runtime.log.info({ kid }, "signing key ready");
     if (shouldSeed(runtime.config)) {

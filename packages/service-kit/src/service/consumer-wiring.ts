@@ -24,6 +24,8 @@ export interface ConsumerWiring {
   readonly serverVersion: string | undefined;
   readonly inbox: Inbox;
   readonly transaction: <T>(fn: (tx: Tx<DrizzleSchema>, outbox: Emitter) => T) => T;
+  /** What the service's `setup` made: handlers get it as `ctx.deps`. */
+  readonly deps: unknown;
 }
 
 /**
@@ -58,6 +60,7 @@ export function startConsumers(w: ConsumerWiring): EventConsumer[] {
         config: w.config,
         log: item.log,
         trace: item.scope.trace,
+        deps: w.deps,
         tx,
         outbox,
         meta: item.meta,

@@ -48,6 +48,7 @@ export interface ServiceDeclaration<
   TCalls extends RpcContract,
   TEmits extends EventContract,
   TEnv extends EnvSchema,
+  TDeps = undefined,
 > {
   readonly name: string;
   readonly version: string;
@@ -56,10 +57,15 @@ export interface ServiceDeclaration<
   readonly calls: readonly TCalls[];
   readonly emits: readonly TEmits[];
   readonly config: TEnv;
+  /**
+   * The same declaration whose handlers get `ctx.deps` of this type: what the service's `setup` makes
+   * once per running instance (a saga engine, a client, a cache). `define` then requires that `setup`.
+   */
+  withDeps<T>(): ServiceDeclaration<TSchema, TCalls, TEmits, TEnv, T>;
   /** Types an RPC handler for this service (in its own file). */
   handle<C extends RpcContract>(
     contract: C,
-    handler: RpcHandler<C, RpcContext<TSchema, TCalls, TEmits, ConfigFor<TEnv>>>,
+    handler: RpcHandler<C, RpcContext<TSchema, TCalls, TEmits, ConfigFor<TEnv>, TDeps>>,
   ): ServedRpc;
   /**
    * Types an event handler for this service (one file per event). `options.from` says where its durable
@@ -67,12 +73,20 @@ export interface ServiceDeclaration<
    */
   on<E extends EventContract>(
     event: E,
-    handler: EventHandler<E, EventContext<TSchema, TEmits, ConfigFor<TEnv>>>,
+    handler: EventHandler<E, EventContext<TSchema, TEmits, ConfigFor<TEnv>, TDeps>>,
     options?: SubscriptionOptions,
   ): Subscription;
-  /** Completes the service with what it serves and consumes. */
-  define(parts: ServiceParts<ServiceRuntime<TSchema, TCalls, TEmits, ConfigFor<TEnv>>>): ServiceDefinition;
+  /** Completes the service with what it serves and consumes, and how an instance sets up and stops. */
+  define(
+    parts: ServiceParts<ServiceRuntime<TSchema, TCalls, TEmits, ConfigFor<TEnv>>, TDeps>,
+  ): ServiceDefinition;
 }
+
+/** The runtime a declaration's hooks receive: `setup(runtime: RuntimeOf<typeof myService>)` in its own file. */
+export type RuntimeOf<D> =
+  D extends ServiceDeclaration<infer TSchema, infer TCalls, infer TEmits, infer TEnv, infer _TDeps>
+    ? ServiceRuntime<TSchema, TCalls, TEmits, ConfigFor<TEnv>>
+    : never;
 
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
@@ -107,6 +121,21 @@ export function declareService<
       throw new Error(`${options.name} cannot emit ${event.type}: its publisher is ${event.publisher}`);
   }
   const config = (options.config ?? {}) as TEnv;
+  return declaration<TSchema, TCalls[number], TEmits[number], TEnv, undefined>(options, calls, emits, config);
+}
+
+function declaration<
+  TSchema extends DrizzleSchema,
+  TCalls extends RpcContract,
+  TEmits extends EventContract,
+  TEnv extends EnvSchema,
+  TDeps,
+>(
+  options: DeclareServiceOptions<TSchema, readonly RpcContract[], readonly EventContract[], TEnv>,
+  calls: readonly TCalls[],
+  emits: readonly TEmits[],
+  config: TEnv,
+): ServiceDeclaration<TSchema, TCalls, TEmits, TEnv, TDeps> {
   return {
     name: options.name,
     version: options.version,
@@ -115,6 +144,7 @@ export function declareService<
     calls,
     emits,
     config,
+    withDeps: <T>() => declaration<TSchema, TCalls, TEmits, TEnv, T>(options, calls, emits, config),
     handle(contract, handler) {
       return { contract, handler: handler as ServedRpc["handler"] };
     },
@@ -141,22 +171,23 @@ export function declareService<
           throw new Error(`${options.name} has two handlers for ${key}: one handler per event`);
         seen.add(key);
       }
-      return Object.freeze({
+      const definition: ServiceDefinition = {
         name: options.name,
         version: options.version,
         description: options.description,
-        store: options.store as StoreDeclaration<DrizzleSchema> | undefined,
+        store: options.store,
         calls,
         emits,
         config,
         serves,
         consumes,
-        validateConfig: options.validateConfig as ServiceDefinition["validateConfig"],
-        routes: parts.routes as ServiceDefinition["routes"],
-        checks: parts.checks as ServiceDefinition["checks"],
-        onStart: parts.onStart as ServiceDefinition["onStart"],
-        onStop: parts.onStop as ServiceDefinition["onStop"],
-      });
+        ...(options.validateConfig ? { validateConfig: options.validateConfig } : {}),
+        ...(parts.setup ? { setup: parts.setup } : {}),
+        ...(parts.routes ? { routes: parts.routes } : {}),
+        ...(parts.checks ? { checks: parts.checks } : {}),
+        ...(parts.onStop ? { onStop: parts.onStop } : {}),
+      };
+      return Object.freeze(definition);
     },
   };
 }

@@ -1,21 +1,23 @@
-import type { RpcContract } from "@bazaar/contracts";
+import type { EventContract, RpcContract } from "@bazaar/contracts";
 import type { Logger } from "pino";
 import type { Emitter } from "../events/outbox.js";
 import type { IdempotencyStore } from "../store/idempotency.js";
 import type { DrizzleSchema } from "../store/open-store.js";
 import type { Scope } from "../tracing/trace-context.js";
-import type { ServiceRuntime, Tx } from "./types.js";
+import type { ServiceRuntime, TransactionFn, Tx } from "./types.js";
 
-type Transaction = <T>(fn: (tx: Tx<DrizzleSchema>, outbox: Emitter) => T) => T;
+type Transaction = TransactionFn<DrizzleSchema, EventContract>;
 
 /** `makeRpcContext` is what one RPC handler receives: the request's scope plus the service's capabilities. */
-export function makeRpcContext(
-  runtime: ServiceRuntime,
-  transaction: Transaction,
-  idempotency: IdempotencyStore | undefined,
-  request: { scope: Scope; log: Logger; contract: RpcContract; input: unknown },
-) {
-  const { scope, contract, input } = request;
+export function makeRpcContext(o: {
+  readonly runtime: ServiceRuntime;
+  readonly deps: unknown;
+  readonly idempotency: IdempotencyStore | undefined;
+  readonly request: { scope: Scope; log: Logger; contract: RpcContract; input: unknown };
+}) {
+  const { runtime, idempotency } = o;
+  const { scope, contract, input } = o.request;
+  const transaction: Transaction = runtime.transaction;
 
   // The first response is stored with the state change; a repeat gets it, a different request with the
   // same key is UNPROCESSABLE, and a repeat while the first still runs is CONFLICT.
@@ -45,8 +47,9 @@ export function makeRpcContext(
     service: runtime.name,
     instance: runtime.instance,
     config: runtime.config,
-    log: request.log,
+    log: o.request.log,
     trace: scope.trace,
+    deps: o.deps,
     requestId: scope.requestId,
     idempotencyKey: scope.idempotencyKey,
     get db() {

@@ -54,12 +54,14 @@ export type TransactionFn<TSchema extends DrizzleSchema, TEmits extends EventCon
   fn: (tx: Tx<TSchema>, outbox: Emitter<TEmits>) => T,
 ) => T;
 
-export interface BaseContext<TConfig> {
+export interface BaseContext<TConfig, TDeps = undefined> {
   readonly service: string;
   readonly instance: string;
   readonly config: TConfig;
   readonly log: Logger;
   readonly trace: TraceContext;
+  /** What the service's `setup` made for this running instance (its engines, clients, caches). */
+  readonly deps: TDeps;
 }
 
 /** What an RPC handler receives besides its validated input. */
@@ -68,7 +70,8 @@ export interface RpcContext<
   TCalls extends RpcContract,
   TEmits extends EventContract,
   TConfig,
-> extends BaseContext<TConfig> {
+  TDeps = undefined,
+> extends BaseContext<TConfig, TDeps> {
   readonly requestId: string | undefined;
   /** The caller's idempotency key (commands). */
   readonly idempotencyKey: string | undefined;
@@ -94,8 +97,12 @@ export interface RpcContext<
 }
 
 /** What an event handler receives: it runs inside the transaction that also records the event as applied. */
-export interface EventContext<TSchema extends DrizzleSchema, TEmits extends EventContract, TConfig>
-  extends BaseContext<TConfig> {
+export interface EventContext<
+  TSchema extends DrizzleSchema,
+  TEmits extends EventContract,
+  TConfig,
+  TDeps = undefined,
+> extends BaseContext<TConfig, TDeps> {
   readonly tx: Tx<TSchema>;
   readonly outbox: Emitter<TEmits>;
   readonly meta: EventMeta;
@@ -182,22 +189,32 @@ export interface ServiceRuntime<
 
 export type ConfigFor<TEnv extends EnvSchema> = KitConfig & ConfigOf<TEnv>;
 
-export interface ServiceParts<TRuntime> {
+/**
+ * The per-instance hooks: `setup` makes what the handlers share (`ctx.deps`) once connected, before
+ * anything is served; `onStop` releases it. A service without dependencies may still set up (seed data).
+ */
+export type SetupParts<TRuntime, TDeps> = [TDeps] extends [undefined]
+  ? { readonly setup?: (runtime: TRuntime) => void | Promise<void> }
+  : { readonly setup: (runtime: TRuntime) => TDeps | Promise<TDeps> };
+
+export type ServiceParts<TRuntime, TDeps = undefined> = SetupParts<TRuntime, TDeps> & {
   /** The endpoints this service serves. */
   readonly serves?: readonly ServedRpc[];
   /** Every event this service consumes, one handler each: the one place to read what it listens to. */
   readonly consumes?: readonly Subscription[];
   /** Extra HTTP routes besides health and metrics. */
-  readonly routes?: (app: Hono<KitEnv>, runtime: TRuntime) => void;
+  readonly routes?: (app: Hono<KitEnv>, runtime: TRuntime, deps: TDeps) => void;
   /** Extra readiness checks (local ones pause consumers while they fail). */
-  readonly checks?: (runtime: TRuntime) => readonly ReadinessCheck[];
-  /** Runs once connected, before requests are served (seed data, warm caches). */
-  readonly onStart?: (runtime: TRuntime) => void | Promise<void>;
-  /** Runs during shutdown, after requests stop and before NATS drains. */
-  readonly onStop?: (runtime: TRuntime) => void | Promise<void>;
-}
+  readonly checks?: (runtime: TRuntime, deps: TDeps) => readonly ReadinessCheck[];
+  /** Runs during shutdown, after requests and consumers stop and before NATS drains. */
+  readonly onStop?: (runtime: TRuntime, deps: TDeps) => void | Promise<void>;
+};
 
-/** Everything the kit needs to run a service; made by `declareService(...).define(...)`. */
+/**
+ * Everything the kit needs to run a service; made by `declareService(...).define(...)`. Its hooks are
+ * methods so that a service's precisely typed ones fit the kit's general signature (method parameters are
+ * compared bivariantly): the declaration already checked them against the service's own types.
+ */
 export interface ServiceDefinition {
   readonly name: string;
   readonly version: string;
@@ -206,11 +223,11 @@ export interface ServiceDefinition {
   readonly calls: readonly RpcContract[];
   readonly emits: readonly EventContract[];
   readonly config: EnvSchema;
-  readonly validateConfig: ((config: never) => readonly string[]) | undefined;
   readonly serves: readonly ServedRpc[];
   readonly consumes: readonly Subscription[];
-  readonly routes: ((app: Hono<KitEnv>, runtime: never) => void) | undefined;
-  readonly checks: ((runtime: never) => readonly ReadinessCheck[]) | undefined;
-  readonly onStart: ((runtime: never) => void | Promise<void>) | undefined;
-  readonly onStop: ((runtime: never) => void | Promise<void>) | undefined;
+  validateConfig?(config: KitConfig): readonly string[];
+  setup?(runtime: ServiceRuntime): unknown;
+  routes?(app: Hono<KitEnv>, runtime: ServiceRuntime, deps: unknown): void;
+  checks?(runtime: ServiceRuntime, deps: unknown): readonly ReadinessCheck[];
+  onStop?(runtime: ServiceRuntime, deps: unknown): void | Promise<void>;
 }

@@ -1,9 +1,9 @@
 import { orderViews as contracts } from "@bazaar/contracts";
 import { views } from "../declaration.js";
-import type { Rebuilder } from "../rebuild.js";
 
 /** Starts a rebuild (CONFLICT while one runs); poll `rebuildStatus` for progress. */
-export const rebuild = (rebuilder: Rebuilder) => views.handle(contracts.rebuild, () => rebuilder.start());
+export const rebuild = views.handle(contracts.rebuild, (_input, ctx) => ctx.deps.rebuilder.start());
 
-export const rebuildStatus = (rebuilder: Rebuilder) =>
-  views.handle(contracts.rebuildStatus, () => rebuilder.status());
+export const rebuildStatus = views.handle(contracts.rebuildStatus, (_input, ctx) =>
+  ctx.deps.rebuilder.status(),
+);

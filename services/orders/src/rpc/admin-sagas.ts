@@ -1,32 +1,31 @@
 import { orders as contracts } from "@bazaar/contracts";
 import { NotFoundError } from "@bazaar/service-kit";
 import { orders } from "../declaration.js";
-import type { SagaHolder } from "../saga-holder.js";
 import { toSaga, toSagaSummary } from "../saga-views.js";
 
 /** Sagas, newest first, optionally by status. */
-export const listSagas = (sagas: SagaHolder) =>
-  orders.handle(contracts.listSagas, (input) => {
-    const page = sagas.get().list({ status: input.status, limit: input.limit, cursor: input.cursor });
-    return { items: page.items.map(toSagaSummary), nextCursor: page.nextCursor };
-  });
+export const listSagas = orders.handle(contracts.listSagas, (input, ctx) => {
+  const page = ctx.deps.sagas.list({ status: input.status, limit: input.limit, cursor: input.cursor });
+  return { items: page.items.map(toSagaSummary), nextCursor: page.nextCursor };
+});
 
 /** A saga's steps and timeline, by saga id or by order id. */
-export const getSaga = (sagas: SagaHolder) =>
-  orders.handle(contracts.getSaga, (input) => {
-    const engine = sagas.get();
-    const view = "sagaId" in input ? engine.get(input.sagaId) : engine.findByCorrelation(input.orderId);
-    if (!view)
-      throw new NotFoundError(
-        "sagaId" in input ? `saga ${input.sagaId} not found` : `no saga for order ${input.orderId}`,
-      );
-    return toSaga(view);
-  });
+export const getSaga = orders.handle(contracts.getSaga, (input, ctx) => {
+  const engine = ctx.deps.sagas;
+  const view = "sagaId" in input ? engine.get(input.sagaId) : engine.findByCorrelation(input.orderId);
+  if (!view)
+    throw new NotFoundError(
+      "sagaId" in input ? `saga ${input.sagaId} not found` : `no saga for order ${input.orderId}`,
+    );
+  return toSaga(view);
+});
 
 /** An operator retries a saga that requires attention, once its cause is fixed. */
-export const retrySaga = (sagas: SagaHolder) =>
-  orders.handle(contracts.retrySaga, (input) => toSagaSummary(sagas.get().retry(input.sagaId)));
+export const retrySaga = orders.handle(contracts.retrySaga, (input, ctx) =>
+  toSagaSummary(ctx.deps.sagas.retry(input.sagaId)),
+);
 
 /** An operator retries every parked saga at once (after an outage, say); they run a few at a time. */
-export const retrySagas = (sagas: SagaHolder) =>
-  orders.handle(contracts.retrySagas, (input) => sagas.get().retryAll(input.limit));
+export const retrySagas = orders.handle(contracts.retrySagas, (input, ctx) =>
+  ctx.deps.sagas.retryAll(input.limit),
+);

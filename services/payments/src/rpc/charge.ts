@@ -1,5 +1,4 @@
 import { payments as contracts } from "@bazaar/contracts";
-import { cardProcessor } from "../card-processor.js";
 import { payments } from "../declaration.js";
 import { withOrderLock } from "../order-lock.js";
 import {
@@ -30,7 +29,7 @@ export const charge = payments.handle(contracts.charge, (input, ctx) => {
     refuseIfVoided(ctx.db, input.orderId);
     // Noted before the call: if this process dies before the answer is recorded, a refund can still settle it.
     ctx.transaction((tx) => recordIntent(tx, intent));
-    const result = await cardProcessor(ctx).charge({
+    const result = await ctx.deps.processor.charge({
       orderId: input.orderId,
       amountCents: input.amountCents,
       currency: input.currency,

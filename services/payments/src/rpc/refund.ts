@@ -1,5 +1,4 @@
 import { payments as contracts } from "@bazaar/contracts";
-import { cardProcessor } from "../card-processor.js";
 import { payments } from "../declaration.js";
 import { withOrderLock } from "../order-lock.js";
 import { refundOrder } from "../refund-order.js";
@@ -17,7 +16,7 @@ export const refund = payments.handle(contracts.refund, (input, ctx) =>
       {
         db: ctx.db,
         transaction: ctx.transaction,
-        processor: cardProcessor(ctx),
+        processor: ctx.deps.processor,
         log: ctx.log,
         windowMs: ctx.config.PAYMENT_RECONCILE_WINDOW_MS,
       },

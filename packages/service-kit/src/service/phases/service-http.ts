@@ -1,0 +1,72 @@
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import type { Hono } from "hono";
+import type { HealthReport } from "../../health/readiness.js";
+import { answerClientError } from "../../http/client-error.js";
+import { createServiceApp, type KitEnv } from "../../http/create-service-app.js";
+import { createStartingApp } from "../../http/starting-app.js";
+import type { Logger } from "../../logging/logger.js";
+import type { ServiceMetrics } from "../../metrics/metrics.js";
+import type { InFlight } from "../../rpc/in-flight.js";
+import type { ServiceConfig } from "./service-config.js";
+
+export interface ServiceHttp {
+  readonly app: Hono<KitEnv>;
+  readonly url: string;
+  readonly port: number;
+  /** From now on requests reach the service's app, its routes complete (until then: "starting"). */
+  open(): void;
+  /** Stops accepting connections; those open finish. */
+  close(): void;
+  /** Ends the connections still open. */
+  closeAllConnections(): void;
+}
+
+/**
+ * `startServiceHttp` listens first, so liveness answers while the broker is still being reached. Until
+ * `open`, every request gets a stand-in that says "starting": Hono builds its router on the first
+ * request and refuses routes added after, so the real app must be complete before it is reached.
+ */
+export async function startServiceHttp(o: {
+  readonly identity: { readonly service: string; readonly version: string; readonly instance: string };
+  readonly config: ServiceConfig;
+  readonly log: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly inFlight: InFlight;
+  readonly ready: () => Promise<HealthReport>;
+}): Promise<ServiceHttp> {
+  const app = createServiceApp({
+    service: o.identity.service,
+    instance: o.identity.instance,
+    log: o.log,
+    metrics: o.metrics,
+    metricsEnabled: o.config.METRICS,
+    inFlight: o.inFlight,
+    ready: o.ready,
+  });
+  const starting = createStartingApp(o.identity);
+  let opened = false;
+  const server = serve({
+    fetch: (request, env) => (opened ? app.fetch(request, env) : starting.fetch(request, env)),
+    port: o.config.PORT,
+    hostname: o.config.HOST,
+  }) as Server;
+  server.on("clientError", answerClientError);
+  await new Promise<void>((resolveListen, reject) => {
+    server.once("listening", resolveListen);
+    server.once("error", reject);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : o.config.PORT;
+  const host = o.config.HOST.includes(":") ? `[${o.config.HOST}]` : o.config.HOST;
+  return {
+    app,
+    url: `http://${host}:${port}`,
+    port,
+    open: () => {
+      opened = true;
+    },
+    close: () => server.close(),
+    closeAllConnections: () => server.closeAllConnections(),
+  };
+}
