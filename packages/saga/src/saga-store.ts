@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from "@bazaar/service-kit";
+import { decodeCursor, keysetLimit, keysetPage } from "@bazaar/service-kit";
 import type Database from "better-sqlite3";
 import type {
   SagaHistoryEntry,
@@ -302,14 +302,14 @@ export function createSagaStore(sqlite: Database.Database) {
         status: options.status ?? null,
         createdAt,
         sagaId,
-        limit: options.limit + 1,
+        limit: keysetLimit(options.limit),
       });
-      const items = rows.slice(0, options.limit).map(summary);
-      const last = rows.length > options.limit ? items.at(-1) : undefined;
-      return {
-        items,
-        nextCursor: last ? encodeCursor([last.createdAt, last.sagaId]) : null,
-      };
+      return keysetPage({
+        rows: rows.map(summary),
+        limit: options.limit,
+        key: (saga) => [saga.createdAt, saga.sagaId],
+        toItem: (saga) => saga,
+      });
     },
   };
 }

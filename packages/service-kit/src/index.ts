@@ -28,6 +28,7 @@ export {
   UndeclaredDependencyError,
   UnprocessableError,
 } from "./errors/app-error.js";
+export { type Outcome, refuse, settled } from "./errors/refusal.js";
 export { parseOrThrow, toIssues } from "./errors/validation.js";
 export { retryDelay, sleep } from "./events/backoff.js";
 export { type ApplyOutcome, type ConsumerStatus, consumerName, type EventMeta } from "./events/consumer.js";
@@ -61,6 +62,7 @@ export { Counter, createMetrics, Gauge, Histogram, type ServiceMetrics } from ".
 export { connectNats, type NatsLink } from "./nats/connect.js";
 export { H as HEADERS } from "./nats/headers.js";
 export { decodeCursor, encodeCursor } from "./pagination/cursor.js";
+export { keysetLimit, keysetPage } from "./pagination/keyset-page.js";
 export {
   type AdminGrants,
   adminApiGrants,

@@ -184,7 +184,7 @@ export class EventConsumer {
         this.#running = false;
       }
       if (!this.#stopped && !this.#holding())
-        await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)), this.#abort.signal);
+        await sleep(retryDelay(failures + 1, 100, 5000), this.#abort.signal);
     }
   }
 
