@@ -26,6 +26,8 @@ export const EnvelopeHeader = v.object({
   occurredAt: v.pipe(v.string(), v.isoTimestamp()),
   source: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
   traceparent: v.optional(v.pipe(v.string(), v.regex(TRACEPARENT))),
+  /** W3C `tracestate` of the trace, passed on unchanged. */
+  tracestate: v.optional(v.pipe(v.string(), v.maxLength(512))),
   aggregate: v.optional(EventSequence),
   data: v.unknown(),
 });
@@ -38,6 +40,7 @@ export interface EventEnvelope<TType extends string = string, TData = unknown> {
   readonly occurredAt: string;
   readonly source: string;
   readonly traceparent?: string | undefined;
+  readonly tracestate?: string | undefined;
   /** Where the event stands among its publisher's events about one entity (see `EventSequence`). */
   readonly aggregate?: { readonly key: string; readonly seq: number } | undefined;
   readonly data: TData;

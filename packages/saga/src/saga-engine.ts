@@ -1,12 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { type Logger, NotFoundError, type ServiceMetrics, sleep } from "@bazaar/service-kit";
+import {
+  type Logger,
+  NO_TELEMETRY,
+  NotFoundError,
+  type ServiceMetrics,
+  sleep,
+  type Telemetry,
+} from "@bazaar/service-kit";
 import type Database from "better-sqlite3";
 import { RunQueue } from "./run-queue.js";
 import { type SagaMetrics, sagaMetrics } from "./saga-metrics.js";
 import { unpark } from "./saga-parking.js";
 import { compensateNext, executeStep, message, type StepRunner } from "./saga-steps.js";
 import { createSagaStore, type SagaRecord, type SagaStore } from "./saga-store.js";
+import { traced } from "./saga-tracing.js";
 import type {
   SagaDefinition,
   SagaRetryPolicy,
@@ -32,6 +40,8 @@ export interface SagaEngineOptions<TData, TTx, TOutbox> {
   readonly stuckAfterCrashes?: number | undefined;
   /** Where the saga gauges and counters are registered (the service's metrics registry). */
   readonly registry?: ServiceMetrics["registry"];
+  /** Spans of each run of a saga and of each step (the service's `runtime.telemetry`). */
+  readonly telemetry?: Telemetry;
 }
 
 const DEFAULT_RETRY: SagaRetryPolicy = {
@@ -100,6 +110,7 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
       definition: options.definition,
       retry: this.#retry,
       log: options.log,
+      telemetry: options.telemetry ?? NO_TELEMETRY,
       stopping: () => this.#stopping,
       sleep: (ms) => sleep(ms, this.#abort.signal),
       context: (saga, step, attempt, phase) => this.#context(saga, step, attempt, phase),
@@ -258,7 +269,16 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
     }
   }
 
-  async #drive(sagaId: string): Promise<void> {
+  /** One run of a saga, from where it stands to where it stops (done, parked or waiting), as one span. */
+  #drive(sagaId: string): Promise<void> {
+    return traced(
+      this.#runner.telemetry,
+      { name: `saga ${this.#o.definition.type}`, attributes: { "bazaar.saga.id": sagaId } },
+      () => this.#driveSteps(sagaId),
+    );
+  }
+
+  async #driveSteps(sagaId: string): Promise<void> {
     for (;;) {
       if (this.#stopping) return;
       const saga = this.#store.load(sagaId);

@@ -1,6 +1,14 @@
-import { AppError, isBrokerDown, isTransient, type Logger, retryDelay } from "@bazaar/service-kit";
+import {
+  AppError,
+  isBrokerDown,
+  isTransient,
+  type Logger,
+  retryDelay,
+  type Telemetry,
+} from "@bazaar/service-kit";
 import { park } from "./saga-parking.js";
 import type { SagaRecord, SagaStore } from "./saga-store.js";
+import { traced } from "./saga-tracing.js";
 import type { SagaDefinition, SagaRetryPolicy, SagaSnapshot, StepContext } from "./types.js";
 
 /** What the step loops need from the engine (its store, transaction, policy and lifecycle). */
@@ -10,6 +18,7 @@ export interface StepRunner<TData, TTx, TOutbox> {
   readonly definition: SagaDefinition<TData, TTx, TOutbox>;
   readonly retry: SagaRetryPolicy;
   readonly log: Logger;
+  readonly telemetry: Telemetry;
   stopping(): boolean;
   sleep(ms: number): Promise<void>;
   context(
@@ -23,6 +32,13 @@ export interface StepRunner<TData, TTx, TOutbox> {
   finish(saga: SagaRecord, status: "completed" | "compensated"): void;
   snapshot(sagaId: string): SagaSnapshot<TData>;
 }
+
+const attrs = (saga: SagaRecord, step: string, phase: string, attempt: number) => ({
+  "bazaar.saga.id": saga.sagaId,
+  "bazaar.saga.step": step,
+  "bazaar.saga.phase": phase,
+  "bazaar.saga.attempt": attempt,
+});
 
 /** A failure as the timeline shows it: the code and reason of a typed error, else its message. */
 export const message = (err: unknown): string => {
@@ -67,7 +83,11 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
     const t0 = performance.now();
     const attemptStart = Date.now();
     try {
-      const result = await step.execute(d.context(saga, step.name, attempt));
+      const result = await traced(
+        d.telemetry,
+        { name: `${d.definition.type} ${step.name}`, attributes: attrs(saga, step.name, "execute", attempt) },
+        () => step.execute(d.context(saga, step.name, attempt)),
+      );
       const data = { ...saga.data, ...(result ?? {}) };
       d.transaction(() => {
         d.store.stepDone(saga.sagaId, idx);
@@ -169,7 +189,8 @@ export async function compensateNext<TData extends object, TTx, TOutbox>(
     return "next";
   }
   const step = d.definition.steps[target.idx];
-  if (!step?.compensate) {
+  const compensate = step?.compensate;
+  if (!step || !compensate) {
     d.transaction(() => d.store.compensationDone(saga.sagaId, target.idx));
     return "next";
   }
@@ -192,7 +213,14 @@ export async function compensateNext<TData extends object, TTx, TOutbox>(
     const t0 = performance.now();
     const attemptStart = Date.now();
     try {
-      await step.compensate(d.context(saga, step.name, attempt, "compensate"));
+      await traced(
+        d.telemetry,
+        {
+          name: `${d.definition.type} ${step.name} compensate`,
+          attributes: attrs(saga, step.name, "compensate", attempt),
+        },
+        () => compensate(d.context(saga, step.name, attempt, "compensate")),
+      );
       d.transaction(() => {
         d.store.compensationDone(saga.sagaId, target.idx);
         d.store.history({

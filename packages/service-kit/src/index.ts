@@ -128,11 +128,14 @@ export {
 } from "./store/open-store.js";
 export type { SchemaModule } from "./store/schema-modules.js";
 export { scryptHash, scryptVerify, unmatchableScryptHash } from "./store/scrypt-hash.js";
+export { type KitSpan, SpanKind, startSpan } from "./tracing/spans.js";
+export { NO_TELEMETRY, startTelemetry, type Telemetry } from "./tracing/telemetry.js";
 export {
   childSpan,
   currentScope,
   formatTraceparent,
   newTrace,
+  parseTraceContext,
   parseTraceparent,
   runInScope,
   type Scope,

@@ -3,7 +3,9 @@ import type { JsMsg } from "@nats-io/jetstream";
 import type { Logger } from "pino";
 import * as v from "valibot";
 import { toIssues } from "../errors/validation.js";
-import { childSpan, newTrace, parseTraceparent, type Scope } from "../tracing/trace-context.js";
+import { type KitSpan, SpanKind, startSpan } from "../tracing/spans.js";
+import { NO_TELEMETRY, type Telemetry } from "../tracing/telemetry.js";
+import { parseTraceContext, type Scope } from "../tracing/trace-context.js";
 
 /** Where a message came from, for handlers that want it. */
 export interface EventMeta {
@@ -21,6 +23,8 @@ export interface BatchItem {
   readonly meta: EventMeta;
   readonly scope: Scope;
   readonly log: Logger;
+  /** The consumer's span for this message: ended with its outcome. */
+  readonly span: KitSpan;
 }
 
 export interface ToBatchItemOptions {
@@ -28,6 +32,7 @@ export interface ToBatchItemOptions {
   readonly validate: v.GenericSchema;
   readonly consumer: string;
   readonly log: Logger;
+  readonly telemetry?: Telemetry;
 }
 
 /**
@@ -41,7 +46,23 @@ export function toBatchItem(msg: JsMsg, o: ToBatchItemOptions): BatchItem {
     throw new Error(`invalid ${o.event.type} v${o.event.version}: ${issues.slice(0, 5).join("; ")}`);
   }
   const envelope = parsed.output as EventEnvelope;
-  const parent = parseTraceparent(envelope.traceparent);
+  const producer = parseTraceContext(envelope.traceparent, envelope.tracestate);
+  // A child of the event's own span, and linked to it: the trace of the order joins every consumer.
+  const span = startSpan(o.telemetry ?? NO_TELEMETRY, {
+    name: `process ${msg.subject}`,
+    kind: SpanKind.CONSUMER,
+    parent: producer,
+    link: producer,
+    attributes: {
+      "messaging.system": "nats",
+      "messaging.operation.type": "process",
+      "messaging.destination.name": msg.subject,
+      "messaging.consumer.group.name": o.consumer,
+      "messaging.message.id": envelope.id,
+      "messaging.nats.stream": msg.info.stream,
+      "messaging.nats.delivery_count": msg.info.deliveryCount,
+    },
+  });
   return {
     envelope,
     meta: {
@@ -50,7 +71,8 @@ export function toBatchItem(msg: JsMsg, o: ToBatchItemOptions): BatchItem {
       deliveryCount: msg.info.deliveryCount,
       subject: msg.subject,
     },
-    scope: { trace: parent ? childSpan(parent) : newTrace() },
+    scope: { trace: span.trace },
+    span,
     log: o.log.child({ consumer: o.consumer, eventId: envelope.id, eventType: envelope.type }),
   };
 }

@@ -1,6 +1,7 @@
 import type { EventContract } from "@bazaar/contracts";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { Logger } from "pino";
+import type { Telemetry } from "../tracing/telemetry.js";
 import type { ApplyOutcome, BatchItem } from "./batch-items.js";
 import type { ConsumerMetrics } from "./consumer-metrics.js";
 import type { StartFrom } from "./durable-consumer.js";
@@ -8,6 +9,8 @@ import type { FloorGap, FloorStore } from "./read-floor.js";
 
 export interface EventConsumerOptions {
   readonly service: string;
+  /** A span per message processed (default: none). */
+  readonly telemetry?: Telemetry;
   readonly event: EventContract;
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;

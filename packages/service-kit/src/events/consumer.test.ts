@@ -206,7 +206,7 @@ describe("trace context through outbox, stream and consumer", () => {
     const row = balanceSvc.runtime.db.select().from(applied).where(sql`entry_id = 'traced-1'`).get();
     expect(row?.traceId).toBe(trace.traceId);
     const line = logs.lines().find((l) => l.msg === "entry applied" && l.entryId === "traced-1");
-    expect(line).toMatchObject({ traceId: trace.traceId, service: "balance", eventType: "entry.recorded" });
+    expect(line).toMatchObject({ trace_id: trace.traceId, service: "balance", eventType: "entry.recorded" });
     expect(formatTraceparent(trace)).toContain(trace.traceId);
   });
 });

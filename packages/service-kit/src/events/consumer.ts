@@ -222,7 +222,13 @@ export class EventConsumer {
       }
       try {
         items.push(
-          toBatchItem(msg, { event, validate: this.#validate, consumer: this.name, log: this.#o.log }),
+          toBatchItem(msg, {
+            event,
+            validate: this.#validate,
+            consumer: this.name,
+            log: this.#o.log,
+            ...(this.#o.telemetry ? { telemetry: this.#o.telemetry } : {}),
+          }),
         );
         valid.push(msg);
       } catch (err) {
@@ -251,12 +257,15 @@ export class EventConsumer {
         applied = true;
         if (outcome === "duplicate") {
           metrics.duplicates.inc(labels);
-          item.log.debug("duplicate event skipped");
+          item.span.setAttributes({ "bazaar.duplicate": true });
+          runInScope(item.scope, () => item.log.debug("duplicate event skipped"));
         } else {
           metrics.processed.inc(labels);
         }
+        item.span.end();
         continue;
       }
+      item.span.end(outcome.error);
       const code = storageErrorCode(outcome.error);
       if (code) {
         // Not the event's fault: handed back untried, not counted.
@@ -273,7 +282,7 @@ export class EventConsumer {
         continue;
       }
       if (failures >= this.#o.maxDeliver) {
-        await this.#deadLetter(msg, "max_deliveries", outcome.error);
+        await runInScope(item.scope, () => this.#deadLetter(msg, "max_deliveries", outcome.error));
         continue;
       }
       const delay = retryDelay(failures, this.#o.backoffMs, this.#o.backoffMaxMs);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type EnvelopeOf, type EventContract, envelopeSchema } from "@bazaar/contracts";
 import * as v from "valibot";
 import { toIssues } from "../errors/validation.js";
-import { currentScope, formatTraceparent } from "../tracing/trace-context.js";
+import { currentScope, formatTraceparent, type TraceContext } from "../tracing/trace-context.js";
 
 /** Thrown when a service tries to emit data that does not match its own event contract: a bug, caught before commit. */
 export class EventValidationError extends Error {
@@ -11,26 +11,27 @@ export class EventValidationError extends Error {
 
 /**
  * `buildEnvelope` wraps event data in the common envelope: a new id, type, version, time, the emitting
- * service and the current trace. The data is validated against the contract first.
+ * service and its trace (the current one unless given). The data is validated against the contract first.
  */
 export function buildEnvelope<E extends EventContract>(
   event: E,
   data: v.InferInput<E["data"]>,
   source: string,
+  trace: TraceContext | undefined = currentScope()?.trace,
 ): EnvelopeOf<E> {
   const parsed = v.safeParse(event.data, data);
   if (!parsed.success) {
     const issues = toIssues(parsed.issues).map((i) => `${i.path}: ${i.message}`);
     throw new EventValidationError(`${event.type} v${event.version} data is invalid: ${issues.join("; ")}`);
   }
-  const scope = currentScope();
   return {
     id: randomUUID(),
     type: event.type,
     version: event.version,
     occurredAt: new Date().toISOString(),
     source,
-    ...(scope ? { traceparent: formatTraceparent(scope.trace) } : {}),
+    ...(trace ? { traceparent: formatTraceparent(trace) } : {}),
+    ...(trace?.traceState ? { tracestate: trace.traceState } : {}),
     data: parsed.output,
   } as EnvelopeOf<E>;
 }

@@ -3,6 +3,9 @@ import type Database from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { H, makeHeaders } from "../nats/headers.js";
+import { SpanKind, startSpan } from "../tracing/spans.js";
+import { NO_TELEMETRY, type Telemetry } from "../tracing/telemetry.js";
+import { parseTraceparent } from "../tracing/trace-context.js";
 import { BackPressureAlarm } from "./back-pressure-alarm.js";
 import { createOutboxMetrics, type OutboxMetrics } from "./outbox-metrics.js";
 import { createOutboxRows, type OutboxRows, type PendingRow } from "./outbox-rows.js";
@@ -22,6 +25,8 @@ export interface OutboxRelayOptions {
   readonly publishTimeoutMs?: number;
   /** How long a parked row waits before it is tried again (a stream may have been added meanwhile). */
   readonly parkedRetryMs?: number;
+  /** A span per publish (default: none). */
+  readonly telemetry?: Telemetry;
 }
 
 export interface OutboxStats {
@@ -89,6 +94,7 @@ export class OutboxRelay {
       retentionMs: options.retentionMs ?? 24 * 60 * 60 * 1000,
       publishTimeoutMs: options.publishTimeoutMs ?? 5000,
       parkedRetryMs: options.parkedRetryMs ?? 10 * 60 * 1000,
+      telemetry: options.telemetry ?? NO_TELEMETRY,
     };
     this.#rows = createOutboxRows(options.sqlite);
     this.#backPressure = new BackPressureAlarm(options.log);
@@ -172,16 +178,38 @@ export class OutboxRelay {
     }
   }
 
-  #publish(row: PendingRow): Promise<PubAck> {
-    return this.#o.js.publish(row.subject, row.payload, {
-      msgID: row.event_id,
-      timeout: this.#o.publishTimeoutMs,
-      headers: makeHeaders({
-        [H.traceparent]: row.traceparent ?? undefined,
-        [H.eventType]: row.type,
-        [H.eventId]: row.event_id,
-      }),
+  async #publish(row: PendingRow): Promise<PubAck> {
+    const span = startSpan(this.#o.telemetry, {
+      name: `publish ${row.subject}`,
+      kind: SpanKind.PRODUCER,
+      parent: parseTraceparent(row.traceparent),
+      attributes: {
+        "messaging.system": "nats",
+        "messaging.operation.type": "send",
+        "messaging.destination.name": row.subject,
+        "messaging.message.id": row.event_id,
+      },
     });
+    try {
+      const ack = await this.#o.js.publish(row.subject, row.payload, {
+        msgID: row.event_id,
+        timeout: this.#o.publishTimeoutMs,
+        headers: makeHeaders({
+          [H.traceparent]: row.traceparent ?? undefined,
+          [H.eventType]: row.type,
+          [H.eventId]: row.event_id,
+        }),
+      });
+      span.setAttributes({
+        "messaging.nats.stream_sequence": ack.seq,
+        "messaging.nats.duplicate": ack.duplicate,
+      });
+      span.end();
+      return ack;
+    } catch (err) {
+      span.end(err);
+      throw err;
+    }
   }
 
   async #manager(): Promise<JetStreamManager> {

@@ -1,6 +1,9 @@
 import type { EnvelopeOf, EventContract } from "@bazaar/contracts";
 import type Database from "better-sqlite3";
 import type * as v from "valibot";
+import { SpanKind, startSpan } from "../tracing/spans.js";
+import { NO_TELEMETRY, type Telemetry } from "../tracing/telemetry.js";
+import { currentScope } from "../tracing/trace-context.js";
 import { createAggregateSequencer } from "./aggregate-sequence.js";
 import { buildEnvelope } from "./envelope.js";
 
@@ -31,6 +34,8 @@ export interface OutboxOptions {
   readonly source: string;
   /** Refuses events the service did not declare (throws). */
   readonly guard?: (event: EventContract) => void;
+  /** A span per event recorded (default: none). */
+  readonly telemetry?: Telemetry;
 }
 
 /**
@@ -50,7 +55,20 @@ export function createOutboxWriter(options: OutboxOptions): Emitter {
           `emit ${event.type} inside ctx.transaction(), together with the state change it reports`,
         );
       }
-      const built = buildEnvelope(event, data, options.source);
+      // The event's own span: what each consumer's span descends from, and links back to.
+      const span = startSpan(options.telemetry ?? NO_TELEMETRY, {
+        name: `create ${event.subject}`,
+        kind: SpanKind.PRODUCER,
+        parent: currentScope()?.trace,
+        attributes: {
+          "messaging.system": "nats",
+          "messaging.operation.type": "create",
+          "messaging.destination.name": event.subject,
+        },
+      });
+      const built = buildEnvelope(event, data, options.source, span.trace);
+      span.setAttributes({ "messaging.message.id": built.id });
+      span.end();
       const key = emitOptions?.aggregate;
       const envelope = key === undefined ? built : { ...built, aggregate: { key, seq: nextSeq(key) } };
       insert.run(

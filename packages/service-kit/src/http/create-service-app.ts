@@ -5,7 +5,9 @@ import { NotFoundError } from "../errors/app-error.js";
 import type { HealthReport } from "../health/readiness.js";
 import type { ServiceMetrics } from "../metrics/metrics.js";
 import type { InFlight } from "../rpc/in-flight.js";
-import { childSpan, newTrace, parseTraceparent, runInScope, type Scope } from "../tracing/trace-context.js";
+import { SpanKind, startSpan } from "../tracing/spans.js";
+import { NO_TELEMETRY, type Telemetry } from "../tracing/telemetry.js";
+import { parseTraceContext, runInScope, type Scope } from "../tracing/trace-context.js";
 import { problemResponse } from "./problem.js";
 
 /** Variables the kit sets on every Hono context. */
@@ -19,6 +21,8 @@ export interface ServiceAppOptions {
   readonly metricsEnabled: boolean;
   readonly inFlight: InFlight;
   readonly ready: () => Promise<HealthReport>;
+  /** Spans for every request (default: none). */
+  readonly telemetry?: Telemetry;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -34,24 +38,37 @@ export function createServiceApp(options: ServiceAppOptions): Hono<KitEnv> {
   const started = Date.now();
 
   app.use(async (c, next) => {
-    const parent = parseTraceparent(c.req.header("traceparent"));
+    const method = c.req.method;
+    const span = startSpan(options.telemetry ?? NO_TELEMETRY, {
+      name: method,
+      kind: SpanKind.SERVER,
+      parent: parseTraceContext(c.req.header("traceparent"), c.req.header("tracestate")),
+      attributes: { "http.request.method": method, "url.path": c.req.path, "url.scheme": "http" },
+    });
     const incoming = c.req.header("x-request-id");
     const scope: Scope = {
-      trace: parent ? childSpan(parent) : newTrace(),
+      trace: span.trace,
       requestId: incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
     };
     c.set("scope", scope);
     options.inFlight.enter();
+    const t0 = performance.now();
+    let thrown: unknown;
     try {
       await runInScope(scope, next);
+    } catch (err) {
+      thrown = err;
+      throw err;
     } finally {
       options.inFlight.leave();
       c.header("X-Request-Id", scope.requestId);
-      options.metrics.httpRequests.inc({
-        method: c.req.method,
-        route: c.req.routePath || "unmatched",
-        status: String(c.res.status),
-      });
+      const route = c.req.routePath || "unmatched";
+      const status = c.res.status;
+      options.metrics.httpRequests.inc({ method, route, status: String(status) });
+      options.metrics.httpDuration.observe({ method, route }, (performance.now() - t0) / 1000);
+      span.updateName(`${method} ${route}`);
+      span.setAttributes({ "http.route": route, "http.response.status_code": status });
+      span.end(thrown ?? (status >= 500 ? { code: String(status) } : undefined));
     }
   });
 

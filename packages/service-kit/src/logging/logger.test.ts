@@ -14,12 +14,13 @@ describe("createLogger", () => {
     expect(inside).toMatchObject({
       service: "svc",
       instance: "i-1",
-      traceId: trace.traceId,
+      trace_id: trace.traceId,
+      span_id: trace.spanId,
       requestId: "r-1",
       msg: "inside",
     });
     expect(outside).toMatchObject({ service: "svc", msg: "outside" });
-    expect(outside).not.toHaveProperty("traceId");
+    expect(outside).not.toHaveProperty("trace_id");
   });
 
   it("redacts secrets wherever they appear", () => {

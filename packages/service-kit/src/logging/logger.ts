@@ -53,9 +53,9 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       mixin() {
         const scope = currentScope();
         if (!scope) return {};
-        return scope.requestId
-          ? { traceId: scope.trace.traceId, requestId: scope.requestId }
-          : { traceId: scope.trace.traceId };
+        // The OpenTelemetry names, so a log line finds its span in any trace viewer.
+        const ids = { trace_id: scope.trace.traceId, span_id: scope.trace.spanId };
+        return scope.requestId ? { ...ids, requestId: scope.requestId } : ids;
       },
       serializers: { err: pino.stdSerializers.errWithCause },
     },

@@ -8,6 +8,8 @@ export interface ServiceMetrics {
   readonly rpcDuration: Histogram<"endpoint">;
   readonly rpcCalls: Counter<"subject" | "code">;
   readonly httpRequests: Counter<"method" | "route" | "status">;
+  readonly httpDuration: Histogram<"method" | "route">;
+  readonly rpcCallDuration: Histogram<"subject">;
   /** Prometheus text exposition. */
   render(): Promise<string>;
 }
@@ -49,5 +51,28 @@ export function createMetrics(options: {
     labelNames: ["method", "route", "status"] as const,
     registers: [registry],
   });
-  return { registry, rpcRequests, rpcDuration, rpcCalls, httpRequests, render: () => registry.metrics() };
+  const httpDuration = new Histogram({
+    name: "bazaar_http_request_duration_seconds",
+    help: "Time to answer an HTTP request, by method and route.",
+    labelNames: ["method", "route"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const rpcCallDuration = new Histogram({
+    name: "bazaar_rpc_call_duration_seconds",
+    help: "Time an outgoing RPC call waited for its answer, by subject.",
+    labelNames: ["subject"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return {
+    registry,
+    rpcRequests,
+    rpcDuration,
+    rpcCalls,
+    httpRequests,
+    httpDuration,
+    rpcCallDuration,
+    render: () => registry.metrics(),
+  };
 }

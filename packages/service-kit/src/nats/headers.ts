@@ -3,6 +3,7 @@ import { type MsgHdrs, headers as natsHeaders } from "@nats-io/transport-node";
 /** Header names the kit puts on NATS messages. */
 export const H = {
   traceparent: "traceparent",
+  tracestate: "tracestate",
   requestId: "Bazaar-Request-Id",
   idempotencyKey: "Idempotency-Key",
   caller: "Bazaar-Caller",

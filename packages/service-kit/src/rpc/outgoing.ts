@@ -4,19 +4,30 @@ import * as v from "valibot";
 import { InternalError } from "../errors/app-error.js";
 import { toIssues } from "../errors/validation.js";
 import { H, makeHeaders } from "../nats/headers.js";
-import { childSpan, currentScope, formatTraceparent, newTrace } from "../tracing/trace-context.js";
+import {
+  childSpan,
+  currentScope,
+  formatTraceparent,
+  newTrace,
+  type TraceContext,
+} from "../tracing/trace-context.js";
 
-/** The headers every outgoing call carries: a child span of the current trace, request id, caller, key. */
+/**
+ * The headers every outgoing call carries: the call's own span in the current trace (`traceparent`, and
+ * `tracestate` when the trace has one), request id, caller, budget and idempotency key.
+ */
 export function outgoingHeaders(
   caller: string,
   contract: RpcContract,
   timeoutMs: number,
   idempotencyKey?: string,
+  trace?: TraceContext,
 ) {
   const scope = currentScope();
-  const trace = scope ? childSpan(scope.trace) : newTrace();
+  const sent = trace ?? (scope ? childSpan(scope.trace) : newTrace());
   return makeHeaders({
-    [H.traceparent]: formatTraceparent(trace),
+    [H.traceparent]: formatTraceparent(sent),
+    [H.tracestate]: sent.traceState,
     [H.requestId]: scope?.requestId,
     [H.caller]: caller,
     // The budget, not a point in time: the callee turns it into a deadline on its own clock.

@@ -3,6 +3,9 @@ import { type NatsConnection, errors as natsErrors } from "@nats-io/transport-no
 import { AppError, TimeoutError, UnavailableError } from "../errors/app-error.js";
 import { parseOrThrow } from "../errors/validation.js";
 import type { ServiceMetrics } from "../metrics/metrics.js";
+import { SpanKind, startSpan } from "../tracing/spans.js";
+import { NO_TELEMETRY, type Telemetry } from "../tracing/telemetry.js";
+import { currentScope } from "../tracing/trace-context.js";
 import { decodeReply, encodeJson, errorFromReply, isErrorReply } from "./codec.js";
 import { outgoingHeaders, validateReply } from "./outgoing.js";
 import { type StreamCallOptions, streamCall } from "./rpc-stream.js";
@@ -25,6 +28,8 @@ export interface RpcClientOptions {
   readonly metrics?: ServiceMetrics;
   /** Refuses contracts the caller did not declare (throws). */
   readonly guard?: (contract: RpcContract) => void;
+  /** A client span per call (default: none). */
+  readonly telemetry?: Telemetry;
 }
 
 /** Typed request-reply over NATS. */
@@ -122,37 +127,63 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
           reason: BROKER_DOWN,
         });
       }
-      const headers = outgoingHeaders(caller, contract, timeoutMs, callOptions.idempotencyKey);
-      let reply: Awaited<ReturnType<NatsConnection["request"]>>;
+      const send = async (headers: ReturnType<typeof outgoingHeaders>) => {
+        let reply: Awaited<ReturnType<NatsConnection["request"]>>;
+        try {
+          reply = await abortable(
+            nc.request(contract.subject, encodeJson(input), { timeout: timeoutMs, headers }),
+            callOptions.signal,
+            contract.subject,
+          );
+        } catch (err) {
+          let appErr = translateNatsError(err, contract, timeoutMs);
+          // The connection dropped while the call waited: its timeout says nothing about the callee.
+          if (appErr.code === "TIMEOUT" && options.connected && !options.connected())
+            appErr = new UnavailableError(`call to ${contract.subject} lost: the NATS connection is down`, {
+              cause: appErr,
+              reason: BROKER_DOWN,
+            });
+          count(contract.subject, appErr.code);
+          throw appErr;
+        }
+        if (reply.headers?.code === 503 && reply.data.length === 0) {
+          count(contract.subject, "UNAVAILABLE");
+          throw new UnavailableError(`no ${contract.service} instance is answering ${contract.subject}`);
+        }
+        if (isErrorReply(reply)) {
+          const err = errorFromReply(reply, contract.subject);
+          count(contract.subject, err.code);
+          throw err;
+        }
+        const value = validateReply(contract, decodeReply(reply.data, contract.subject));
+        count(contract.subject, "OK");
+        return value;
+      };
+      const span = startSpan(options.telemetry ?? NO_TELEMETRY, {
+        name: `send ${contract.subject}`,
+        kind: SpanKind.CLIENT,
+        parent: currentScope()?.trace,
+        attributes: {
+          "messaging.system": "nats",
+          "messaging.operation.type": "send",
+          "messaging.destination.name": contract.subject,
+          "rpc.system": "nats",
+          "rpc.service": contract.service,
+          "rpc.method": contract.name,
+        },
+      });
+      const headers = outgoingHeaders(caller, contract, timeoutMs, callOptions.idempotencyKey, span.trace);
+      const t0 = performance.now();
       try {
-        reply = await abortable(
-          nc.request(contract.subject, encodeJson(input), { timeout: timeoutMs, headers }),
-          callOptions.signal,
-          contract.subject,
-        );
+        const value = await send(headers);
+        span.end();
+        return value;
       } catch (err) {
-        let appErr = translateNatsError(err, contract, timeoutMs);
-        // The connection dropped while the call waited: its timeout says nothing about the callee.
-        if (appErr.code === "TIMEOUT" && options.connected && !options.connected())
-          appErr = new UnavailableError(`call to ${contract.subject} lost: the NATS connection is down`, {
-            cause: appErr,
-            reason: BROKER_DOWN,
-          });
-        count(contract.subject, appErr.code);
-        throw appErr;
-      }
-      if (reply.headers?.code === 503 && reply.data.length === 0) {
-        count(contract.subject, "UNAVAILABLE");
-        throw new UnavailableError(`no ${contract.service} instance is answering ${contract.subject}`);
-      }
-      if (isErrorReply(reply)) {
-        const err = errorFromReply(reply, contract.subject);
-        count(contract.subject, err.code);
+        span.end(err);
         throw err;
+      } finally {
+        metrics?.rpcCallDuration.observe({ subject: contract.subject }, (performance.now() - t0) / 1000);
       }
-      const value = validateReply(contract, decodeReply(reply.data, contract.subject));
-      count(contract.subject, "OK");
-      return value;
     },
 
     stream(contract, input, streamOptions = {}) {

@@ -9,7 +9,9 @@ import { storageErrorCode } from "../events/storage-errors.js";
 import type { ServiceMetrics } from "../metrics/metrics.js";
 import { H, headerOf, makeHeaders } from "../nats/headers.js";
 import { streamCreditPrefix } from "../permissions/inbox-prefix.js";
-import { childSpan, newTrace, parseTraceparent, runInScope, type Scope } from "../tracing/trace-context.js";
+import { SpanKind, startSpan } from "../tracing/spans.js";
+import { NO_TELEMETRY, type Telemetry } from "../tracing/telemetry.js";
+import { parseTraceContext, runInScope, type Scope } from "../tracing/trace-context.js";
 import { decodeRequest, encodeJson } from "./codec.js";
 import type { InFlight } from "./in-flight.js";
 import { serveStream } from "./rpc-stream.js";
@@ -46,6 +48,8 @@ export interface RpcServerOptions {
   readonly queue?: string;
   /** This process's clock in epoch ms (default `Date.now`); tests give it a skew. */
   readonly clock?: () => number;
+  /** A span per request (default: none). */
+  readonly telemetry?: Telemetry;
 }
 
 export interface RpcServer {
@@ -87,13 +91,26 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     const dispatch = async (msg: ServiceMsg): Promise<void> => {
       const started = performance.now();
       const deadline = deadlineOf(msg, clock());
-      const parent = parseTraceparent(headerOf(msg.headers, H.traceparent));
+      const span = startSpan(options.telemetry ?? NO_TELEMETRY, {
+        name: `process ${contract.subject}`,
+        kind: SpanKind.SERVER,
+        parent: parseTraceContext(headerOf(msg.headers, H.traceparent), headerOf(msg.headers, H.tracestate)),
+        attributes: {
+          "messaging.system": "nats",
+          "messaging.operation.type": "process",
+          "messaging.destination.name": contract.subject,
+          "rpc.system": "nats",
+          "rpc.service": options.name,
+          "rpc.method": contract.name,
+        },
+      });
       const scope: Scope = {
-        trace: parent ? childSpan(parent) : newTrace(),
+        trace: span.trace,
         requestId: headerOf(msg.headers, H.requestId) ?? randomUUID(),
         idempotencyKey: headerOf(msg.headers, H.idempotencyKey),
       };
       let code = "OK";
+      let failure: AppError | undefined;
       inFlight.enter();
       try {
         await runInScope(scope, async () => {
@@ -121,6 +138,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
           } catch (err) {
             const appErr = asAppError(err, scope.trace.traceId);
             code = appErr.code;
+            failure = appErr;
             if (appErr.code === "INTERNAL" || appErr.reason === STORAGE_UNAVAILABLE)
               requestLog.error({ err }, "request failed");
             else requestLog.debug({ code: appErr.code, msg: appErr.message }, "request refused");
@@ -129,6 +147,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
         });
       } finally {
         inFlight.leave();
+        span.end(failure);
         metrics.rpcRequests.inc({ endpoint: contract.name, code });
         metrics.rpcDuration.observe({ endpoint: contract.name }, (performance.now() - started) / 1000);
       }

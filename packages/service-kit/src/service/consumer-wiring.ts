@@ -11,6 +11,7 @@ import type { Emitter } from "../events/outbox.js";
 import { storageErrorCode } from "../events/storage-errors.js";
 import type { ServiceMetrics } from "../metrics/metrics.js";
 import type { DrizzleSchema } from "../store/open-store.js";
+import type { Telemetry } from "../tracing/telemetry.js";
 import { runInScope } from "../tracing/trace-context.js";
 import type { ServiceDefinition, Tx } from "./types.js";
 
@@ -26,6 +27,7 @@ export interface ConsumerWiring {
   readonly transaction: <T>(fn: (tx: Tx<DrizzleSchema>, outbox: Emitter) => T) => T;
   /** What the service's `setup` made: handlers get it as `ctx.deps`. */
   readonly deps: unknown;
+  readonly telemetry: Telemetry;
 }
 
 /**
@@ -74,6 +76,7 @@ export function startConsumers(w: ConsumerWiring): EventConsumer[] {
     };
     const consumer: EventConsumer = new EventConsumer({
       service: w.def.name,
+      telemetry: w.telemetry,
       event: sub.event,
       js: w.js,
       jsm: w.jsm,

@@ -3,6 +3,7 @@ import { OutboxRelay } from "../events/outbox-relay.js";
 import { createMetrics } from "../metrics/metrics.js";
 import { InFlight } from "../rpc/in-flight.js";
 import { startRpcServer } from "../rpc/rpc-server.js";
+import { startTelemetry } from "../tracing/telemetry.js";
 import { startConsumers } from "./consumer-wiring.js";
 import { describeTopology } from "./declare-service.js";
 import { HealthMonitor, kitChecks } from "./health-wiring.js";
@@ -55,6 +56,9 @@ export async function startService(
   const inFlight = new InFlight();
   const life = new Lifecycle(log);
   const deadline = config.SHUTDOWN_TIMEOUT_MS;
+  // Off (and free) unless OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed last, after everything stopped.
+  const telemetry = startTelemetry({ ...identity, env: options.env ?? process.env });
+  life.onStop("telemetry", () => telemetry.shutdown());
   let stopping = false;
   let broker: ServiceBroker | undefined;
   let ready: { runtime: ServiceRuntime; deps: unknown } | undefined;
@@ -99,6 +103,7 @@ export async function startService(
       log,
       metrics,
       inFlight,
+      telemetry,
       ready: () => monitor.report(),
     });
     ({ url, port } = http);
@@ -118,6 +123,7 @@ export async function startService(
           batch: config.OUTBOX_BATCH,
           sweepMs: config.OUTBOX_SWEEP_MS,
           retentionMs: config.OUTBOX_RETENTION_MS,
+          telemetry,
         })
       : undefined;
     relay?.start();
@@ -131,6 +137,7 @@ export async function startService(
       store,
       broker: connected,
       relay,
+      telemetry,
       health: () => monitor.report(),
     });
     const { runtime } = core;
@@ -155,6 +162,7 @@ export async function startService(
         config.VALIDATE_RESPONSES === "true" ||
         (config.VALIDATE_RESPONSES === "auto" && config.NODE_ENV !== "production"),
       inFlight,
+      telemetry,
       makeContext: (request) => makeRpcContext({ runtime, deps, idempotency: core.idempotency, request }),
     });
     life.onStop("rpc", () => rpcServer.stop());
@@ -174,6 +182,7 @@ export async function startService(
           inbox: core.inbox,
           transaction: core.transaction,
           deps,
+          telemetry,
         }),
       );
     }

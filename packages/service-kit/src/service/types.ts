@@ -26,6 +26,7 @@ import type { CallOptions } from "../rpc/rpc-client.js";
 import type { StreamCallOptions } from "../rpc/rpc-stream.js";
 import type { Db, DrizzleSchema, Store } from "../store/open-store.js";
 import type { SchemaModule } from "../store/schema-modules.js";
+import type { Telemetry } from "../tracing/telemetry.js";
 import type { TraceContext } from "../tracing/trace-context.js";
 
 /** Anything that runs queries on a service's schema: the database handle or a transaction. */
@@ -182,6 +183,8 @@ export interface ServiceRuntime<
     readonly jsm: JetStreamManager;
   };
   readonly metrics: ServiceMetrics;
+  /** The service's tracing (spans of its own work, e.g. saga steps); no tracer when tracing is off. */
+  readonly telemetry: Telemetry;
   readonly deadLetters: DeadLetters;
   outboxStats(): OutboxStats | undefined;
   health(): Promise<HealthReport>;

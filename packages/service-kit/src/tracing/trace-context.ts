@@ -7,6 +7,21 @@ export interface TraceContext {
   readonly traceId: string;
   readonly spanId: string;
   readonly sampled: boolean;
+  /** The W3C `tracestate` that came with it, passed on unchanged (vendors' own entries). */
+  readonly traceState?: string | undefined;
+}
+
+// W3C caps tracestate at 32 members; 512 characters is what a propagator must at least keep.
+const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
+
+/** `parseTraceContext` reads `traceparent` and, with it only, a well-formed `tracestate`. */
+export function parseTraceContext(
+  traceparent: string | undefined | null,
+  tracestate: string | undefined | null,
+): TraceContext | undefined {
+  const parent = parseTraceparent(traceparent);
+  if (!parent) return undefined;
+  return tracestate && TRACESTATE.test(tracestate) ? { ...parent, traceState: tracestate } : parent;
 }
 
 const ZERO_TRACE = "0".repeat(32);
@@ -32,7 +47,12 @@ export function newTrace(): TraceContext {
 
 /** `childSpan` continues a trace with a new span, e.g. for an outgoing call. */
 export function childSpan(parent: TraceContext): TraceContext {
-  return { traceId: parent.traceId, spanId: randomBytes(8).toString("hex"), sampled: parent.sampled };
+  return {
+    traceId: parent.traceId,
+    spanId: randomBytes(8).toString("hex"),
+    sampled: parent.sampled,
+    ...(parent.traceState ? { traceState: parent.traceState } : {}),
+  };
 }
 
 /** What the kit knows about the work in progress: carried through async calls for logs and outgoing calls. */

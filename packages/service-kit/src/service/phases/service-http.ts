@@ -8,6 +8,7 @@ import { createStartingApp } from "../../http/starting-app.js";
 import type { Logger } from "../../logging/logger.js";
 import type { ServiceMetrics } from "../../metrics/metrics.js";
 import type { InFlight } from "../../rpc/in-flight.js";
+import type { Telemetry } from "../../tracing/telemetry.js";
 import type { ServiceConfig } from "./service-config.js";
 
 export interface ServiceHttp {
@@ -33,6 +34,7 @@ export async function startServiceHttp(o: {
   readonly log: Logger;
   readonly metrics: ServiceMetrics;
   readonly inFlight: InFlight;
+  readonly telemetry: Telemetry;
   readonly ready: () => Promise<HealthReport>;
 }): Promise<ServiceHttp> {
   const app = createServiceApp({
@@ -42,6 +44,7 @@ export async function startServiceHttp(o: {
     metrics: o.metrics,
     metricsEnabled: o.config.METRICS,
     inFlight: o.inFlight,
+    telemetry: o.telemetry,
     ready: o.ready,
   });
   const starting = createStartingApp(o.identity);

@@ -9,6 +9,7 @@ import type { ServiceMetrics } from "../../metrics/metrics.js";
 import { createRpcClient } from "../../rpc/rpc-client.js";
 import { createIdempotencyStore, type IdempotencyStore } from "../../store/idempotency.js";
 import type { DrizzleSchema, Store } from "../../store/open-store.js";
+import type { Telemetry } from "../../tracing/telemetry.js";
 import { callGuard, emitGuard } from "../guards.js";
 import type { ServiceDefinition, ServiceRuntime, TransactionFn } from "../types.js";
 import type { ServiceBroker } from "./service-broker.js";
@@ -34,6 +35,7 @@ export function createServiceRuntime(o: {
   readonly store: Store<DrizzleSchema> | undefined;
   readonly broker: ServiceBroker;
   readonly relay: OutboxRelay | undefined;
+  readonly telemetry: Telemetry;
   readonly health: () => Promise<HealthReport>;
 }): ServiceCore {
   const { def, store, broker, relay } = o;
@@ -43,9 +45,15 @@ export function createServiceRuntime(o: {
     connected: broker.link.connected,
     metrics: o.metrics,
     guard: callGuard(def),
+    telemetry: o.telemetry,
   });
   const outbox = store
-    ? createOutboxWriter({ sqlite: store.sqlite, source: def.name, guard: emitGuard(def) })
+    ? createOutboxWriter({
+        sqlite: store.sqlite,
+        source: def.name,
+        guard: emitGuard(def),
+        telemetry: o.telemetry,
+      })
     : undefined;
   const transaction: TransactionFn<DrizzleSchema, EventContract> = (fn) => {
     if (!store || !outbox) throw new Error(`${def.name} declares no store: it has no transactions`);
@@ -69,6 +77,7 @@ export function createServiceRuntime(o: {
     transaction,
     nats: { nc: broker.nc, js: broker.js, jsm: broker.jsm },
     metrics: o.metrics,
+    telemetry: o.telemetry,
     deadLetters: createDeadLetters({ js: broker.js, jsm: broker.jsm }),
     outboxStats: () => relay?.stats(),
     health: o.health,
