@@ -1,4 +1,4 @@
-import type { inventory as contracts } from "@bazaar/contracts";
+import type { inventory } from "@bazaar/contracts";
 import {
   ConflictError,
   decodeCursor,
@@ -12,7 +12,7 @@ import { products } from "./db/schema.js";
 import type { InventoryTx } from "./declaration.js";
 
 type ProductRow = typeof products.$inferSelect;
-export type Product = v.InferOutput<typeof contracts.Product>;
+export type Product = v.InferOutput<typeof inventory.Product>;
 
 /** `toProduct` is the wire shape of a row: `available` is derived, never stored. */
 export function toProduct(row: ProductRow): Product {
@@ -107,7 +107,7 @@ export function mergeItems(items: ReadonlyArray<{ sku: string; quantity: number 
 export function quote(
   tx: InventoryTx,
   items: ReadonlyArray<{ sku: string; quantity: number }>,
-): v.InferOutput<typeof contracts.quote.response> {
+): v.InferOutput<typeof inventory.quote.response> {
   const merged = mergeItems(items);
   const rows = tx
     .select()

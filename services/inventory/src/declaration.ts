@@ -1,14 +1,14 @@
-import { inventory as contracts } from "@bazaar/contracts";
+import { inventory } from "@bazaar/contracts";
 import { declareService, type Emitter, enumVar, type Queryable } from "@bazaar/service-kit";
 import { schema } from "./db/schema.js";
 
 /** What inventory owns, emits and needs: its single source of truth. */
-export const inventory = declareService({
+export const inventoryService = declareService({
   name: "inventory",
   version: "1.0.0",
   description: "Product catalogue, stock on hand and all-or-nothing reservations per order",
   store: { schema, migrations: new URL("../drizzle", import.meta.url) },
-  emits: [contracts.stockReserved, contracts.stockReleased, contracts.stockCommitted, contracts.stockLow],
+  emits: [inventory.stockReserved, inventory.stockReleased, inventory.stockCommitted, inventory.stockLow],
   config: {
     /** Seed the demo catalogue: `auto` seeds in development only. */
     SEED: enumVar(["auto", "true", "false"], "auto"),
@@ -16,4 +16,4 @@ export const inventory = declareService({
 });
 
 export type InventoryTx = Queryable<typeof schema>;
-export type InventoryOutbox = Emitter<(typeof inventory.emits)[number]>;
+export type InventoryOutbox = Emitter<(typeof inventoryService.emits)[number]>;

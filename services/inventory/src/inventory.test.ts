@@ -1,17 +1,17 @@
-import { inventory as c } from "@bazaar/contracts";
+import { inventory } from "@bazaar/contracts";
 import { readEvents, useTestService } from "@bazaar/service-kit/testing";
 import { describe, expect, it } from "vitest";
 import { service } from "./service.js";
 
 const t = useTestService(service, { env: { SEED: "true" } });
 
-const product = (sku: string) => t.client.call(c.getProduct, { sku });
+const product = (sku: string) => t.client.call(inventory.getProduct, { sku });
 const newProduct = (sku: string, stock: number, priceCents = 1000) =>
-  t.client.call(c.createProduct, { sku, name: `Product ${sku}`, priceCents, stock });
+  t.client.call(inventory.createProduct, { sku, name: `Product ${sku}`, priceCents, stock });
 
 describe("catalogue", () => {
   it("seeds the demo catalogue once, with some items low", async () => {
-    const page = await t.client.call(c.listProducts, { limit: 100 });
+    const page = await t.client.call(inventory.listProducts, { limit: 100 });
     expect(page.items.length).toBeGreaterThanOrEqual(12);
     expect(page.items.filter((p) => p.available < 5).length).toBeGreaterThanOrEqual(2);
     // Seeding again changes nothing.
@@ -20,15 +20,18 @@ describe("catalogue", () => {
   });
 
   it("pages by SKU with a cursor", async () => {
-    const first = await t.client.call(c.listProducts, { limit: 5 });
+    const first = await t.client.call(inventory.listProducts, { limit: 5 });
     expect(first.items).toHaveLength(5);
     expect(first.nextCursor).toBeTruthy();
-    const second = await t.client.call(c.listProducts, { limit: 5, cursor: first.nextCursor ?? undefined });
+    const second = await t.client.call(inventory.listProducts, {
+      limit: 5,
+      cursor: first.nextCursor ?? undefined,
+    });
     expect(second.items[0]?.sku.localeCompare(first.items[4]?.sku ?? "")).toBeGreaterThan(0);
     const all: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await t.client.call(c.listProducts, { limit: 4, ...(cursor ? { cursor } : {}) });
+      const page = await t.client.call(inventory.listProducts, { limit: 4, ...(cursor ? { cursor } : {}) });
       all.push(...page.items.map((p) => p.sku));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -48,37 +51,49 @@ describe("catalogue", () => {
 
   it("creates a product once per idempotency key, and refuses a taken SKU", async () => {
     const input = { sku: "DESK-001", name: "Desk", priceCents: 19900, stock: 3 };
-    const first = await t.client.call(c.createProduct, input, { idempotencyKey: "create-desk" });
-    const retry = await t.client.call(c.createProduct, input, { idempotencyKey: "create-desk" });
+    const first = await t.client.call(inventory.createProduct, input, { idempotencyKey: "create-desk" });
+    const retry = await t.client.call(inventory.createProduct, input, { idempotencyKey: "create-desk" });
     expect(retry).toEqual(first);
-    await expect(t.client.call(c.createProduct, input)).rejects.toMatchObject({
+    await expect(t.client.call(inventory.createProduct, input)).rejects.toMatchObject({
       code: "CONFLICT",
       reason: "SKU_TAKEN",
     });
-    await expect(t.client.call(c.createProduct, { ...input, sku: "bad sku" } as never)).rejects.toMatchObject(
-      {
-        code: "BAD_REQUEST",
-      },
-    );
+    await expect(
+      t.client.call(inventory.createProduct, { ...input, sku: "bad sku" } as never),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
   });
 
   it("restocks once per idempotency key", async () => {
     await newProduct("CHAIR-001", 1);
-    await t.client.call(c.restock, { sku: "CHAIR-001", quantity: 5 }, { idempotencyKey: "restock-chair-1" });
-    await t.client.call(c.restock, { sku: "CHAIR-001", quantity: 5 }, { idempotencyKey: "restock-chair-1" });
+    await t.client.call(
+      inventory.restock,
+      { sku: "CHAIR-001", quantity: 5 },
+      { idempotencyKey: "restock-chair-1" },
+    );
+    await t.client.call(
+      inventory.restock,
+      { sku: "CHAIR-001", quantity: 5 },
+      { idempotencyKey: "restock-chair-1" },
+    );
     expect((await product("CHAIR-001")).onHand).toBe(6);
     // The key with another quantity is a different request: refused, never the first answer.
     await expect(
-      t.client.call(c.restock, { sku: "CHAIR-001", quantity: 50 }, { idempotencyKey: "restock-chair-1" }),
+      t.client.call(
+        inventory.restock,
+        { sku: "CHAIR-001", quantity: 50 },
+        { idempotencyKey: "restock-chair-1" },
+      ),
     ).rejects.toMatchObject({ code: "UNPROCESSABLE", reason: "IDEMPOTENCY_KEY_REUSED" });
     expect((await product("CHAIR-001")).onHand).toBe(6);
-    await expect(t.client.call(c.restock, { sku: "NOPE-1", quantity: 1 })).rejects.toMatchObject({
+    await expect(t.client.call(inventory.restock, { sku: "NOPE-1", quantity: 1 })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });
 
   it("quotes current prices and merges repeated SKUs", async () => {
-    const q = await t.client.call(c.quote, {
+    const q = await t.client.call(inventory.quote, {
       items: [
         { sku: "MUG-001", quantity: 1 },
         { sku: "PEN-001", quantity: 2 },
@@ -93,7 +108,9 @@ describe("catalogue", () => {
         { sku: "PEN-001", name: "Gel pen set", quantity: 2, unitPriceCents: 699, lineTotalCents: 1398 },
       ],
     });
-    await expect(t.client.call(c.quote, { items: [{ sku: "NOPE-1", quantity: 1 }] })).rejects.toMatchObject({
+    await expect(
+      t.client.call(inventory.quote, { items: [{ sku: "NOPE-1", quantity: 1 }] }),
+    ).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });
@@ -103,7 +120,7 @@ describe("reservations", () => {
   it("reserves all or nothing, and a repeat returns the first result", async () => {
     await newProduct("RES-A", 5);
     await newProduct("RES-B", 1);
-    const first = await t.client.call(c.reserve, {
+    const first = await t.client.call(inventory.reserve, {
       orderId: "o-1",
       items: [
         { sku: "RES-A", quantity: 2 },
@@ -119,7 +136,7 @@ describe("reservations", () => {
       ],
     });
     expect(
-      await t.client.call(c.reserve, {
+      await t.client.call(inventory.reserve, {
         orderId: "o-1",
         items: [
           { sku: "RES-A", quantity: 2 },
@@ -131,7 +148,7 @@ describe("reservations", () => {
 
     // Not enough of RES-B: nothing at all is reserved for o-2.
     const err = await t.client
-      .call(c.reserve, {
+      .call(inventory.reserve, {
         orderId: "o-2",
         items: [
           { sku: "RES-A", quantity: 1 },
@@ -146,9 +163,9 @@ describe("reservations", () => {
     });
     expect((await product("RES-A")).reserved).toBe(2);
     // The rejection is the first result too, even once stock is back.
-    await t.client.call(c.restock, { sku: "RES-B", quantity: 10 });
+    await t.client.call(inventory.restock, { sku: "RES-B", quantity: 10 });
     await expect(
-      t.client.call(c.reserve, {
+      t.client.call(inventory.reserve, {
         orderId: "o-2",
         items: [
           { sku: "RES-A", quantity: 1 },
@@ -157,35 +174,35 @@ describe("reservations", () => {
       }),
     ).rejects.toMatchObject({ reason: "OUT_OF_STOCK" });
     await expect(
-      t.client.call(c.reserve, { orderId: "o-3", items: [{ sku: "NOPE-1", quantity: 1 }] }),
+      t.client.call(inventory.reserve, { orderId: "o-3", items: [{ sku: "NOPE-1", quantity: 1 }] }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("releases exactly what was reserved, once", async () => {
     await newProduct("REL-A", 10);
-    await t.client.call(c.reserve, { orderId: "o-rel", items: [{ sku: "REL-A", quantity: 4 }] });
-    expect(await t.client.call(c.release, { orderId: "o-rel", reason: "payment declined" })).toEqual({
+    await t.client.call(inventory.reserve, { orderId: "o-rel", items: [{ sku: "REL-A", quantity: 4 }] });
+    expect(await t.client.call(inventory.release, { orderId: "o-rel", reason: "payment declined" })).toEqual({
       orderId: "o-rel",
       status: "released",
     });
-    expect(await t.client.call(c.release, { orderId: "o-rel" })).toEqual({
+    expect(await t.client.call(inventory.release, { orderId: "o-rel" })).toEqual({
       orderId: "o-rel",
       status: "released",
     });
     expect(await product("REL-A")).toMatchObject({ onHand: 10, reserved: 0, available: 10 });
-    expect(await t.client.call(c.release, { orderId: "o-never" })).toEqual({
+    expect(await t.client.call(inventory.release, { orderId: "o-never" })).toEqual({
       orderId: "o-never",
       status: "not_reserved",
     });
     // The release came first (a saga compensating a reserve that timed out): a late reserve must not hold stock.
     await expect(
-      t.client.call(c.reserve, { orderId: "o-never", items: [{ sku: "REL-A", quantity: 1 }] }),
+      t.client.call(inventory.reserve, { orderId: "o-never", items: [{ sku: "REL-A", quantity: 1 }] }),
     ).rejects.toMatchObject({
       code: "CONFLICT",
       reason: "ALREADY_RELEASED",
     });
     expect((await product("REL-A")).reserved).toBe(0);
-    await expect(t.client.call(c.commit, { orderId: "o-rel" })).rejects.toMatchObject({
+    await expect(t.client.call(inventory.commit, { orderId: "o-rel" })).rejects.toMatchObject({
       code: "CONFLICT",
       reason: "ALREADY_RELEASED",
     });
@@ -193,16 +210,16 @@ describe("reservations", () => {
 
   it("commits shipped stock once, and refuses to release it afterwards", async () => {
     await newProduct("COM-A", 10);
-    await t.client.call(c.reserve, { orderId: "o-com", items: [{ sku: "COM-A", quantity: 3 }] });
-    const committed = await t.client.call(c.commit, { orderId: "o-com" });
+    await t.client.call(inventory.reserve, { orderId: "o-com", items: [{ sku: "COM-A", quantity: 3 }] });
+    const committed = await t.client.call(inventory.commit, { orderId: "o-com" });
     expect(committed.status).toBe("committed");
-    expect(await t.client.call(c.commit, { orderId: "o-com" })).toEqual(committed);
+    expect(await t.client.call(inventory.commit, { orderId: "o-com" })).toEqual(committed);
     expect(await product("COM-A")).toMatchObject({ onHand: 7, reserved: 0, available: 7 });
-    await expect(t.client.call(c.release, { orderId: "o-com" })).rejects.toMatchObject({
+    await expect(t.client.call(inventory.release, { orderId: "o-com" })).rejects.toMatchObject({
       code: "CONFLICT",
       reason: "ALREADY_COMMITTED",
     });
-    await expect(t.client.call(c.commit, { orderId: "o-unknown" })).rejects.toMatchObject({
+    await expect(t.client.call(inventory.commit, { orderId: "o-unknown" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });
@@ -211,7 +228,7 @@ describe("reservations", () => {
     await newProduct("LAST-10", 10);
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) =>
-        t.client.call(c.reserve, { orderId: `race-${i}`, items: [{ sku: "LAST-10", quantity: 1 }] }),
+        t.client.call(inventory.reserve, { orderId: `race-${i}`, items: [{ sku: "LAST-10", quantity: 1 }] }),
       ),
     );
     const ok = results.filter((r) => r.status === "fulfilled");
@@ -225,13 +242,13 @@ describe("reservations", () => {
 describe("events", () => {
   it("emits stock.reserved, stock.released, stock.committed and stock.low through the outbox", async () => {
     await newProduct("EVT-A", 6);
-    await t.client.call(c.reserve, { orderId: "o-evt-1", items: [{ sku: "EVT-A", quantity: 2 }] });
-    await t.client.call(c.release, { orderId: "o-evt-1", reason: "cancelled" });
-    await t.client.call(c.reserve, { orderId: "o-evt-2", items: [{ sku: "EVT-A", quantity: 1 }] });
-    await t.client.call(c.commit, { orderId: "o-evt-2" });
+    await t.client.call(inventory.reserve, { orderId: "o-evt-1", items: [{ sku: "EVT-A", quantity: 2 }] });
+    await t.client.call(inventory.release, { orderId: "o-evt-1", reason: "cancelled" });
+    await t.client.call(inventory.reserve, { orderId: "o-evt-2", items: [{ sku: "EVT-A", quantity: 1 }] });
+    await t.client.call(inventory.commit, { orderId: "o-evt-2" });
     await waitForOutbox();
 
-    const reserved = (await readEvents(t.caller.nc, c.stockReserved)).filter((e) =>
+    const reserved = (await readEvents(t.caller.nc, inventory.stockReserved)).filter((e) =>
       e.data.orderId.startsWith("o-evt"),
     );
     expect(reserved.map((e) => e.data)).toEqual([
@@ -239,18 +256,18 @@ describe("events", () => {
       { orderId: "o-evt-2", items: [{ sku: "EVT-A", quantity: 1 }] },
     ]);
     expect(reserved[0]).toMatchObject({ type: "stock.reserved", version: 1, source: "inventory" });
-    const released = (await readEvents(t.caller.nc, c.stockReleased)).filter(
+    const released = (await readEvents(t.caller.nc, inventory.stockReleased)).filter(
       (e) => e.data.orderId === "o-evt-1",
     );
     expect(released.map((e) => e.data)).toEqual([
       { orderId: "o-evt-1", items: [{ sku: "EVT-A", quantity: 2 }], reason: "cancelled" },
     ]);
-    const committed = (await readEvents(t.caller.nc, c.stockCommitted)).filter(
+    const committed = (await readEvents(t.caller.nc, inventory.stockCommitted)).filter(
       (e) => e.data.orderId === "o-evt-2",
     );
     expect(committed).toHaveLength(1);
     // 6 → 4 available crosses below the threshold of 5: one stock.low, not one per reservation.
-    const low = (await readEvents(t.caller.nc, c.stockLow)).filter((e) => e.data.sku === "EVT-A");
+    const low = (await readEvents(t.caller.nc, inventory.stockLow)).filter((e) => e.data.sku === "EVT-A");
     expect(low.map((e) => e.data)).toEqual([{ sku: "EVT-A", available: 4, threshold: 5 }]);
   });
 });

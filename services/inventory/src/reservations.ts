@@ -1,4 +1,4 @@
-import { inventory as contracts, type ErrorBody } from "@bazaar/contracts";
+import { type ErrorBody, inventory } from "@bazaar/contracts";
 import { ConflictError, NotFoundError } from "@bazaar/service-kit";
 import { eq, inArray, sql } from "drizzle-orm";
 import type * as v from "valibot";
@@ -6,7 +6,7 @@ import { mergeItems } from "./catalogue.js";
 import { products, reservationItems, reservations } from "./db/schema.js";
 import type { InventoryOutbox, InventoryTx } from "./declaration.js";
 
-export type Reservation = v.InferOutput<typeof contracts.Reservation>;
+export type Reservation = v.InferOutput<typeof inventory.Reservation>;
 /** A stored refusal: the error body it is answered with, every time. */
 export type Rejection = ErrorBody;
 
@@ -58,7 +58,7 @@ function reportLowStock(
     const available = row.onHand - row.reserved;
     const was = before.get(row.sku) ?? available;
     if (available < row.lowStockThreshold && was >= row.lowStockThreshold) {
-      outbox.emit(contracts.stockLow, { sku: row.sku, available, threshold: row.lowStockThreshold });
+      outbox.emit(inventory.stockLow, { sku: row.sku, available, threshold: row.lowStockThreshold });
     }
   }
 }
@@ -115,7 +115,7 @@ export function reserve(
     tx.insert(reservationItems).values({ orderId, sku, quantity }).run();
   }
   const reserved = [...wanted].map(([sku, quantity]) => ({ sku, quantity }));
-  outbox.emit(contracts.stockReserved, { orderId, items: reserved });
+  outbox.emit(inventory.stockReserved, { orderId, items: reserved });
   reportLowStock(tx, outbox, skus, before);
   return { reservation: load(tx, orderId) as Reservation };
 }
@@ -157,7 +157,7 @@ export function release(
     .set({ status: "released", updatedAt: now })
     .where(eq(reservations.orderId, orderId))
     .run();
-  outbox.emit(contracts.stockReleased, { orderId, items: current.items, ...(reason ? { reason } : {}) });
+  outbox.emit(inventory.stockReleased, { orderId, items: current.items, ...(reason ? { reason } : {}) });
   return { orderId, status: "released" };
 }
 
@@ -183,6 +183,6 @@ export function commit(tx: InventoryTx, outbox: InventoryOutbox, orderId: string
     .set({ status: "committed", updatedAt: now })
     .where(eq(reservations.orderId, orderId))
     .run();
-  outbox.emit(contracts.stockCommitted, { orderId, items: current.items });
+  outbox.emit(inventory.stockCommitted, { orderId, items: current.items });
   return load(tx, orderId) as Reservation;
 }

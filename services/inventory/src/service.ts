@@ -1,4 +1,4 @@
-import { inventory } from "./declaration.js";
+import { inventoryService } from "./declaration.js";
 import { commit } from "./rpc/commit.js";
 import { createProduct } from "./rpc/create-product.js";
 import { getProduct } from "./rpc/get-product.js";
@@ -10,7 +10,7 @@ import { restock } from "./rpc/restock.js";
 import { seedCatalogue } from "./seed.js";
 
 /** The inventory service: what it serves (it consumes no events). */
-export const service = inventory.define({
+export const service = inventoryService.define({
   serves: [listProducts, getProduct, quote, createProduct, restock, reserve, release, commit],
   setup: (runtime) => {
     const { SEED, NODE_ENV } = runtime.config;

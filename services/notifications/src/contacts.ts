@@ -1,5 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { contacts, notifications } from "./db/schema.js";
+import { contacts, messages } from "./db/schema.js";
 import type { NotificationsDb } from "./declaration.js";
 
 export interface Contact {
@@ -32,14 +32,8 @@ export function rememberContact(tx: NotificationsDb, contact: Contact): number {
     })
     .run();
   return tx
-    .update(notifications)
+    .update(messages)
     .set({ to: contact.email })
-    .where(
-      and(
-        eq(notifications.userId, contact.userId),
-        eq(notifications.status, "pending"),
-        isNull(notifications.to),
-      ),
-    )
+    .where(and(eq(messages.userId, contact.userId), eq(messages.status, "pending"), isNull(messages.to)))
     .run().changes;
 }

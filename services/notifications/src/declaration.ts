@@ -54,4 +54,4 @@ export interface NotificationsDeps {
   readonly ownsTransport: boolean;
 }
 
-export const notifications = declaration.withDeps<NotificationsDeps>();
+export const notificationsService = declaration.withDeps<NotificationsDeps>();

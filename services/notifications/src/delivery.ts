@@ -1,5 +1,5 @@
 import { and, asc, eq, isNotNull, lte, sql } from "drizzle-orm";
-import { notifications } from "./db/schema.js";
+import { messages } from "./db/schema.js";
 import type { NotificationsDb } from "./declaration.js";
 
 /** A message the dispatcher can send now. */
@@ -18,21 +18,15 @@ export interface DueMessage {
 export function nextDue(db: NotificationsDb, now: number): DueMessage | undefined {
   const row = db
     .select({
-      id: notifications.id,
-      to: notifications.to,
-      subject: notifications.subject,
-      body: notifications.body,
-      attempts: notifications.attempts,
+      id: messages.id,
+      to: messages.to,
+      subject: messages.subject,
+      body: messages.body,
+      attempts: messages.attempts,
     })
-    .from(notifications)
-    .where(
-      and(
-        eq(notifications.status, "pending"),
-        isNotNull(notifications.to),
-        lte(notifications.nextAttemptAt, now),
-      ),
-    )
-    .orderBy(asc(notifications.seq))
+    .from(messages)
+    .where(and(eq(messages.status, "pending"), isNotNull(messages.to), lte(messages.nextAttemptAt, now)))
+    .orderBy(asc(messages.seq))
     .limit(1)
     .get();
   // `to` is never null here (the query asks for an address); an empty one fails at the transport, as it should.
@@ -41,14 +35,14 @@ export function nextDue(db: NotificationsDb, now: number): DueMessage | undefine
 
 /** `markSent` records a delivered message; `attempts` counts every send tried, the successful one included. */
 export function markSent(db: NotificationsDb, id: string, messageId: string): void {
-  db.update(notifications)
+  db.update(messages)
     .set({
       status: "sent",
       sentAt: new Date().toISOString(),
       messageId,
-      attempts: sql`${notifications.attempts} + 1`,
+      attempts: sql`${messages.attempts} + 1`,
     })
-    .where(and(eq(notifications.id, id), eq(notifications.status, "pending")))
+    .where(and(eq(messages.id, id), eq(messages.status, "pending")))
     .run();
 }
 
@@ -67,13 +61,13 @@ export interface FailedAttempt {
 export function markAttemptFailed(db: NotificationsDb, attempt: FailedAttempt): "retrying" | "failed" {
   const attempts = attempt.message.attempts + 1;
   const outcome = attempts >= attempt.maxAttempts ? "failed" : "retrying";
-  db.update(notifications)
+  db.update(messages)
     .set({
       attempts,
       lastError: attempt.error.slice(0, 500),
       ...(outcome === "failed" ? { status: "failed" as const } : { nextAttemptAt: attempt.retryAt }),
     })
-    .where(and(eq(notifications.id, attempt.message.id), eq(notifications.status, "pending")))
+    .where(and(eq(messages.id, attempt.message.id), eq(messages.status, "pending")))
     .run();
   return outcome;
 }

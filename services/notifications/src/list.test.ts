@@ -1,4 +1,4 @@
-import { notifications as c, orders, users } from "@bazaar/contracts";
+import { notifications, orders, users } from "@bazaar/contracts";
 import { useTestService } from "@bazaar/service-kit/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { service } from "./service.js";
@@ -26,7 +26,7 @@ async function confirm(userId: string, orderId: string): Promise<string> {
 }
 
 const list = (userId: string, limit = 20, cursor?: string | null) =>
-  t.caller.client.call(c.listNotifications, { userId, limit, ...(cursor ? { cursor } : {}) });
+  t.caller.client.call(notifications.listNotifications, { userId, limit, ...(cursor ? { cursor } : {}) });
 
 describe("notifications.list", () => {
   it("pages one user's messages newest first, and shows nobody else's", async () => {

@@ -1,7 +1,7 @@
 import {
-  notifications as c,
   type EventContract,
   type EventData,
+  notifications,
   orders,
   payments,
   users,
@@ -54,7 +54,7 @@ async function send<E extends EventContract>(event: E, data: EventData<E>): Prom
 const register = (userId: string, email: string, name = "Ada Lovelace") =>
   send(users.userRegistered, { userId, email, name, role: "customer" });
 const list = (userId: string, limit = 20, cursor?: string | null) =>
-  caller.client.call(c.listNotifications, { userId, limit, ...(cursor ? { cursor } : {}) });
+  caller.client.call(notifications.listNotifications, { userId, limit, ...(cursor ? { cursor } : {}) });
 
 /** A kit counter from /metrics, summed over this service's consumers. */
 async function metric(name: string): Promise<number> {

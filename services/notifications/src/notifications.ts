@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
-import type { notifications as contracts } from "@bazaar/contracts";
+import type { notifications } from "@bazaar/contracts";
 import { BadRequestError, type Logger } from "@bazaar/service-kit";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { findContact } from "./contacts.js";
-import { notifications } from "./db/schema.js";
+import { messages } from "./db/schema.js";
 import type { NotificationsDb } from "./declaration.js";
 
-type Row = typeof notifications.$inferSelect;
-export type Notification = contracts.Notification;
+type Row = typeof messages.$inferSelect;
+export type Notification = notifications.Notification;
 
 /** What a message says: rendered once, when its event is applied, and never again. */
 export interface Rendered {
@@ -45,7 +45,7 @@ export type RecordOutcome = "queued" | "awaiting_contact" | "duplicate";
 export function recordNotification(tx: NotificationsDb, n: NewNotification): RecordOutcome {
   const to = n.to ?? findContact(tx, n.userId)?.email ?? null;
   const inserted = tx
-    .insert(notifications)
+    .insert(messages)
     .values({
       id: notificationIdFor(n.event.id),
       eventId: n.event.id,
@@ -56,8 +56,8 @@ export function recordNotification(tx: NotificationsDb, n: NewNotification): Rec
       body: n.body,
       createdAt: new Date().toISOString(),
     })
-    .onConflictDoNothing({ target: notifications.eventId })
-    .returning({ seq: notifications.seq })
+    .onConflictDoNothing({ target: messages.eventId })
+    .returning({ seq: messages.seq })
     .get();
   if (!inserted) return "duplicate";
   return to === null ? "awaiting_contact" : "queued";
@@ -107,12 +107,12 @@ export function listNotifications(
   db: NotificationsDb,
   page: { userId: string; cursor?: string | undefined; limit: number },
 ): { items: Notification[]; nextCursor: string | null } {
-  const mine = eq(notifications.userId, page.userId);
+  const mine = eq(messages.userId, page.userId);
   const rows = db
     .select()
-    .from(notifications)
-    .where(page.cursor ? and(mine, lt(notifications.seq, decodeCursor(page.cursor))) : mine)
-    .orderBy(desc(notifications.seq))
+    .from(messages)
+    .where(page.cursor ? and(mine, lt(messages.seq, decodeCursor(page.cursor))) : mine)
+    .orderBy(desc(messages.seq))
     .limit(page.limit + 1)
     .all();
   const items = rows.slice(0, page.limit);

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from "@bazaar/service-kit";
-import { notifications } from "./declaration.js";
+import { notificationsService } from "./declaration.js";
 import { startDispatcher } from "./dispatcher.js";
 import { onOrderCancelled } from "./events/order-cancelled.js";
 import { onOrderConfirmed } from "./events/order-confirmed.js";
@@ -22,7 +22,7 @@ export interface NotificationsServiceOptions {
 export function createNotificationsService({
   transport,
 }: NotificationsServiceOptions = {}): ServiceDefinition {
-  return notifications.define({
+  return notificationsService.define({
     serves: [list],
     consumes: [onUserRegistered, onOrderPlaced, onOrderConfirmed, onOrderCancelled, onPaymentFailed],
     setup: (runtime) => {

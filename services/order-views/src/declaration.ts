@@ -32,4 +32,4 @@ export interface ViewsDeps {
   readonly rebuilder: Rebuilder;
 }
 
-export const views = declaration.withDeps<ViewsDeps>();
+export const orderViewsService = declaration.withDeps<ViewsDeps>();

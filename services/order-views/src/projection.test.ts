@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { orderViews as c, orders, payments, shipping } from "@bazaar/contracts";
+import { orders, orderViews, payments, shipping } from "@bazaar/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startViewsHarness, type ViewsHarness } from "./test-support/views-harness.js";
 
@@ -195,7 +195,7 @@ describe("an order heard of only through events that do not name its customer", 
     const orderId = randomUUID();
     await h.publish(shipping.shipmentCreated, shipped(orderId), { seq: 1 });
     await h.settle();
-    await expect(h.caller.client.call(c.getOrderView, { orderId })).rejects.toMatchObject({
+    await expect(h.caller.client.call(orderViews.getOrderView, { orderId })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
     await h.placed(orderId, "u-late", { seq: 1 });

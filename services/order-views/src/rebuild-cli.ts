@@ -1,16 +1,16 @@
 // `pnpm --filter @bazaar/order-views rebuild`: asks the running order-views service to rebuild its read
 // model from the streams, and prints progress until it has switched over.
-import { orderViews as c } from "@bazaar/contracts";
+import { orderViews } from "@bazaar/contracts";
 import { connectRpcClient } from "@bazaar/service-kit";
 
 const servers = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 const { client, close } = await connectRpcClient({ servers, caller: "order-views-rebuild" });
 try {
-  let status = await client.call(c.rebuild, {});
+  let status = await client.call(orderViews.rebuild, {});
   console.log(`rebuild ${status.rebuildId} started`);
   while (status.state === "running") {
     await new Promise((r) => setTimeout(r, 500));
-    status = await client.call(c.rebuildStatus, {});
+    status = await client.call(orderViews.rebuildStatus, {});
     console.log(`  ${status.processed}/${status.total} events replayed`);
   }
   for (const skip of status.skippedEvents)

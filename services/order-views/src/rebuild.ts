@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { orderViews as contracts, type EventEnvelope } from "@bazaar/contracts";
+import { type EventEnvelope, orderViews } from "@bazaar/contracts";
 import { ConflictError, type Logger, replayEvents, type ServiceRuntime } from "@bazaar/service-kit";
 import { eq } from "drizzle-orm";
 import type * as v from "valibot";
@@ -8,9 +8,9 @@ import { SOURCE_EVENTS, type ViewsDb } from "./declaration.js";
 import { project } from "./projection.js";
 import { switchOver } from "./switch-over.js";
 
-const { MAX_NAMED_SKIPS } = contracts;
+const { MAX_NAMED_SKIPS } = orderViews;
 
-export type RebuildStatus = v.InferOutput<typeof contracts.RebuildStatus>;
+export type RebuildStatus = v.InferOutput<typeof orderViews.RebuildStatus>;
 
 type Runtime = Pick<ServiceRuntime, "nats" | "log"> & {
   transaction: <T>(fn: (tx: ViewsDb) => T) => T;

@@ -1,4 +1,4 @@
-import { views } from "./declaration.js";
+import { orderViewsService } from "./declaration.js";
 import { lagCheck, registerLagMetric } from "./lag.js";
 import { Rebuilder } from "./rebuild.js";
 import { getOrderView, listMyOrders } from "./rpc/read-model.js";
@@ -12,7 +12,7 @@ export interface OrderViewsServiceOptions {
 
 /** `createOrderViewsService` is the read-model service; each running instance has its own rebuilder. */
 export function createOrderViewsService(options: OrderViewsServiceOptions = {}) {
-  return views.define({
+  return orderViewsService.define({
     serves: [listMyOrders, getOrderView, rebuild, rebuildStatus],
     consumes: subscriptions,
     setup: (runtime) => {

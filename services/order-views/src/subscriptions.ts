@@ -1,6 +1,6 @@
 import type { EventContract } from "@bazaar/contracts";
 import { orderViews, orderViewsNext } from "./db/schema.js";
-import { SOURCE_EVENTS, views } from "./declaration.js";
+import { orderViewsService, SOURCE_EVENTS } from "./declaration.js";
 import { project } from "./projection.js";
 
 /**
@@ -9,7 +9,7 @@ import { project } from "./projection.js";
  * While a rebuild runs, events also go to the table being rebuilt.
  */
 export const subscriptions = SOURCE_EVENTS.map((event: EventContract) =>
-  views.on(event, (envelope, ctx) => {
+  orderViewsService.on(event, (envelope, ctx) => {
     project(ctx.tx, orderViews, envelope);
     if (ctx.deps.rebuilder.active) project(ctx.tx, orderViewsNext, envelope);
   }),

@@ -1,4 +1,4 @@
-import { orders as contracts, inventory, payments, shipping } from "@bazaar/contracts";
+import { inventory, orders, payments, shipping } from "@bazaar/contracts";
 import { sagaSchema } from "@bazaar/saga";
 import { declareService, type Emitter, intVar, type Queryable } from "@bazaar/service-kit";
 import { schema } from "./db/schema.js";
@@ -22,11 +22,11 @@ const declaration = declareService({
     shipping.cancelShipment,
   ],
   emits: [
-    contracts.orderPlaced,
-    contracts.orderConfirmed,
-    contracts.orderCancelled,
-    contracts.orderRequiresAttention,
-    contracts.opsAlert,
+    orders.orderPlaced,
+    orders.orderConfirmed,
+    orders.orderCancelled,
+    orders.orderRequiresAttention,
+    orders.opsAlert,
   ],
   config: {
     /** First retry delay of a transient step failure; doubles per attempt up to the max. */
@@ -59,4 +59,4 @@ export interface OrdersDeps {
   readonly sagas: OrderSagaEngine;
 }
 
-export const orders = declaration.withDeps<OrdersDeps>();
+export const ordersService = declaration.withDeps<OrdersDeps>();

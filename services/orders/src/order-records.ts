@@ -1,13 +1,13 @@
-import type { orders as contracts } from "@bazaar/contracts";
+import type { orders } from "@bazaar/contracts";
 import { NotFoundError } from "@bazaar/service-kit";
 import { and, eq } from "drizzle-orm";
 import type * as v from "valibot";
-import { orderItems, orders } from "./db/schema.js";
+import { orderItems, orderRecords } from "./db/schema.js";
 import type { OrdersDb } from "./declaration.js";
 
-export type Order = v.InferOutput<typeof contracts.Order>;
+export type Order = v.InferOutput<typeof orders.Order>;
 export type OrderStatus = Order["status"];
-type Row = typeof orders.$inferSelect;
+type Row = typeof orderRecords.$inferSelect;
 
 function toOrder(db: OrdersDb, row: Row): Order {
   const items = db
@@ -41,8 +41,12 @@ function toOrder(db: OrdersDb, row: Row): Order {
 export function findOrder(db: OrdersDb, orderId: string, userId?: string): Order {
   const row = db
     .select()
-    .from(orders)
-    .where(userId ? and(eq(orders.orderId, orderId), eq(orders.userId, userId)) : eq(orders.orderId, orderId))
+    .from(orderRecords)
+    .where(
+      userId
+        ? and(eq(orderRecords.orderId, orderId), eq(orderRecords.userId, userId))
+        : eq(orderRecords.orderId, orderId),
+    )
     .get();
   if (!row) throw new NotFoundError(`order ${orderId} not found`);
   return toOrder(db, row);
@@ -51,8 +55,8 @@ export function findOrder(db: OrdersDb, orderId: string, userId?: string): Order
 export function findByIdempotencyKey(db: OrdersDb, userId: string, key: string): Row | undefined {
   return db
     .select()
-    .from(orders)
-    .where(and(eq(orders.userId, userId), eq(orders.idempotencyKey, key)))
+    .from(orderRecords)
+    .where(and(eq(orderRecords.userId, userId), eq(orderRecords.idempotencyKey, key)))
     .get();
 }
 
@@ -68,7 +72,7 @@ export interface NewOrder {
 }
 
 export function insertOrder(db: OrdersDb, order: NewOrder, at: string): void {
-  db.insert(orders)
+  db.insert(orderRecords)
     .values({
       orderId: order.orderId,
       userId: order.userId,
@@ -89,12 +93,12 @@ export function insertOrder(db: OrdersDb, order: NewOrder, at: string): void {
 }
 
 export function setStatus(db: OrdersDb, orderId: string, status: OrderStatus, cancelReason?: string): void {
-  db.update(orders)
+  db.update(orderRecords)
     .set({
       status,
       updatedAt: new Date().toISOString(),
       ...(cancelReason === undefined ? {} : { cancelReason }),
     })
-    .where(eq(orders.orderId, orderId))
+    .where(eq(orderRecords.orderId, orderId))
     .run();
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { type Address, orders as contracts, inventory, payments, shipping } from "@bazaar/contracts";
+import { type Address, inventory, orders, payments, shipping } from "@bazaar/contracts";
 import type { SagaDefinition } from "@bazaar/saga";
 import type { CallFn } from "@bazaar/service-kit";
-import type { OrdersDb, OrdersOutbox, orders } from "./declaration.js";
+import type { OrdersDb, OrdersOutbox, ordersService } from "./declaration.js";
 import { setStatus } from "./order-records.js";
 
 /** What the order saga carries from step to step (persisted with it). */
@@ -20,7 +20,7 @@ export interface OrderSagaData {
   readonly trackingNumber?: string;
 }
 
-type Call = CallFn<(typeof orders.calls)[number]>;
+type Call = CallFn<(typeof ordersService.calls)[number]>;
 
 /** A readable cancel reason for customers, from the saga's failure reason. */
 export function customerReason(failure: string): string {
@@ -113,7 +113,7 @@ export function orderSaga(call: Call): SagaDefinition<OrderSagaData, OrdersDb, O
       onCompleted(tx, outbox, saga) {
         setStatus(tx, saga.data.orderId, "confirmed");
         outbox.emit(
-          contracts.orderConfirmed,
+          orders.orderConfirmed,
           {
             orderId: saga.data.orderId,
             userId: saga.data.userId,
@@ -127,7 +127,7 @@ export function orderSaga(call: Call): SagaDefinition<OrderSagaData, OrdersDb, O
         const text = customerReason(reason);
         setStatus(tx, saga.data.orderId, "cancelled", text);
         outbox.emit(
-          contracts.orderCancelled,
+          orders.orderCancelled,
           { orderId: saga.data.orderId, userId: saga.data.userId, reason: text },
           { aggregate: saga.data.orderId },
         );
@@ -139,11 +139,11 @@ export function orderSaga(call: Call): SagaDefinition<OrderSagaData, OrdersDb, O
             : `${failure.step} failed after the order shipped: ${failure.error}`;
         setStatus(tx, saga.data.orderId, "requires_attention");
         outbox.emit(
-          contracts.orderRequiresAttention,
+          orders.orderRequiresAttention,
           { orderId: saga.data.orderId, userId: saga.data.userId, sagaId: saga.sagaId, reason },
           { aggregate: saga.data.orderId },
         );
-        outbox.emit(contracts.opsAlert, {
+        outbox.emit(orders.opsAlert, {
           alertId: randomUUID(),
           severity: "critical",
           title: `Order ${saga.data.orderId} needs an operator`,
@@ -160,7 +160,7 @@ export function orderSaga(call: Call): SagaDefinition<OrderSagaData, OrdersDb, O
         });
       },
       onStuck(_tx, outbox, saga, stuck) {
-        outbox.emit(contracts.opsAlert, {
+        outbox.emit(orders.opsAlert, {
           alertId: randomUUID(),
           severity: "critical",
           title: `Order ${saga.data.orderId} is stuck`,

@@ -1,6 +1,6 @@
 import { SagaEngine } from "@bazaar/saga";
 import type { ReadinessCheck, RuntimeOf } from "@bazaar/service-kit";
-import type { OrdersDb, OrdersOutbox, orders } from "./declaration.js";
+import type { OrdersDb, OrdersOutbox, ordersService } from "./declaration.js";
 import { type OrderSagaData, orderSaga } from "./order-saga.js";
 
 export type OrderSagaEngine = SagaEngine<OrderSagaData, OrdersDb, OrdersOutbox>;
@@ -9,7 +9,7 @@ export type OrderSagaEngine = SagaEngine<OrderSagaData, OrdersDb, OrdersOutbox>;
  * `startOrderSagas` is this instance's saga engine, configured from the environment. Unfinished sagas
  * continue from their last recorded step; the sweep keeps every one driven.
  */
-export function startOrderSagas(runtime: RuntimeOf<typeof orders>): OrderSagaEngine {
+export function startOrderSagas(runtime: RuntimeOf<typeof ordersService>): OrderSagaEngine {
   const { config } = runtime;
   if (!runtime.store) throw new Error("orders needs its store");
   const engine = new SagaEngine({
@@ -18,6 +18,7 @@ export function startOrderSagas(runtime: RuntimeOf<typeof orders>): OrderSagaEng
     definition: orderSaga(runtime.call),
     log: runtime.log.child({ component: "order-saga" }),
     registry: runtime.metrics.registry,
+    telemetry: runtime.telemetry,
     concurrency: config.SAGA_CONCURRENCY,
     sweepIntervalMs: config.SAGA_SWEEP_INTERVAL_MS,
     retry: {

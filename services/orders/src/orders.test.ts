@@ -1,4 +1,4 @@
-import { orders as c } from "@bazaar/contracts";
+import { orders } from "@bazaar/contracts";
 import { useTestService } from "@bazaar/service-kit/testing";
 import { describe, expect, it } from "vitest";
 import { customerReason } from "./order-saga.js";
@@ -17,16 +17,18 @@ const order = {
 
 describe("orders on its own", () => {
   it("refuses to place an order it cannot price: inventory is not answering", async () => {
-    await expect(t.caller.client.call(c.placeOrder, order)).rejects.toMatchObject({ code: "UNAVAILABLE" });
-    expect((await t.caller.client.call(c.listSagas, {})).items).toEqual([]);
+    await expect(t.caller.client.call(orders.placeOrder, order)).rejects.toMatchObject({
+      code: "UNAVAILABLE",
+    });
+    expect((await t.caller.client.call(orders.listSagas, {})).items).toEqual([]);
   });
 
   it("validates orders at the boundary", async () => {
-    await expect(t.caller.client.call(c.placeOrder, { ...order, items: [] })).rejects.toMatchObject({
+    await expect(t.caller.client.call(orders.placeOrder, { ...order, items: [] })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
     await expect(
-      t.caller.client.call(c.placeOrder, { ...order, paymentMethod: { token: "4111111111111111" } }),
+      t.caller.client.call(orders.placeOrder, { ...order, paymentMethod: { token: "4111111111111111" } }),
     ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       issues: [{ path: "paymentMethod.token", message: "must be a payment token (tok_...)" }],
@@ -34,19 +36,19 @@ describe("orders on its own", () => {
   });
 
   it("answers NOT_FOUND for unknown orders and sagas", async () => {
-    await expect(t.caller.client.call(c.getOrder, { orderId: "nope" })).rejects.toMatchObject({
+    await expect(t.caller.client.call(orders.getOrder, { orderId: "nope" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
     await expect(
-      t.caller.client.call(c.cancelOrder, { orderId: "nope", userId: "u-1" }),
+      t.caller.client.call(orders.cancelOrder, { orderId: "nope", userId: "u-1" }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(t.caller.client.call(c.getSaga, { sagaId: "nope" })).rejects.toMatchObject({
+    await expect(t.caller.client.call(orders.getSaga, { sagaId: "nope" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    await expect(t.caller.client.call(c.getSaga, { orderId: "nope" })).rejects.toMatchObject({
+    await expect(t.caller.client.call(orders.getSaga, { orderId: "nope" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    await expect(t.caller.client.call(c.retrySaga, { sagaId: "nope" })).rejects.toMatchObject({
+    await expect(t.caller.client.call(orders.retrySaga, { sagaId: "nope" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });

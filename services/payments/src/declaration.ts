@@ -1,4 +1,4 @@
-import { payments as contracts } from "@bazaar/contracts";
+import { payments } from "@bazaar/contracts";
 import {
   type ConfigFor,
   declareService,
@@ -21,7 +21,7 @@ const declaration = declareService({
   version: "1.0.0",
   description: "Charges and refunds per order through a card processor (simulated by default)",
   store: { schema, migrations: new URL("../drizzle", import.meta.url) },
-  emits: [contracts.paymentCompleted, contracts.paymentFailed, contracts.paymentRefunded],
+  emits: [payments.paymentCompleted, payments.paymentFailed, payments.paymentRefunded],
   config: {
     /** The card processor: only the simulator exists so far; a real adapter adds its name here. */
     PAYMENT_PROVIDER: enumVar(["simulated"], "simulated"),
@@ -68,4 +68,4 @@ export interface PaymentsDeps {
   readonly reconciliation: Reconciliation;
 }
 
-export const payments = declaration.withDeps<PaymentsDeps>();
+export const paymentsService = declaration.withDeps<PaymentsDeps>();

@@ -1,4 +1,4 @@
-import { payments as c, type EventContract } from "@bazaar/contracts";
+import { type EventContract, payments } from "@bazaar/contracts";
 import type { RpcClient } from "@bazaar/service-kit";
 import {
   createTestClient,
@@ -11,7 +11,7 @@ import { startTestNats, type TestNats } from "@bazaar/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cardProcessor } from "./card-processor.js";
-import { chargesInDoubt, payments, simulatedCharges } from "./db/schema.js";
+import { chargesInDoubt, paymentRecords, simulatedCharges } from "./db/schema.js";
 import { recordCharge, recordIntent } from "./payments.js";
 import { service } from "./service.js";
 
@@ -44,7 +44,13 @@ async function started(...args: Parameters<typeof startTestService>): Promise<Te
 }
 
 const chargeWith = (orderId: string, token: string, amountCents = 2598) =>
-  client.call(c.charge, { orderId, userId: "u-1", amountCents, currency: "EUR", paymentMethod: { token } });
+  client.call(payments.charge, {
+    orderId,
+    userId: "u-1",
+    amountCents,
+    currency: "EUR",
+    paymentMethod: { token },
+  });
 const failureOf = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
@@ -74,10 +80,10 @@ describe("charge", () => {
       failureReason: null,
     });
     expect(await chargeWith("o-visa", "tok_visa")).toEqual(first);
-    expect(await client.call(c.getPayment, { orderId: "o-visa" })).toEqual(first);
+    expect(await client.call(payments.getPayment, { orderId: "o-visa" })).toEqual(first);
     expect(ledger(svc, "o-visa")).toMatchObject([{ attempts: 1, outcome: "charged" }]);
 
-    const completed = await eventsOf(svc, caller, c.paymentCompleted, "o-visa");
+    const completed = await eventsOf(svc, caller, payments.paymentCompleted, "o-visa");
     expect(completed).toHaveLength(1);
     expect(completed[0]).toMatchObject({ type: "payment.completed", version: 1, source: "payments" });
     expect(completed[0]?.data).toEqual({
@@ -102,19 +108,19 @@ describe("charge", () => {
       reason: "CARD_DECLINED",
       message: (first as Error).message,
     });
-    expect(await client.call(c.getPayment, { orderId: "o-declined" })).toMatchObject({
+    expect(await client.call(payments.getPayment, { orderId: "o-declined" })).toMatchObject({
       status: "failed",
       failureReason: "CARD_DECLINED",
     });
     // The repeat was answered from the stored decline: the card was tried once.
     expect(ledger(svc, "o-declined")).toMatchObject([{ attempts: 1, outcome: "declined" }]);
 
-    const failed = await eventsOf(svc, caller, c.paymentFailed, "o-declined");
+    const failed = await eventsOf(svc, caller, payments.paymentFailed, "o-declined");
     expect(failed.map((e) => e.data)).toEqual([
       { orderId: "o-declined", userId: "u-1", amountCents: 2598, currency: "EUR", reason: "CARD_DECLINED" },
     ]);
     expect(failed[0]).toMatchObject({ type: "payment.failed", version: 1, source: "payments" });
-    expect(await eventsOf(svc, caller, c.paymentCompleted, "o-declined")).toHaveLength(0);
+    expect(await eventsOf(svc, caller, payments.paymentCompleted, "o-declined")).toHaveLength(0);
   });
 
   it("tok_processingError: UNAVAILABLE twice with nothing stored, then exactly one charge", async () => {
@@ -123,7 +129,7 @@ describe("charge", () => {
         code: "UNAVAILABLE",
         reason: "PROCESSOR_ERROR",
       });
-      expect(await failureOf(client.call(c.getPayment, { orderId: "o-flaky" }))).toMatchObject({
+      expect(await failureOf(client.call(payments.getPayment, { orderId: "o-flaky" }))).toMatchObject({
         code: "NOT_FOUND",
       });
     }
@@ -131,7 +137,7 @@ describe("charge", () => {
     expect(third.status).toBe("completed");
     expect(await chargeWith("o-flaky", "tok_processingError")).toEqual(third);
     expect(ledger(svc, "o-flaky")).toMatchObject([{ attempts: 3, outcome: "charged" }]);
-    expect(await eventsOf(svc, caller, c.paymentCompleted, "o-flaky")).toHaveLength(1);
+    expect(await eventsOf(svc, caller, payments.paymentCompleted, "o-flaky")).toHaveLength(1);
   });
 
   it("refuses a zero amount (INVALID_AMOUNT) and malformed input (BAD_REQUEST), storing nothing", async () => {
@@ -141,7 +147,7 @@ describe("charge", () => {
     });
     expect(await failureOf(chargeWith("o-zero", "tok_visa", -5))).toMatchObject({ code: "BAD_REQUEST" });
     expect(await failureOf(chargeWith("o-zero", "4242424242424242"))).toMatchObject({ code: "BAD_REQUEST" });
-    expect(await failureOf(client.call(c.getPayment, { orderId: "o-zero" }))).toMatchObject({
+    expect(await failureOf(client.call(payments.getPayment, { orderId: "o-zero" }))).toMatchObject({
       code: "NOT_FOUND",
     });
     expect(ledger(svc, "o-zero")).toEqual([]);
@@ -153,7 +159,7 @@ describe("charge", () => {
       code: "CONFLICT",
       reason: "CHARGE_MISMATCH",
     });
-    expect((await client.call(c.getPayment, { orderId: "o-mismatch" })).amountCents).toBe(1000);
+    expect((await client.call(payments.getPayment, { orderId: "o-mismatch" })).amountCents).toBe(1000);
   });
 
   it("keeps the first stored charge when a second one races it to the table (the cross-instance guard)", async () => {
@@ -165,30 +171,30 @@ describe("charge", () => {
     const first = store("ch_first");
     const second = store("ch_second");
     expect(second).toEqual(first);
-    expect(svc.runtime.db.select().from(payments).where(eq(payments.orderId, "o-twice")).all()).toHaveLength(
-      1,
-    );
-    expect(await eventsOf(svc, caller, c.paymentCompleted, "o-twice")).toHaveLength(1);
+    expect(
+      svc.runtime.db.select().from(paymentRecords).where(eq(paymentRecords.orderId, "o-twice")).all(),
+    ).toHaveLength(1);
+    expect(await eventsOf(svc, caller, payments.paymentCompleted, "o-twice")).toHaveLength(1);
   });
 });
 
 describe("refund", () => {
   it("refunds once: a second refund answers refunded without asking the processor again", async () => {
     const paid = await chargeWith("o-refund", "tok_visa");
-    const first = await client.call(c.refund, { orderId: "o-refund", reason: "customer cancelled" });
+    const first = await client.call(payments.refund, { orderId: "o-refund", reason: "customer cancelled" });
     expect(first).toMatchObject({
       orderId: "o-refund",
       status: "refunded",
       payment: { paymentId: paid.paymentId, status: "refunded" },
     });
-    expect(await client.call(c.refund, { orderId: "o-refund" })).toEqual(first);
-    expect(await client.call(c.getPayment, { orderId: "o-refund" })).toEqual(first.payment);
+    expect(await client.call(payments.refund, { orderId: "o-refund" })).toEqual(first);
+    expect(await client.call(payments.getPayment, { orderId: "o-refund" })).toEqual(first.payment);
     expect(ledger(svc, "o-refund")).toMatchObject([{ attempts: 1, refundAttempts: 1 }]);
     // A late retry of the charge gets the payment as it stands; the card is not charged again.
     expect(await chargeWith("o-refund", "tok_visa")).toMatchObject({ status: "refunded" });
     expect(ledger(svc, "o-refund")).toMatchObject([{ attempts: 1 }]);
 
-    const refunded = await eventsOf(svc, caller, c.paymentRefunded, "o-refund");
+    const refunded = await eventsOf(svc, caller, payments.paymentRefunded, "o-refund");
     expect(refunded.map((e) => e.data)).toEqual([
       { orderId: "o-refund", paymentId: paid.paymentId, userId: "u-1", amountCents: 2598, currency: "EUR" },
     ]);
@@ -196,45 +202,45 @@ describe("refund", () => {
   });
 
   it("answers not_charged for an order never charged, or whose card was declined", async () => {
-    expect(await client.call(c.refund, { orderId: "o-never" })).toEqual({
+    expect(await client.call(payments.refund, { orderId: "o-never" })).toEqual({
       orderId: "o-never",
       status: "not_charged",
       payment: null,
     });
     await failureOf(chargeWith("o-declined-refund", "tok_chargeDeclined"));
-    expect(await client.call(c.refund, { orderId: "o-declined-refund" })).toMatchObject({
+    expect(await client.call(payments.refund, { orderId: "o-declined-refund" })).toMatchObject({
       status: "not_charged",
       payment: { status: "failed" },
     });
     expect(ledger(svc, "o-declined-refund")).toMatchObject([{ refundAttempts: 0 }]);
-    expect(await eventsOf(svc, caller, c.paymentRefunded, "o-never")).toHaveLength(0);
+    expect(await eventsOf(svc, caller, payments.paymentRefunded, "o-never")).toHaveLength(0);
     // The refund came first (a saga compensating a charge that timed out): a late charge must not go through.
     await expect(chargeWith("o-never", "tok_visa")).rejects.toMatchObject({
       code: "CONFLICT",
       reason: "ORDER_VOIDED",
     });
     expect(ledger(svc, "o-never")).toEqual([]);
-    await expect(client.call(c.getPayment, { orderId: "o-never" })).rejects.toMatchObject({
+    await expect(client.call(payments.getPayment, { orderId: "o-never" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    expect(await eventsOf(svc, caller, c.paymentRefunded, "o-declined-refund")).toHaveLength(0);
+    expect(await eventsOf(svc, caller, payments.paymentRefunded, "o-declined-refund")).toHaveLength(0);
   });
 
   it("tok_refundFails: the charge works, every refund is UNAVAILABLE (REFUND_FAILED), nothing is refunded", async () => {
     await chargeWith("o-stuck", "tok_refundFails");
     for (let attempt = 1; attempt <= 3; attempt++) {
-      expect(await failureOf(client.call(c.refund, { orderId: "o-stuck" }))).toMatchObject({
+      expect(await failureOf(client.call(payments.refund, { orderId: "o-stuck" }))).toMatchObject({
         code: "UNAVAILABLE",
         reason: "REFUND_FAILED",
       });
     }
-    expect((await client.call(c.getPayment, { orderId: "o-stuck" })).status).toBe("completed");
+    expect((await client.call(payments.getPayment, { orderId: "o-stuck" })).status).toBe("completed");
     expect(ledger(svc, "o-stuck")).toMatchObject([{ outcome: "charged", refundAttempts: 3, refundId: null }]);
-    expect(await eventsOf(svc, caller, c.paymentRefunded, "o-stuck")).toHaveLength(0);
+    expect(await eventsOf(svc, caller, payments.paymentRefunded, "o-stuck")).toHaveLength(0);
   });
 
   it("getPayment is NOT_FOUND for an unknown order", async () => {
-    expect(await failureOf(client.call(c.getPayment, { orderId: "o-unknown" }))).toMatchObject({
+    expect(await failureOf(client.call(payments.getPayment, { orderId: "o-unknown" }))).toMatchObject({
       code: "NOT_FOUND",
     });
   });
@@ -259,7 +265,7 @@ describe("with processor latency", () => {
   });
 
   const slowCharge = (orderId: string) =>
-    slowCaller.client.call(c.charge, {
+    slowCaller.client.call(payments.charge, {
       orderId,
       userId: "u-2",
       amountCents: 1299,
@@ -281,19 +287,19 @@ describe("with processor latency", () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => slowCharge("o-race")));
     expect(new Set(results.map((p) => p.paymentId)).size).toBe(1);
     expect(ledger(slow, "o-race")).toMatchObject([{ attempts: 1 }]);
-    expect(slow.runtime.db.select().from(payments).where(eq(payments.orderId, "o-race")).all()).toHaveLength(
-      1,
-    );
-    expect(await eventsOf(slow, slowCaller, c.paymentCompleted, "o-race")).toHaveLength(1);
+    expect(
+      slow.runtime.db.select().from(paymentRecords).where(eq(paymentRecords.orderId, "o-race")).all(),
+    ).toHaveLength(1);
+    expect(await eventsOf(slow, slowCaller, payments.paymentCompleted, "o-race")).toHaveLength(1);
   });
 
   it("makes a refund that arrives during the charge wait for it, then refund it", async () => {
     const charging = slowCharge("o-overtaken");
     await new Promise((r) => setTimeout(r, 50));
-    const refunded = await slowCaller.client.call(c.refund, { orderId: "o-overtaken" });
+    const refunded = await slowCaller.client.call(payments.refund, { orderId: "o-overtaken" });
     expect(refunded).toMatchObject({ status: "refunded", payment: { status: "refunded" } });
     expect((await charging).status).toBe("completed");
-    expect(await eventsOf(slow, slowCaller, c.paymentRefunded, "o-overtaken")).toHaveLength(1);
+    expect(await eventsOf(slow, slowCaller, payments.paymentRefunded, "o-overtaken")).toHaveLength(1);
   });
 
   it("settles a charge whose answer was lost in a crash: a refund asks the processor, records the charge, refunds it", async () => {
@@ -304,15 +310,15 @@ describe("with processor latency", () => {
     svc.runtime.transaction((tx) => recordIntent(tx as never, intent));
     const ctx = { db: svc.runtime.db as never, config: svc.runtime.config as never };
     await cardProcessor(ctx).charge({ ...intent, token: "tok_visa", idempotencyKey: `charge:${orderId}` });
-    await expect(client.call(c.getPayment, { orderId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(client.call(payments.getPayment, { orderId })).rejects.toMatchObject({ code: "NOT_FOUND" });
 
-    const refunded = await client.call(c.refund, { orderId, reason: "saga gave up on the charge" });
+    const refunded = await client.call(payments.refund, { orderId, reason: "saga gave up on the charge" });
     expect(refunded).toMatchObject({
       status: "refunded",
       payment: { status: "refunded", amountCents: 2598 },
     });
-    expect(await eventsOf(svc, caller, c.paymentCompleted, orderId)).toHaveLength(1);
-    expect(await eventsOf(svc, caller, c.paymentRefunded, orderId)).toHaveLength(1);
+    expect(await eventsOf(svc, caller, payments.paymentCompleted, orderId)).toHaveLength(1);
+    expect(await eventsOf(svc, caller, payments.paymentRefunded, orderId)).toHaveLength(1);
     expect(ledger(svc, orderId)).toMatchObject([{ attempts: 1, refundAttempts: 1 }]);
   });
 
@@ -323,8 +329,16 @@ describe("with processor latency", () => {
     svc.runtime.transaction((tx) =>
       recordIntent(tx as never, { orderId, userId: "u-1", amountCents: 100, currency: "EUR" }),
     );
-    expect(await client.call(c.refund, { orderId })).toEqual({ orderId, status: "in_doubt", payment: null });
-    expect(await client.call(c.refund, { orderId })).toEqual({ orderId, status: "in_doubt", payment: null });
+    expect(await client.call(payments.refund, { orderId })).toEqual({
+      orderId,
+      status: "in_doubt",
+      payment: null,
+    });
+    expect(await client.call(payments.refund, { orderId })).toEqual({
+      orderId,
+      status: "in_doubt",
+      payment: null,
+    });
     expect(
       svc.runtime.db.select().from(chargesInDoubt).where(eq(chargesInDoubt.orderId, orderId)).all(),
     ).toMatchObject([{ amountCents: 100, outcome: null, checks: 2 }]);

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { payments as contracts } from "@bazaar/contracts";
+import { payments } from "@bazaar/contracts";
 import { ConflictError, NotFoundError, UnprocessableError } from "@bazaar/service-kit";
 import { and, eq } from "drizzle-orm";
 import type { ChargeResult } from "./card-processor.js";
-import { chargeIntents, payments, voidedOrders } from "./db/schema.js";
+import { chargeIntents, paymentRecords, voidedOrders } from "./db/schema.js";
 import type { PaymentsOutbox, PaymentsTx } from "./declaration.js";
 
-type PaymentRow = typeof payments.$inferSelect;
-export type Payment = contracts.Payment;
+type PaymentRow = typeof paymentRecords.$inferSelect;
+export type Payment = payments.Payment;
 
 /** What a charge asks for; the payment token is not kept. */
 export interface ChargeIntent {
@@ -33,7 +33,7 @@ export function toPayment(row: PaymentRow): Payment {
 }
 
 export function findPayment(tx: PaymentsTx, orderId: string): PaymentRow | undefined {
-  return tx.select().from(payments).where(eq(payments.orderId, orderId)).get();
+  return tx.select().from(paymentRecords).where(eq(paymentRecords.orderId, orderId)).get();
 }
 
 export function getPayment(tx: PaymentsTx, orderId: string): Payment {
@@ -85,7 +85,7 @@ export function recordCharge(
 ): PaymentRow {
   const now = new Date().toISOString();
   const inserted = tx
-    .insert(payments)
+    .insert(paymentRecords)
     .values({
       orderId: intent.orderId,
       paymentId: randomUUID(),
@@ -98,7 +98,7 @@ export function recordCharge(
       createdAt: now,
       updatedAt: now,
     })
-    .onConflictDoNothing({ target: payments.orderId })
+    .onConflictDoNothing({ target: paymentRecords.orderId })
     .returning()
     .get();
   tx.delete(chargeIntents).where(eq(chargeIntents.orderId, intent.orderId)).run();
@@ -106,13 +106,13 @@ export function recordCharge(
   const { orderId, userId, amountCents, currency } = inserted;
   if (result.status === "charged")
     outbox.emit(
-      contracts.paymentCompleted,
+      payments.paymentCompleted,
       { orderId, paymentId: inserted.paymentId, userId, amountCents, currency },
       { aggregate: orderId },
     );
   else
     outbox.emit(
-      contracts.paymentFailed,
+      payments.paymentFailed,
       { orderId, userId, amountCents, currency, reason: result.reason },
       { aggregate: orderId },
     );
@@ -126,19 +126,19 @@ export function recordRefund(
   refund: { orderId: string; refundRef: string; reason?: string | undefined },
 ): PaymentRow {
   const updated = tx
-    .update(payments)
+    .update(paymentRecords)
     .set({
       status: "refunded",
       refundRef: refund.refundRef,
       refundReason: refund.reason ?? null,
       updatedAt: new Date().toISOString(),
     })
-    .where(and(eq(payments.orderId, refund.orderId), eq(payments.status, "completed")))
+    .where(and(eq(paymentRecords.orderId, refund.orderId), eq(paymentRecords.status, "completed")))
     .returning()
     .get();
   if (!updated) return findPayment(tx, refund.orderId) as PaymentRow;
   outbox.emit(
-    contracts.paymentRefunded,
+    payments.paymentRefunded,
     {
       orderId: updated.orderId,
       paymentId: updated.paymentId,

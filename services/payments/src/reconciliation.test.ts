@@ -1,4 +1,4 @@
-import { payments as c, type EventContract } from "@bazaar/contracts";
+import { type EventContract, payments } from "@bazaar/contracts";
 import {
   type CapturedLogs,
   captureLogs,
@@ -48,14 +48,15 @@ afterAll(async () => {
 });
 
 const charge = (orderId: string, token: string) =>
-  caller.client.call(c.charge, {
+  caller.client.call(payments.charge, {
     orderId,
     userId: "u-1",
     amountCents: 4200,
     currency: "EUR",
     paymentMethod: { token },
   });
-const refund = (orderId: string) => caller.client.call(c.refund, { orderId, reason: "order cancelled" });
+const refund = (orderId: string) =>
+  caller.client.call(payments.refund, { orderId, reason: "order cancelled" });
 const failureOf = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
@@ -113,7 +114,7 @@ describe("the simulated processor's delayed settlement (tok_settlesLate)", () =>
     });
     expect(ledger(orderId)).toMatchObject([{ attempts: 3, outcome: "charged" }]);
     expect(doubt(orderId)).toBeUndefined();
-    expect(await eventsOf(c.paymentCompleted, orderId)).toHaveLength(1);
+    expect(await eventsOf(payments.paymentCompleted, orderId)).toHaveLength(1);
   });
 });
 
@@ -136,14 +137,14 @@ describe("a charge in doubt", () => {
 
     const settled = await until("the doubt to settle", () => doubt(orderId)?.outcome ?? undefined);
     expect(settled).toBe("refunded");
-    const payment = await caller.client.call(c.getPayment, { orderId });
+    const payment = await caller.client.call(payments.getPayment, { orderId });
     expect(payment).toMatchObject({ status: "refunded", amountCents: 4200 });
     // More passes and another refund change nothing: the card was refunded once.
     await new Promise((r) => setTimeout(r, 400));
     expect(await refund(orderId)).toEqual({ orderId, status: "refunded", payment });
     expect(ledger(orderId)).toMatchObject([{ attempts: 1, outcome: "charged", refundAttempts: 1 }]);
-    expect(await eventsOf(c.paymentCompleted, orderId)).toHaveLength(1);
-    expect(await eventsOf(c.paymentRefunded, orderId)).toHaveLength(1);
+    expect(await eventsOf(payments.paymentCompleted, orderId)).toHaveLength(1);
+    expect(await eventsOf(payments.paymentRefunded, orderId)).toHaveLength(1);
     expect(logged(orderId, "charge in doubt settled: it had landed")).toHaveLength(1);
     expect(await metric("bazaar_payments_charges_in_doubt_settled", "refunded")).toBe(1);
   });
@@ -165,13 +166,13 @@ describe("a charge in doubt", () => {
     expect(settled).toBe("not_charged");
     expect(Date.now() - since).toBeGreaterThanOrEqual(WINDOW_MS);
     expect(await refund(orderId)).toEqual({ orderId, status: "not_charged", payment: null });
-    expect(await failureOf(caller.client.call(c.getPayment, { orderId }))).toMatchObject({
+    expect(await failureOf(caller.client.call(payments.getPayment, { orderId }))).toMatchObject({
       code: "NOT_FOUND",
     });
     expect(await failureOf(charge(orderId, "tok_lostInFlight"))).toMatchObject({ reason: "ORDER_VOIDED" });
     expect(ledger(orderId)).toMatchObject([{ attempts: 1, outcome: null, refundAttempts: 0 }]);
-    expect(await eventsOf(c.paymentCompleted, orderId)).toHaveLength(0);
-    expect(await eventsOf(c.paymentRefunded, orderId)).toHaveLength(0);
+    expect(await eventsOf(payments.paymentCompleted, orderId)).toHaveLength(0);
+    expect(await eventsOf(payments.paymentRefunded, orderId)).toHaveLength(0);
     expect(logged(orderId, "charge in doubt settled: it never landed, no money moved")).toHaveLength(1);
     expect(await metric("bazaar_payments_charges_in_doubt_settled", "not_charged")).toBe(1);
     expect(await metric("bazaar_payments_charges_in_doubt")).toBe(0);

@@ -1,4 +1,4 @@
-import type { payments as contracts, RpcResponse } from "@bazaar/contracts";
+import type { payments, RpcResponse } from "@bazaar/contracts";
 import type { Logger } from "@bazaar/service-kit";
 import type { CardProcessor } from "./card-processor.js";
 import { type DoubtOutcome, findDoubt, holdInDoubt, intentOf, resolveDoubt } from "./charges-in-doubt.js";
@@ -13,7 +13,7 @@ import {
   voidOrder,
 } from "./payments.js";
 
-export type RefundAnswer = RpcResponse<typeof contracts.refund>;
+export type RefundAnswer = RpcResponse<typeof payments.refund>;
 
 /** What refunding needs: the refund RPC and reconciliation pass the same. */
 export interface RefundDeps {

@@ -1,12 +1,12 @@
 import { cardProcessor } from "./card-processor.js";
-import { payments } from "./declaration.js";
+import { paymentsService } from "./declaration.js";
 import { startReconciliation } from "./reconciliation.js";
 import { charge } from "./rpc/charge.js";
 import { getPayment } from "./rpc/get-payment.js";
 import { refund } from "./rpc/refund.js";
 
 /** The payments service: what it serves (it consumes no events), and the reconciliation of charges in doubt. */
-export const service = payments.define({
+export const service = paymentsService.define({
   serves: [charge, refund, getPayment],
   setup: (runtime) => {
     const { PAYMENT_LATENCY_MS, NODE_ENV, PAYMENT_RECONCILE_INTERVAL_MS, PAYMENT_RECONCILE_WINDOW_MS } =

@@ -1,15 +1,15 @@
-import { shipping as contracts } from "@bazaar/contracts";
+import { shipping } from "@bazaar/contracts";
 import { declareService, type Emitter, type Queryable, stringVar } from "@bazaar/service-kit";
 import { countryListVar, DEFAULT_SUPPORTED_COUNTRIES } from "./countries.js";
 import { schema } from "./db/schema.js";
 
 /** What shipping owns, emits and needs: its single source of truth. */
-export const shipping = declareService({
+export const shippingService = declareService({
   name: "shipping",
   version: "1.0.0",
   description: "Shipments per order, tracking numbers and the countries shipped to",
   store: { schema, migrations: new URL("../drizzle", import.meta.url) },
-  emits: [contracts.shipmentCreated, contracts.shipmentCancelled],
+  emits: [shipping.shipmentCreated, shipping.shipmentCancelled],
   config: {
     /** The carrier named on every new shipment. */
     CARRIER_NAME: stringVar("Bazaar Post"),
@@ -19,4 +19,4 @@ export const shipping = declareService({
 });
 
 export type ShippingTx = Queryable<typeof schema>;
-export type ShippingOutbox = Emitter<(typeof shipping.emits)[number]>;
+export type ShippingOutbox = Emitter<(typeof shippingService.emits)[number]>;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Address, shipping as contracts, type ErrorBody, type LineItem } from "@bazaar/contracts";
+import { type Address, type ErrorBody, type LineItem, shipping } from "@bazaar/contracts";
 import { ConflictError, NotFoundError } from "@bazaar/service-kit";
 import { eq } from "drizzle-orm";
 import { isSupported } from "./countries.js";
@@ -8,7 +8,7 @@ import type { ShippingOutbox, ShippingTx } from "./declaration.js";
 import { newTrackingNumber } from "./tracking-number.js";
 
 type ShipmentRow = typeof shipments.$inferSelect;
-export type Shipment = contracts.Shipment;
+export type Shipment = shipping.Shipment;
 /** A stored refusal: the error body it is answered with, every time. */
 export type Rejection = ErrorBody;
 
@@ -117,7 +117,7 @@ export function createShipment(
     .returning()
     .get();
   outbox.emit(
-    contracts.shipmentCreated,
+    shipping.shipmentCreated,
     {
       orderId,
       shipmentId: row.shipmentId,
@@ -158,7 +158,7 @@ export function cancelShipment(
     .where(eq(shipments.orderId, orderId))
     .run();
   outbox.emit(
-    contracts.shipmentCancelled,
+    shipping.shipmentCancelled,
     { orderId, shipmentId: current.shipmentId },
     { aggregate: orderId },
   );

@@ -1,4 +1,4 @@
-import { shipping as c, type EventContract } from "@bazaar/contracts";
+import { type EventContract, shipping } from "@bazaar/contracts";
 import { ConfigError, loadConfig, type RpcClient } from "@bazaar/service-kit";
 import {
   createTestClient,
@@ -10,7 +10,7 @@ import {
 import { startTestNats, type TestNats, tempDir } from "@bazaar/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SUPPORTED_COUNTRIES } from "./countries.js";
-import { shipping } from "./declaration.js";
+import { shippingService } from "./declaration.js";
 import { service } from "./service.js";
 
 let nats: TestNats;
@@ -54,7 +54,7 @@ const items = [
   { sku: "TEE-001", quantity: 1 },
 ];
 const ship = (orderId: string, country = "DE", on: RpcClient = client) =>
-  on.call(c.createShipment, { orderId, address: address(country), items });
+  on.call(shipping.createShipment, { orderId, address: address(country), items });
 const failureOf = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
@@ -80,15 +80,15 @@ describe("createShipment", () => {
     });
     expect(first.trackingNumber).toMatch(/^BZ\d{9}DE$/);
     // The first shipment stands, whatever a repeat carries.
-    const repeat = await client.call(c.createShipment, {
+    const repeat = await client.call(shipping.createShipment, {
       orderId: "o-ship",
       address: address("DE", "Elsewhere 9"),
       items,
     });
     expect(repeat).toEqual(first);
-    expect(await client.call(c.getShipment, { orderId: "o-ship" })).toEqual(first);
+    expect(await client.call(shipping.getShipment, { orderId: "o-ship" })).toEqual(first);
 
-    const created = await eventsOf(c.shipmentCreated, "o-ship");
+    const created = await eventsOf(shipping.shipmentCreated, "o-ship");
     expect(created.map((e) => e.data)).toEqual([
       {
         orderId: "o-ship",
@@ -104,7 +104,7 @@ describe("createShipment", () => {
   it("creates one shipment when 20 requests for an order arrive together", async () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => ship("o-race")));
     expect(new Set(results.map((s) => s.trackingNumber)).size).toBe(1);
-    expect(await eventsOf(c.shipmentCreated, "o-race")).toHaveLength(1);
+    expect(await eventsOf(shipping.shipmentCreated, "o-race")).toHaveLength(1);
   });
 
   it("gives every shipment its own tracking number", async () => {
@@ -121,14 +121,14 @@ describe("createShipment", () => {
         details: { country: "AQ" },
       });
     }
-    expect(await failureOf(client.call(c.getShipment, { orderId: "o-aq" }))).toMatchObject({
+    expect(await failureOf(client.call(shipping.getShipment, { orderId: "o-aq" }))).toMatchObject({
       code: "NOT_FOUND",
     });
-    expect(await client.call(c.cancelShipment, { orderId: "o-aq" })).toEqual({
+    expect(await client.call(shipping.cancelShipment, { orderId: "o-aq" })).toEqual({
       orderId: "o-aq",
       status: "not_found",
     });
-    expect(await eventsOf(c.shipmentCreated, "o-aq")).toHaveLength(0);
+    expect(await eventsOf(shipping.shipmentCreated, "o-aq")).toHaveLength(0);
   });
 
   it("refuses a country outside SUPPORTED_COUNTRIES, and keeps refusing that order", async () => {
@@ -138,13 +138,15 @@ describe("createShipment", () => {
     });
     // Even a repeat to a supported country gets the stored answer: the order's first request decided it.
     expect(await failureOf(ship("o-br", "DE"))).toMatchObject({ reason: "UNSUPPORTED_COUNTRY" });
-    expect(await eventsOf(c.shipmentCreated, "o-br")).toHaveLength(0);
+    expect(await eventsOf(shipping.shipmentCreated, "o-br")).toHaveLength(0);
   });
 
   it("refuses malformed requests with BAD_REQUEST", async () => {
     expect(await failureOf(ship("o-bad", "de"))).toMatchObject({ code: "BAD_REQUEST" });
     expect(
-      await failureOf(client.call(c.createShipment, { orderId: "o-bad", address: address("DE"), items: [] })),
+      await failureOf(
+        client.call(shipping.createShipment, { orderId: "o-bad", address: address("DE"), items: [] }),
+      ),
     ).toMatchObject({ code: "BAD_REQUEST" });
   });
 });
@@ -152,15 +154,15 @@ describe("createShipment", () => {
 describe("cancelShipment", () => {
   it("cancels once: twice answers cancelled, one shipment.cancelled, and the order cannot ship again", async () => {
     const shipment = await ship("o-cancel");
-    expect(await client.call(c.cancelShipment, { orderId: "o-cancel" })).toEqual({
+    expect(await client.call(shipping.cancelShipment, { orderId: "o-cancel" })).toEqual({
       orderId: "o-cancel",
       status: "cancelled",
     });
-    expect(await client.call(c.cancelShipment, { orderId: "o-cancel" })).toEqual({
+    expect(await client.call(shipping.cancelShipment, { orderId: "o-cancel" })).toEqual({
       orderId: "o-cancel",
       status: "cancelled",
     });
-    expect(await client.call(c.getShipment, { orderId: "o-cancel" })).toMatchObject({
+    expect(await client.call(shipping.getShipment, { orderId: "o-cancel" })).toMatchObject({
       trackingNumber: shipment.trackingNumber,
       status: "cancelled",
     });
@@ -169,42 +171,42 @@ describe("cancelShipment", () => {
       reason: "SHIPMENT_CANCELLED",
     });
 
-    const cancelled = await eventsOf(c.shipmentCancelled, "o-cancel");
+    const cancelled = await eventsOf(shipping.shipmentCancelled, "o-cancel");
     expect(cancelled.map((e) => e.data)).toEqual([{ orderId: "o-cancel", shipmentId: shipment.shipmentId }]);
     expect(cancelled[0]).toMatchObject({ type: "shipment.cancelled", version: 1, source: "shipping" });
   });
 
   it("answers not_found for an unknown order, and getShipment is NOT_FOUND", async () => {
-    expect(await client.call(c.cancelShipment, { orderId: "o-unknown" })).toEqual({
+    expect(await client.call(shipping.cancelShipment, { orderId: "o-unknown" })).toEqual({
       orderId: "o-unknown",
       status: "not_found",
     });
-    expect(await failureOf(client.call(c.getShipment, { orderId: "o-unknown" }))).toMatchObject({
+    expect(await failureOf(client.call(shipping.getShipment, { orderId: "o-unknown" }))).toMatchObject({
       code: "NOT_FOUND",
     });
-    expect(await eventsOf(c.shipmentCancelled, "o-unknown")).toHaveLength(0);
+    expect(await eventsOf(shipping.shipmentCancelled, "o-unknown")).toHaveLength(0);
     // The cancel came first (a saga compensating a create that timed out): a late create must not ship.
     const late = await failureOf(
-      client.call(c.createShipment, {
+      client.call(shipping.createShipment, {
         orderId: "o-unknown",
         address: { name: "Ada", line1: "1 St", city: "London", postalCode: "N1", country: "GB" },
         items: [{ sku: "MUG-001", quantity: 1 }],
       }),
     );
     expect(late).toMatchObject({ code: "CONFLICT", reason: "SHIPMENT_CANCELLED" });
-    expect(await eventsOf(c.shipmentCreated, "o-unknown")).toHaveLength(0);
+    expect(await eventsOf(shipping.shipmentCreated, "o-unknown")).toHaveLength(0);
   });
 });
 
 describe("configuration", () => {
   it("defaults to Bazaar Post and the common countries, and refuses a malformed country list", () => {
-    const config = loadConfig(shipping.config, {});
+    const config = loadConfig(shippingService.config, {});
     expect(config.CARRIER_NAME).toBe("Bazaar Post");
     expect(config.SUPPORTED_COUNTRIES).toEqual([...DEFAULT_SUPPORTED_COUNTRIES]);
     expect(config.SUPPORTED_COUNTRIES).toContain("DE");
     const bad = (() => {
       try {
-        return loadConfig(shipping.config, { SUPPORTED_COUNTRIES: "DE,germany" });
+        return loadConfig(shippingService.config, { SUPPORTED_COUNTRIES: "DE,germany" });
       } catch (err) {
         return err;
       }

@@ -1,11 +1,11 @@
-import { users as c } from "@bazaar/contracts";
+import { users } from "@bazaar/contracts";
 import type { RpcClient } from "@bazaar/service-kit";
 import { createTestClient, readEvents, type TestClient, type TestService } from "@bazaar/service-kit/testing";
 import { startTestNats, type TestNats } from "@bazaar/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "./accounts.js";
-import { users } from "./db/schema.js";
+import { accounts } from "./db/schema.js";
 import { hashPassword } from "./passwords.js";
 import { waitForOutbox } from "./test-support/outbox.js";
 import { startUsers } from "./test-support/start-users.js";
@@ -29,16 +29,16 @@ afterAll(async () => {
 });
 
 const rowsWithEmail = (email: string) =>
-  svc.runtime.db.select().from(users).where(eq(users.email, email)).all();
+  svc.runtime.db.select().from(accounts).where(eq(accounts.email, email)).all();
 const registeredEvents = async (email: string) => {
   await waitForOutbox(svc);
-  return (await readEvents(caller.nc, c.userRegistered)).filter((e) => e.data.email === email);
+  return (await readEvents(caller.nc, users.userRegistered)).filter((e) => e.data.email === email);
 };
 
 describe("register", () => {
   it("creates a customer with one user.registered; a retry with the same key gets the first answer", async () => {
     const input = { email: " Ada@Example.com ", password: "correct horse battery", name: " Ada " };
-    const first = await client.call(c.register, input, { idempotencyKey: "register-ada" });
+    const first = await client.call(users.register, input, { idempotencyKey: "register-ada" });
     expect(first).toEqual({
       id: expect.any(String),
       email: "ada@example.com",
@@ -46,8 +46,10 @@ describe("register", () => {
       role: "customer",
       createdAt: expect.any(String),
     });
-    expect(await client.call(c.register, input, { idempotencyKey: "register-ada" })).toEqual(first);
-    await expect(client.call(c.register, input, { idempotencyKey: "register-ada-2" })).rejects.toMatchObject({
+    expect(await client.call(users.register, input, { idempotencyKey: "register-ada" })).toEqual(first);
+    await expect(
+      client.call(users.register, input, { idempotencyKey: "register-ada-2" }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
       reason: "EMAIL_TAKEN",
     });
@@ -61,20 +63,20 @@ describe("register", () => {
 
   it("refuses the key for any other field, the password included (UNPROCESSABLE), and stores no password", async () => {
     const input = { email: "kay@example.com", password: "first-password-1", name: "Kay" };
-    const first = await client.call(c.register, input, { idempotencyKey: "register-kay" });
+    const first = await client.call(users.register, input, { idempotencyKey: "register-kay" });
     for (const other of [
       { ...input, password: "other-password-2" },
       { ...input, name: "Kay Two" },
       { ...input, email: "kay2@example.com" },
     ]) {
       const err = await client
-        .call(c.register, other, { idempotencyKey: "register-kay" })
+        .call(users.register, other, { idempotencyKey: "register-kay" })
         .catch((e: unknown) => e);
       expect(err).toMatchObject({ code: "UNPROCESSABLE", reason: "IDEMPOTENCY_KEY_REUSED" });
       expect(JSON.stringify(err)).not.toContain("register-kay");
     }
     expect(rowsWithEmail("kay2@example.com")).toHaveLength(0);
-    expect(await client.call(c.register, input, { idempotencyKey: "register-kay" })).toEqual(first);
+    expect(await client.call(users.register, input, { idempotencyKey: "register-kay" })).toEqual(first);
     const kept = svc.runtime.store?.sqlite
       .prepare("SELECT request_hash, response FROM kit_idempotency WHERE key = ?")
       .get("register-kay") as { request_hash: string; response: string };
@@ -85,8 +87,8 @@ describe("register", () => {
   it("answers a retry that arrives while the first is still hashing with CONFLICT; one account", async () => {
     const input = { email: "lee@example.com", password: "lee-password-1", name: "Lee" };
     const [one, two] = await Promise.allSettled([
-      client.call(c.register, input, { idempotencyKey: "register-lee" }),
-      client.call(c.register, input, { idempotencyKey: "register-lee" }),
+      client.call(users.register, input, { idempotencyKey: "register-lee" }),
+      client.call(users.register, input, { idempotencyKey: "register-lee" }),
     ]);
     const outcomes = [one, two].map((r) => (r.status === "fulfilled" ? "created" : r.reason.code));
     expect(outcomes.sort()).toEqual(["CONFLICT", "created"]);
@@ -94,14 +96,14 @@ describe("register", () => {
   });
 
   it("treats emails as equal whatever their case", async () => {
-    await client.call(c.register, {
+    await client.call(users.register, {
       email: "Grace@Example.com",
       password: "cobol-forever-1959",
       name: "Grace",
     });
     for (const email of ["grace@example.com", "GRACE@EXAMPLE.COM", "gRaCe@eXaMpLe.CoM"]) {
       await expect(
-        client.call(c.register, { email, password: "another-password", name: "Impostor" }),
+        client.call(users.register, { email, password: "another-password", name: "Impostor" }),
       ).rejects.toMatchObject({ code: "CONFLICT", reason: "EMAIL_TAKEN" });
     }
     // Below the contract too: an insert that skipped normalisation still collides.
@@ -122,7 +124,7 @@ describe("register", () => {
   it("holds passwords to 10-200 characters (BAD_REQUEST at path password, value never echoed)", async () => {
     for (const password of ["tiny-pw", "x".repeat(201)]) {
       const err = await client
-        .call(c.register, { email: "short@example.com", password, name: "Short" })
+        .call(users.register, { email: "short@example.com", password, name: "Short" })
         .catch((e: unknown) => e);
       expect(err).toMatchObject({
         code: "BAD_REQUEST",
@@ -131,28 +133,28 @@ describe("register", () => {
       expect(JSON.stringify(err)).not.toContain(password);
     }
     await expect(
-      client.call(c.register, { email: "not-an-email", password: "long enough pw", name: "X" }),
+      client.call(users.register, { email: "not-an-email", password: "long enough pw", name: "X" }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", issues: [expect.objectContaining({ path: "email" })] });
     expect(rowsWithEmail("short@example.com")).toHaveLength(0);
     // Exactly ten characters is enough.
     await expect(
-      client.call(c.register, { email: "ten@example.com", password: "0123456789", name: "Ten" }),
+      client.call(users.register, { email: "ten@example.com", password: "0123456789", name: "Ten" }),
     ).resolves.toMatchObject({ email: "ten@example.com" });
   });
 });
 
 describe("get", () => {
   it("gets a user by id; NOT_FOUND for an unknown id, BAD_REQUEST for an empty one", async () => {
-    const lin = await client.call(c.register, {
+    const lin = await client.call(users.register, {
       email: "lin@example.com",
       password: "a-long-password",
       name: "Lin",
     });
-    expect(await client.call(c.getUser, { userId: lin.id })).toEqual(lin);
-    await expect(client.call(c.getUser, { userId: "no-such-user" })).rejects.toMatchObject({
+    expect(await client.call(users.getUser, { userId: lin.id })).toEqual(lin);
+    await expect(client.call(users.getUser, { userId: "no-such-user" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    await expect(client.call(c.getUser, { userId: "" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(client.call(users.getUser, { userId: "" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });
 
@@ -171,11 +173,11 @@ describe("list", () => {
           }).id,
       ),
     );
-    const chunks: c.User[][] = [];
-    for await (const chunk of client.stream(c.listUsers, {})) chunks.push(chunk);
+    const chunks: users.User[][] = [];
+    for await (const chunk of client.stream(users.listUsers, {})) chunks.push(chunk);
     const all = chunks.flat();
     expect(chunks.length).toBeGreaterThan(1);
-    expect(all).toHaveLength(await svc.runtime.db.$count(users));
+    expect(all).toHaveLength(await svc.runtime.db.$count(accounts));
     const ids = all.map((u) => u.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual([...ids].sort());
@@ -190,8 +192,8 @@ describe("list", () => {
   });
 });
 
-async function collect(input: { role?: c.Role }): Promise<c.User[]> {
-  const out: c.User[] = [];
-  for await (const chunk of client.stream(c.listUsers, input)) out.push(...chunk);
+async function collect(input: { role?: users.Role }): Promise<users.User[]> {
+  const out: users.User[] = [];
+  for await (const chunk of client.stream(users.listUsers, input)) out.push(...chunk);
   return out;
 }

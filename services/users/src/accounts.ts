@@ -1,14 +1,14 @@
-import { users as contracts } from "@bazaar/contracts";
+import { users } from "@bazaar/contracts";
 import { ConflictError, NotFoundError, UnauthorizedError } from "@bazaar/service-kit";
 import { and, asc, eq, gt } from "drizzle-orm";
 import type * as v from "valibot";
-import { users } from "./db/schema.js";
+import { accounts } from "./db/schema.js";
 import type { UsersOutbox, UsersTransaction, UsersTx } from "./declaration.js";
 import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from "./passwords.js";
 import { newUserId } from "./user-id.js";
 
-type UserRow = typeof users.$inferSelect;
-export type User = v.InferOutput<typeof contracts.User>;
+type UserRow = typeof accounts.$inferSelect;
+export type User = v.InferOutput<typeof users.User>;
 
 /** `toUser` is the wire shape of a row: everything but the password hash. */
 export function toUser(row: UserRow): User {
@@ -19,7 +19,7 @@ export interface NewAccount {
   /** Already normalised (trimmed, lower-case) by the contract or the config schema. */
   readonly email: string;
   readonly name: string;
-  readonly role: contracts.Role;
+  readonly role: users.Role;
   readonly passwordHash: string;
 }
 
@@ -29,7 +29,7 @@ export interface NewAccount {
  */
 export function createAccount(tx: UsersTx, outbox: UsersOutbox, account: NewAccount): User {
   const row = tx
-    .insert(users)
+    .insert(accounts)
     .values({
       id: newUserId(),
       email: account.email.toLowerCase(),
@@ -38,11 +38,11 @@ export function createAccount(tx: UsersTx, outbox: UsersOutbox, account: NewAcco
       passwordHash: account.passwordHash,
       createdAt: new Date().toISOString(),
     })
-    .onConflictDoNothing({ target: users.email })
+    .onConflictDoNothing({ target: accounts.email })
     .returning()
     .get();
   if (!row) throw new ConflictError("an account with this email already exists", { reason: "EMAIL_TAKEN" });
-  outbox.emit(contracts.userRegistered, {
+  outbox.emit(users.userRegistered, {
     userId: row.id,
     email: row.email,
     name: row.name,
@@ -67,7 +67,7 @@ export async function registerAccount(
 }
 
 export function findByEmail(tx: UsersTx, email: string): UserRow | undefined {
-  return tx.select().from(users).where(eq(users.email, email.toLowerCase())).get();
+  return tx.select().from(accounts).where(eq(accounts.email, email.toLowerCase())).get();
 }
 
 /**
@@ -83,7 +83,7 @@ export async function authenticate(tx: UsersTx, email: string, password: string)
 }
 
 export function getUser(tx: UsersTx, userId: string): User {
-  const row = tx.select().from(users).where(eq(users.id, userId)).get();
+  const row = tx.select().from(accounts).where(eq(accounts.id, userId)).get();
   if (!row) throw new NotFoundError(`user ${userId} not found`);
   return toUser(row);
 }
@@ -91,14 +91,14 @@ export function getUser(tx: UsersTx, userId: string): User {
 /** `listUsersAfter` is one keyset page by id (stable while users sign up), optionally of one role. */
 export function listUsersAfter(
   tx: UsersTx,
-  page: { readonly after: string; readonly limit: number; readonly role: contracts.Role | undefined },
+  page: { readonly after: string; readonly limit: number; readonly role: users.Role | undefined },
 ): User[] {
-  const after = gt(users.id, page.after);
+  const after = gt(accounts.id, page.after);
   return tx
     .select()
-    .from(users)
-    .where(page.role ? and(eq(users.role, page.role), after) : after)
-    .orderBy(asc(users.id))
+    .from(accounts)
+    .where(page.role ? and(eq(accounts.role, page.role), after) : after)
+    .orderBy(asc(accounts.id))
     .limit(page.limit)
     .all()
     .map(toUser);

@@ -1,8 +1,8 @@
-import { users as c } from "@bazaar/contracts";
+import { users } from "@bazaar/contracts";
 import { createTestClient, readEvents, type TestClient } from "@bazaar/service-kit/testing";
 import { startTestNats, type TempDir, type TestNats, tempDir } from "@bazaar/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signingKeys, users } from "./db/schema.js";
+import { accounts, signingKeys } from "./db/schema.js";
 import { startUsers } from "./test-support/start-users.js";
 import { productionJwk } from "./test-support/tokens.js";
 
@@ -51,12 +51,12 @@ describe("production", () => {
     expect((error as Error).message).toMatch(/ADMIN_PASSWORD: must be set in production/);
     expect((error as Error).message).not.toContain("bazaar-admin-dev");
 
-    const events = await readEvents(caller.nc, c.userRegistered);
+    const events = await readEvents(caller.nc, users.userRegistered);
     expect(events.filter((e) => e.data.email === "prod-admin@example.com")).toEqual([]);
     // Back in test mode on the same file: no account, and only the key this start generates.
     const svc = await startUsers({ natsUrl: nats.url, dataDir, env: { SEED: "false" } });
     try {
-      expect(await svc.runtime.db.$count(users)).toBe(0);
+      expect(await svc.runtime.db.$count(accounts)).toBe(0);
       expect(await svc.runtime.db.$count(signingKeys)).toBe(1);
     } finally {
       await svc.stopKeepingData();

@@ -1,9 +1,9 @@
-import { users as c } from "@bazaar/contracts";
+import { users } from "@bazaar/contracts";
 import { createTestClient, readEvents, type TestClient } from "@bazaar/service-kit/testing";
 import { startTestNats, type TempDir, type TestNats, tempDir } from "@bazaar/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { users } from "./db/schema.js";
+import { accounts } from "./db/schema.js";
 import { seedUsers } from "./seed.js";
 import { waitForOutbox } from "./test-support/outbox.js";
 import { startUsers } from "./test-support/start-users.js";
@@ -54,21 +54,23 @@ describe("seed", () => {
         ["root@example.com", "admin"],
         ["demo@example.com", "customer"],
       ] as const) {
-        const rows = second.runtime.db.select().from(users).where(eq(users.email, email)).all();
+        const rows = second.runtime.db.select().from(accounts).where(eq(accounts.email, email)).all();
         expect(rows.map((r) => r.role)).toEqual([role]);
-        const events = (await readEvents(caller.nc, c.userRegistered)).filter((e) => e.data.email === email);
+        const events = (await readEvents(caller.nc, users.userRegistered)).filter(
+          (e) => e.data.email === email,
+        );
         expect(events.map((e) => e.data)).toEqual([
           { userId: rows[0]?.id, email, name: expect.any(String), role },
         ]);
       }
       // The seeded credentials work, and the admin's token says so.
-      const admin = await caller.client.call(c.login, {
+      const admin = await caller.client.call(users.login, {
         email: "root@example.com",
         password: "root-password-1",
       });
       expect(admin.user.role).toBe("admin");
       await expect(
-        caller.client.call(c.login, { email: "demo@example.com", password: "demo-password-1" }),
+        caller.client.call(users.login, { email: "demo@example.com", password: "demo-password-1" }),
       ).resolves.toMatchObject({ user: { role: "customer" } });
     } finally {
       await second.stopKeepingData();
@@ -82,7 +84,7 @@ describe("seed", () => {
         env: { NODE_ENV: nodeEnv, ADMIN_EMAIL: email },
       });
       try {
-        return await svc.runtime.db.$count(users, eq(users.email, email));
+        return await svc.runtime.db.$count(accounts, eq(accounts.email, email));
       } finally {
         await svc.stop();
       }

@@ -1,5 +1,5 @@
 import { shouldSeed } from "./config.js";
-import { users } from "./declaration.js";
+import { usersService } from "./declaration.js";
 import { getUser } from "./rpc/get-user.js";
 import { jwks } from "./rpc/jwks.js";
 import { listUsers } from "./rpc/list-users.js";
@@ -9,7 +9,7 @@ import { seedUsers } from "./seed.js";
 import { ensureSigningKey } from "./signing-keys.js";
 
 /** The users service: what it serves (it consumes no events), and what must hold before it serves. */
-export const service = users.define({
+export const service = usersService.define({
   serves: [register, login, getUser, listUsers, jwks],
   setup: async (runtime) => {
     const kid = await ensureSigningKey(runtime.transaction, runtime.config);

@@ -1,4 +1,4 @@
-import { users as c } from "@bazaar/contracts";
+import { users } from "@bazaar/contracts";
 import { createTestClient, type TestClient } from "@bazaar/service-kit/testing";
 import { startTestNats, type TempDir, type TestNats, tempDir } from "@bazaar/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,8 +43,8 @@ describe("development key", () => {
     let token: string;
     let kid: string | undefined;
     try {
-      await caller.client.call(c.register, { ...credentials, name: "Kim" });
-      token = (await caller.client.call(c.login, credentials)).accessToken;
+      await caller.client.call(users.register, { ...credentials, name: "Kim" });
+      token = (await caller.client.call(users.login, credentials)).accessToken;
       kid = (await verifyWithJwks(caller.client, token)).protectedHeader.kid;
       const stored = before.runtime.db.select().from(signingKeys).all();
       expect(stored).toEqual([
@@ -59,7 +59,7 @@ describe("development key", () => {
       const { payload, protectedHeader } = await verifyWithJwks(caller.client, token);
       expect(protectedHeader.kid).toBe(kid);
       expect(payload.email).toBe(credentials.email);
-      const again = (await caller.client.call(c.login, credentials)).accessToken;
+      const again = (await caller.client.call(users.login, credentials)).accessToken;
       expect((await verifyWithJwks(caller.client, again)).protectedHeader.kid).toBe(kid);
       expect(after.runtime.db.select().from(signingKeys).all()).toHaveLength(1);
     } finally {
@@ -79,19 +79,19 @@ describe("configured key outside production", () => {
     });
     let token: string;
     try {
-      await caller.client.call(c.register, { ...credentials, name: "Kim" });
-      token = (await caller.client.call(c.login, credentials)).accessToken;
+      await caller.client.call(users.register, { ...credentials, name: "Kim" });
+      token = (await caller.client.call(users.login, credentials)).accessToken;
       expect((await verifyWithJwks(caller.client, token)).protectedHeader.kid).toBe(configured.kid);
     } finally {
       await one.stopKeepingData();
     }
     const two = await startUsers({ natsUrl: nats.url, dataDir: data.path });
     try {
-      const kids = (await caller.client.call(c.jwks, {})).keys.map((k) => k.kid);
+      const kids = (await caller.client.call(users.jwks, {})).keys.map((k) => k.kid);
       expect(kids).toHaveLength(2);
       expect(kids[0]).toBe(configured.kid);
       expect((await verifyWithJwks(caller.client, token)).protectedHeader.kid).toBe(configured.kid);
-      const fresh = (await caller.client.call(c.login, credentials)).accessToken;
+      const fresh = (await caller.client.call(users.login, credentials)).accessToken;
       expect((await verifyWithJwks(caller.client, fresh)).protectedHeader.kid).toBe(kids[1]);
     } finally {
       await two.stopKeepingData();
@@ -112,8 +112,8 @@ describe("production key", () => {
     });
     let oldToken: string;
     try {
-      await caller.client.call(c.register, { ...credentials, name: "Kim" });
-      oldToken = (await caller.client.call(c.login, credentials)).accessToken;
+      await caller.client.call(users.register, { ...credentials, name: "Kim" });
+      oldToken = (await caller.client.call(users.login, credentials)).accessToken;
       expect((await verifyWithJwks(caller.client, oldToken)).protectedHeader.kid).toBe(first.kid);
       expect(before.runtime.db.select().from(signingKeys).all()).toEqual([
         expect.objectContaining({ kid: first.kid, status: "active", privateJwk: null }),
@@ -129,10 +129,10 @@ describe("production key", () => {
       env: production(second.json),
     });
     try {
-      const set = await caller.client.call(c.jwks, {});
+      const set = await caller.client.call(users.jwks, {});
       expect(set.keys.map((k) => k.kid)).toEqual([first.kid, second.kid]);
       expect((await verifyWithJwks(caller.client, oldToken)).payload.email).toBe(credentials.email);
-      const newToken = (await caller.client.call(c.login, credentials)).accessToken;
+      const newToken = (await caller.client.call(users.login, credentials)).accessToken;
       expect((await verifyWithJwks(caller.client, newToken)).protectedHeader.kid).toBe(second.kid);
       expect(after.runtime.db.select().from(signingKeys).all()).toEqual([
         expect.objectContaining({ kid: first.kid, status: "retired", retiredAt: expect.any(String) }),
@@ -164,7 +164,7 @@ describe("production key", () => {
         .update(signingKeys)
         .set({ retiredAt: new Date(Date.now() - 961_000).toISOString() })
         .run();
-      expect((await caller.client.call(c.jwks, {})).keys.map((k) => k.kid)).toEqual([second.kid]);
+      expect((await caller.client.call(users.jwks, {})).keys.map((k) => k.kid)).toEqual([second.kid]);
     } finally {
       await two.stopKeepingData();
     }

@@ -1,4 +1,4 @@
-import { users as contracts } from "@bazaar/contracts";
+import { users } from "@bazaar/contracts";
 import { ConfigError } from "@bazaar/service-kit";
 import { and, eq, gte, or } from "drizzle-orm";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK } from "jose";
@@ -7,7 +7,7 @@ import { PrivateJwk } from "./config.js";
 import { signingKeys } from "./db/schema.js";
 import type { UsersConfig, UsersTransaction, UsersTx } from "./declaration.js";
 
-export type PublicJwk = v.InferOutput<typeof contracts.PublicJwk>;
+export type PublicJwk = v.InferOutput<typeof users.PublicJwk>;
 type SigningKey = Awaited<ReturnType<typeof importJWK>>;
 type KeyConfig = Pick<UsersConfig, "NODE_ENV" | "JWT_PRIVATE_JWK" | "ACCESS_TOKEN_TTL_SECONDS">;
 
@@ -55,7 +55,7 @@ async function adoptConfiguredKey(run: UsersTransaction, jwk: PrivateJwk): Promi
   return run((tx) => {
     const now = new Date().toISOString();
     const known = tx.select().from(signingKeys).where(eq(signingKeys.kid, jwk.kid)).get();
-    if (known && v.parse(contracts.PublicJwk, JSON.parse(known.publicJwk)).x !== jwk.x)
+    if (known && v.parse(users.PublicJwk, JSON.parse(known.publicJwk)).x !== jwk.x)
       throw new ConfigError(
         `invalid configuration:\n  JWT_PRIVATE_JWK: kid ${jwk.kid} already names another key; give a new key a new kid`,
         ["JWT_PRIVATE_JWK"],
@@ -164,5 +164,5 @@ export function publishedKeys(tx: UsersTx, config: KeyConfig, now = Date.now()):
     )
     .orderBy(signingKeys.createdAt)
     .all()
-    .map((row) => v.parse(contracts.PublicJwk, JSON.parse(row.publicJwk)));
+    .map((row) => v.parse(users.PublicJwk, JSON.parse(row.publicJwk)));
 }

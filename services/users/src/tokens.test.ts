@@ -1,4 +1,4 @@
-import { users as c } from "@bazaar/contracts";
+import { users } from "@bazaar/contracts";
 import type { RpcClient } from "@bazaar/service-kit";
 import {
   type CapturedLogs,
@@ -12,7 +12,7 @@ import { startTestNats, type TestNats } from "@bazaar/testing";
 import { eq } from "drizzle-orm";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { users } from "./db/schema.js";
+import { accounts } from "./db/schema.js";
 import { waitForOutbox } from "./test-support/outbox.js";
 import { startUsers } from "./test-support/start-users.js";
 import { verifyWithJwks } from "./test-support/tokens.js";
@@ -39,12 +39,15 @@ afterAll(async () => {
 });
 
 const signUp = (email: string, password = "a-long-password") =>
-  client.call(c.register, { email, password, name: email.split("@")[0] ?? "someone" });
+  client.call(users.register, { email, password, name: email.split("@")[0] ?? "someone" });
 
 describe("login", () => {
   it("issues an EdDSA access token that verifies against the JWK set", async () => {
     const ada = await signUp("ada@example.com", "correct horse battery");
-    const token = await client.call(c.login, { email: "ADA@example.com", password: "correct horse battery" });
+    const token = await client.call(users.login, {
+      email: "ADA@example.com",
+      password: "correct horse battery",
+    });
     expect(token).toEqual({
       accessToken: expect.any(String),
       tokenType: "Bearer",
@@ -53,7 +56,7 @@ describe("login", () => {
     });
 
     const { payload, protectedHeader } = await verifyWithJwks(client, token.accessToken);
-    const { keys } = await client.call(c.jwks, {});
+    const { keys } = await client.call(users.jwks, {});
     expect(protectedHeader).toEqual({ alg: "EdDSA", kid: keys[0]?.kid, typ: "JWT" });
     expect(payload).toMatchObject({
       iss: "bazaar-users",
@@ -73,7 +76,10 @@ describe("login", () => {
   });
 
   it("gives the seeded admin an admin token", async () => {
-    const token = await client.call(c.login, { email: "admin@bazaar.local", password: "bazaar-admin-dev" });
+    const token = await client.call(users.login, {
+      email: "admin@bazaar.local",
+      password: "bazaar-admin-dev",
+    });
     const { payload } = await verifyWithJwks(client, token.accessToken);
     expect(payload).toMatchObject({ role: "admin", sub: token.user.id });
   });
@@ -81,14 +87,14 @@ describe("login", () => {
   it("refuses a wrong password and an unknown email with the same UNAUTHORIZED", async () => {
     await signUp("bob@example.com", "bobs-real-password");
     const wrong = await client
-      .call(c.login, { email: "bob@example.com", password: "not-bobs-password" })
+      .call(users.login, { email: "bob@example.com", password: "not-bobs-password" })
       .catch((e: unknown) => e);
     const unknown = await client
-      .call(c.login, { email: "nobody@example.com", password: "not-bobs-password" })
+      .call(users.login, { email: "nobody@example.com", password: "not-bobs-password" })
       .catch((e: unknown) => e);
     expect(wrong).toMatchObject({ code: "UNAUTHORIZED", message: "invalid email or password" });
     expect(unknown).toMatchObject({ code: "UNAUTHORIZED", message: "invalid email or password" });
-    await expect(client.call(c.login, { email: "bob@example.com", password: "" })).rejects.toMatchObject({
+    await expect(client.call(users.login, { email: "bob@example.com", password: "" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
   });
@@ -97,7 +103,7 @@ describe("login", () => {
     await signUp("carol@example.com", "carols-password");
     const time = async (email: string) => {
       const started = performance.now();
-      await client.call(c.login, { email, password: "wrong-password" }).catch(() => undefined);
+      await client.call(users.login, { email, password: "wrong-password" }).catch(() => undefined);
       return performance.now() - started;
     };
     const known: number[] = [];
@@ -113,7 +119,7 @@ describe("login", () => {
 
 describe("jwks", () => {
   it("serves public Ed25519 keys only, with issuer and audience", async () => {
-    const set = await client.call(c.jwks, {});
+    const set = await client.call(users.jwks, {});
     expect(set).toEqual({
       issuer: "bazaar-users",
       audience: "bazaar-api",
@@ -141,19 +147,20 @@ describe("secrets", () => {
         (await caller.nc.request(subject, JSON.stringify(body), { timeout: 5000 })).data,
       );
     const replies: string[] = [];
-    replies.push(await raw(c.register.subject, { email: "dave@example.com", password, name: "Dave" }));
-    const dave = JSON.parse(replies[0] ?? "{}") as c.User;
-    replies.push(await raw(c.login.subject, { email: "dave@example.com", password }));
+    replies.push(await raw(users.register.subject, { email: "dave@example.com", password, name: "Dave" }));
+    const dave = JSON.parse(replies[0] ?? "{}") as users.User;
+    replies.push(await raw(users.login.subject, { email: "dave@example.com", password }));
     replies.push(
-      await raw(c.login.subject, { email: "dave@example.com", password: "Wrong-Quartz-Password-417" }),
+      await raw(users.login.subject, { email: "dave@example.com", password: "Wrong-Quartz-Password-417" }),
     );
-    replies.push(await raw(c.register.subject, { email: "dave@example.com", password, name: "Dave" }));
-    replies.push(await raw(c.getUser.subject, { userId: dave.id }));
-    for await (const chunk of client.stream(c.listUsers, {})) replies.push(JSON.stringify(chunk));
+    replies.push(await raw(users.register.subject, { email: "dave@example.com", password, name: "Dave" }));
+    replies.push(await raw(users.getUser.subject, { userId: dave.id }));
+    for await (const chunk of client.stream(users.listUsers, {})) replies.push(JSON.stringify(chunk));
     await waitForOutbox(svc);
-    const events = await readEvents(caller.nc, c.userRegistered);
+    const events = await readEvents(caller.nc, users.userRegistered);
 
-    const hash = svc.runtime.db.select().from(users).where(eq(users.id, dave.id)).get()?.passwordHash ?? "";
+    const hash =
+      svc.runtime.db.select().from(accounts).where(eq(accounts.id, dave.id)).get()?.passwordHash ?? "";
     const [, , , , salt, derived] = hash.split("$");
     expect(hash).toMatch(/^scrypt\$32768\$8\$1\$/);
     const logText = JSON.stringify(logs.lines());

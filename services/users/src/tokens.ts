@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { users as contracts } from "@bazaar/contracts";
+import type { users } from "@bazaar/contracts";
 import { SignJWT } from "jose";
 import type * as v from "valibot";
 import type { User } from "./accounts.js";
 import type { UsersConfig } from "./declaration.js";
 import type { activeSigner } from "./signing-keys.js";
 
-export type Token = v.InferOutput<typeof contracts.Token>;
+export type Token = v.InferOutput<typeof users.Token>;
 type Signer = Awaited<ReturnType<typeof activeSigner>>;
 
 /**

@@ -1,7 +1,7 @@
-import { inventory as contracts } from "@bazaar/contracts";
+import { inventory } from "@bazaar/contracts";
 import { createProduct as create } from "../catalogue.js";
-import { inventory } from "../declaration.js";
+import { inventoryService } from "../declaration.js";
 
-export const createProduct = inventory.handle(contracts.createProduct, (input, ctx) =>
+export const createProduct = inventoryService.handle(inventory.createProduct, (input, ctx) =>
   ctx.idempotent((tx) => create(tx, input)),
 );

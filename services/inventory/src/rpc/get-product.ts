@@ -1,5 +1,7 @@
-import { inventory as contracts } from "@bazaar/contracts";
+import { inventory } from "@bazaar/contracts";
 import { getProduct as get } from "../catalogue.js";
-import { inventory } from "../declaration.js";
+import { inventoryService } from "../declaration.js";
 
-export const getProduct = inventory.handle(contracts.getProduct, (input, ctx) => get(ctx.db, input.sku));
+export const getProduct = inventoryService.handle(inventory.getProduct, (input, ctx) =>
+  get(ctx.db, input.sku),
+);

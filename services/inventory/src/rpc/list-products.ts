@@ -1,5 +1,7 @@
-import { inventory as contracts } from "@bazaar/contracts";
+import { inventory } from "@bazaar/contracts";
 import { listProducts as list } from "../catalogue.js";
-import { inventory } from "../declaration.js";
+import { inventoryService } from "../declaration.js";
 
-export const listProducts = inventory.handle(contracts.listProducts, (input, ctx) => list(ctx.db, input));
+export const listProducts = inventoryService.handle(inventory.listProducts, (input, ctx) =>
+  list(ctx.db, input),
+);

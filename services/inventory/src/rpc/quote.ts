@@ -1,5 +1,5 @@
-import { inventory as contracts } from "@bazaar/contracts";
+import { inventory } from "@bazaar/contracts";
 import { quote as price } from "../catalogue.js";
-import { inventory } from "../declaration.js";
+import { inventoryService } from "../declaration.js";
 
-export const quote = inventory.handle(contracts.quote, (input, ctx) => price(ctx.db, input.items));
+export const quote = inventoryService.handle(inventory.quote, (input, ctx) => price(ctx.db, input.items));

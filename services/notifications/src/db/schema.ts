@@ -21,7 +21,7 @@ export const contacts = sqliteTable("contacts", {
  * - `to_address` is null while the user's contact is unknown; `user.registered` fills it in.
  * - `next_attempt_at` (epoch ms) holds a failed delivery back until its retry is due.
  */
-export const notifications = sqliteTable(
+export const messages = sqliteTable(
   "notifications",
   {
     seq: integer("seq").primaryKey({ autoIncrement: true }),
@@ -56,4 +56,4 @@ export const notifications = sqliteTable(
   ],
 );
 
-export const schema = { contacts, notifications };
+export const schema = { contacts, messages };

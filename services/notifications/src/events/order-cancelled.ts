@@ -1,5 +1,5 @@
 import { type EnvelopeOf, orders } from "@bazaar/contracts";
-import { notifications } from "../declaration.js";
+import { notificationsService } from "../declaration.js";
 import { notify, type Rendered } from "../notifications.js";
 import { sideEffect } from "./side-effect.js";
 
@@ -17,7 +17,7 @@ export function orderCancelledMessage(order: Cancelled): Rendered {
   };
 }
 
-export const onOrderCancelled = notifications.on(
+export const onOrderCancelled = notificationsService.on(
   orders.orderCancelled,
   (event, ctx) => {
     notify(ctx, { event, userId: event.data.userId, ...orderCancelledMessage(event.data) });

@@ -1,5 +1,5 @@
 import { type EnvelopeOf, orders } from "@bazaar/contracts";
-import { notifications } from "../declaration.js";
+import { notificationsService } from "../declaration.js";
 import { formatMoney } from "../money.js";
 import { notify, type Rendered } from "../notifications.js";
 import { sideEffect } from "./side-effect.js";
@@ -18,7 +18,7 @@ export function orderConfirmedMessage(order: Confirmed): Rendered {
   };
 }
 
-export const onOrderConfirmed = notifications.on(
+export const onOrderConfirmed = notificationsService.on(
   orders.orderConfirmed,
   (event, ctx) => {
     notify(ctx, { event, userId: event.data.userId, ...orderConfirmedMessage(event.data) });

@@ -1,5 +1,5 @@
 import { type EnvelopeOf, orders } from "@bazaar/contracts";
-import { notifications } from "../declaration.js";
+import { notificationsService } from "../declaration.js";
 import { formatMoney } from "../money.js";
 import { notify, type Rendered } from "../notifications.js";
 import { sideEffect } from "./side-effect.js";
@@ -25,7 +25,7 @@ export function orderPlacedMessage(order: Placed): Rendered {
   };
 }
 
-export const onOrderPlaced = notifications.on(
+export const onOrderPlaced = notificationsService.on(
   orders.orderPlaced,
   (event, ctx) => {
     notify(ctx, { event, userId: event.data.userId, ...orderPlacedMessage(event.data) });

@@ -1,5 +1,5 @@
 import { type EnvelopeOf, payments } from "@bazaar/contracts";
-import { notifications } from "../declaration.js";
+import { notificationsService } from "../declaration.js";
 import { formatMoney } from "../money.js";
 import { notify, type Rendered } from "../notifications.js";
 import { sideEffect } from "./side-effect.js";
@@ -18,7 +18,7 @@ export function paymentFailedMessage(payment: Failed): Rendered {
   };
 }
 
-export const onPaymentFailed = notifications.on(
+export const onPaymentFailed = notificationsService.on(
   payments.paymentFailed,
   (event, ctx) => {
     notify(ctx, { event, userId: event.data.userId, ...paymentFailedMessage(event.data) });

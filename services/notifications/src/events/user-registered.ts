@@ -1,6 +1,6 @@
 import { type EnvelopeOf, users } from "@bazaar/contracts";
 import { rememberContact } from "../contacts.js";
-import { notifications } from "../declaration.js";
+import { notificationsService } from "../declaration.js";
 import { notify, type Rendered } from "../notifications.js";
 import { learnsState } from "./side-effect.js";
 
@@ -25,7 +25,7 @@ export function welcomeMessage(user: Registered): Rendered {
  * before it (in this event's transaction, so both commit or neither), and queues the welcome message
  * unless the registration is old history (read on a first deployment: see `learnsState`).
  */
-export const onUserRegistered = notifications.on(
+export const onUserRegistered = notificationsService.on(
   users.userRegistered,
   (event, ctx) => {
     const { userId, email, name } = event.data;

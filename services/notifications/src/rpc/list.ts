@@ -1,7 +1,7 @@
-import { notifications as contracts } from "@bazaar/contracts";
-import { notifications } from "../declaration.js";
+import { notifications } from "@bazaar/contracts";
+import { notificationsService } from "../declaration.js";
 import { listNotifications } from "../notifications.js";
 
-export const list = notifications.handle(contracts.listNotifications, (input, ctx) =>
+export const list = notificationsService.handle(notifications.listNotifications, (input, ctx) =>
   listNotifications(ctx.db, input),
 );

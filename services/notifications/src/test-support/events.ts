@@ -10,7 +10,7 @@ import {
 import { ensureStream, type ServiceRuntime } from "@bazaar/service-kit";
 import type { TestClient, TestService } from "@bazaar/service-kit/testing";
 import { eq } from "drizzle-orm";
-import { notifications } from "../db/schema.js";
+import { messages } from "../db/schema.js";
 
 /**
  * The publishers (users, orders, payments) do not run in these tests, so nobody else creates their
@@ -57,11 +57,11 @@ export async function publish(
   await operator.js.publish(event.subject, JSON.stringify(envelope), { msgID });
 }
 
-export type NotificationRow = typeof notifications.$inferSelect;
+export type NotificationRow = typeof messages.$inferSelect;
 
 /** The rows recorded for one event (a test expects exactly one). */
 export function rowsFor(runtime: ServiceRuntime, eventId: string): NotificationRow[] {
-  return runtime.db.select().from(notifications).where(eq(notifications.eventId, eventId)).all();
+  return runtime.db.select().from(messages).where(eq(messages.eventId, eventId)).all();
 }
 
 /** `waitForRow` polls until the event's row satisfies `done` (e.g. it was sent) and returns it. */

@@ -1,11 +1,11 @@
-import { orderViews as contracts } from "@bazaar/contracts";
-import { views } from "../declaration.js";
+import { orderViews } from "@bazaar/contracts";
+import { orderViewsService } from "../declaration.js";
 import { getView, listForUser } from "../queries.js";
 
-export const listMyOrders = views.handle(contracts.listMyOrders, (input, ctx) =>
+export const listMyOrders = orderViewsService.handle(orderViews.listMyOrders, (input, ctx) =>
   listForUser(ctx.db, input.userId, input),
 );
 
-export const getOrderView = views.handle(contracts.getOrderView, (input, ctx) =>
+export const getOrderView = orderViewsService.handle(orderViews.getOrderView, (input, ctx) =>
   getView(ctx.db, input.orderId),
 );

@@ -2,11 +2,11 @@
 // helpers to publish source events as their publishers would and to wait for the model to catch up.
 import { randomUUID } from "node:crypto";
 import {
-  orderViews as c,
   DEAD_LETTER_STREAM,
   type EventContract,
   ORDERS_STREAM,
   orders,
+  orderViews,
   PAYMENTS_STREAM,
   SHIPPING_STREAM,
 } from "@bazaar/contracts";
@@ -40,11 +40,11 @@ export interface ViewsHarness {
   /** Publishes a raw body on a subject, as a broken publisher could. */
   publishRaw(subject: string, body: string): Promise<void>;
   placed(orderId: string, userId: string, options?: PublishOptions): Promise<string>;
-  view(orderId: string): Promise<c.OrderView>;
+  view(orderId: string): Promise<orderViews.OrderView>;
   /** Waits until every source event has been applied. */
   settle(): Promise<void>;
   /** Starts a rebuild and waits until it ended; returns its final status. */
-  rebuild(): Promise<c.RebuildStatus>;
+  rebuild(): Promise<orderViews.RebuildStatus>;
   /** Removes every message the source streams hold now, as max age or max bytes would. */
   ageOutEverything(streams?: readonly string[]): Promise<void>;
   stop(): Promise<void>;
@@ -94,7 +94,7 @@ export async function startViewsHarness(
   };
   const lag = async (): Promise<number | undefined> =>
     ((await svc.runtime.health()).checks.lag?.[0]?.observedValue as { events: number } | undefined)?.events;
-  const status = () => caller.client.call(c.rebuildStatus, {});
+  const status = () => caller.client.call(orderViews.rebuildStatus, {});
 
   return {
     nats,
@@ -121,10 +121,10 @@ export async function startViewsHarness(
         { ...o, at },
       );
     },
-    view: (orderId) => caller.client.call(c.getOrderView, { orderId }),
+    view: (orderId) => caller.client.call(orderViews.getOrderView, { orderId }),
     settle: () => vi.waitFor(async () => expect(await lag()).toBe(0), { timeout: 10_000, interval: 50 }),
     rebuild: async () => {
-      await caller.client.call(c.rebuild, {});
+      await caller.client.call(orderViews.rebuild, {});
       await vi.waitFor(async () => expect((await status()).state).not.toBe("running"), {
         timeout: 20_000,
         interval: 50,

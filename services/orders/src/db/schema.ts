@@ -1,7 +1,7 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Orders and their status. The saga that drives an order lives in the saga engine's tables, in this file. */
-export const orders = sqliteTable(
+export const orderRecords = sqliteTable(
   "orders",
   {
     orderId: text("order_id").primaryKey(),
@@ -29,7 +29,7 @@ export const orderItems = sqliteTable(
   {
     orderId: text("order_id")
       .notNull()
-      .references(() => orders.orderId, { onDelete: "cascade" }),
+      .references(() => orderRecords.orderId, { onDelete: "cascade" }),
     sku: text("sku").notNull(),
     name: text("name").notNull(),
     quantity: integer("quantity").notNull(),
@@ -39,4 +39,4 @@ export const orderItems = sqliteTable(
   (t) => [primaryKey({ columns: [t.orderId, t.sku] })],
 );
 
-export const schema = { orders, orderItems };
+export const schema = { orderRecords, orderItems };

@@ -1,16 +1,16 @@
-import { orders as contracts } from "@bazaar/contracts";
+import { orders } from "@bazaar/contracts";
 import { NotFoundError } from "@bazaar/service-kit";
-import { orders } from "../declaration.js";
+import { ordersService } from "../declaration.js";
 import { toSaga, toSagaSummary } from "../saga-views.js";
 
 /** Sagas, newest first, optionally by status. */
-export const listSagas = orders.handle(contracts.listSagas, (input, ctx) => {
+export const listSagas = ordersService.handle(orders.listSagas, (input, ctx) => {
   const page = ctx.deps.sagas.list({ status: input.status, limit: input.limit, cursor: input.cursor });
   return { items: page.items.map(toSagaSummary), nextCursor: page.nextCursor };
 });
 
 /** A saga's steps and timeline, by saga id or by order id. */
-export const getSaga = orders.handle(contracts.getSaga, (input, ctx) => {
+export const getSaga = ordersService.handle(orders.getSaga, (input, ctx) => {
   const engine = ctx.deps.sagas;
   const view = "sagaId" in input ? engine.get(input.sagaId) : engine.findByCorrelation(input.orderId);
   if (!view)
@@ -21,11 +21,11 @@ export const getSaga = orders.handle(contracts.getSaga, (input, ctx) => {
 });
 
 /** An operator retries a saga that requires attention, once its cause is fixed. */
-export const retrySaga = orders.handle(contracts.retrySaga, (input, ctx) =>
+export const retrySaga = ordersService.handle(orders.retrySaga, (input, ctx) =>
   toSagaSummary(ctx.deps.sagas.retry(input.sagaId)),
 );
 
 /** An operator retries every parked saga at once (after an outage, say); they run a few at a time. */
-export const retrySagas = orders.handle(contracts.retrySagas, (input, ctx) =>
+export const retrySagas = ordersService.handle(orders.retrySagas, (input, ctx) =>
   ctx.deps.sagas.retryAll(input.limit),
 );

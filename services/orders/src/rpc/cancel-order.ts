@@ -1,6 +1,6 @@
-import { orders as contracts } from "@bazaar/contracts";
+import { orders } from "@bazaar/contracts";
 import { ConflictError } from "@bazaar/service-kit";
-import { orders } from "../declaration.js";
+import { ordersService } from "../declaration.js";
 import { findOrder } from "../order-records.js";
 
 /**
@@ -8,7 +8,7 @@ import { findOrder } from "../order-records.js";
  * it did, and returns the order (still `pending`; it becomes `cancelled` when the compensations are done).
  * Cancelling a cancelled order returns it unchanged.
  */
-export const cancelOrder = orders.handle(contracts.cancelOrder, (input, ctx) => {
+export const cancelOrder = ordersService.handle(orders.cancelOrder, (input, ctx) => {
   const engine = ctx.deps.sagas;
   const shipped = () =>
     new ConflictError(`order ${input.orderId} has shipped and can no longer be cancelled`, {

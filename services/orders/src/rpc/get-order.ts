@@ -1,7 +1,7 @@
-import { orders as contracts } from "@bazaar/contracts";
-import { orders } from "../declaration.js";
+import { orders } from "@bazaar/contracts";
+import { ordersService } from "../declaration.js";
 import { findOrder } from "../order-records.js";
 
-export const getOrder = orders.handle(contracts.getOrder, (input, ctx) =>
+export const getOrder = ordersService.handle(orders.getOrder, (input, ctx) =>
   findOrder(ctx.db, input.orderId, input.userId),
 );

@@ -1,7 +1,7 @@
-import { orders as c, inventory } from "@bazaar/contracts";
+import { inventory, orders } from "@bazaar/contracts";
 import { useTestService } from "@bazaar/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { orders } from "../db/schema.js";
+import { orderRecords } from "../db/schema.js";
 import { service } from "../service.js";
 
 const t = useTestService(service);
@@ -44,20 +44,20 @@ const orderOf = (userId: string, quantity: number, idempotencyKey: string) => ({
 const ordersOf = (userId: string) =>
   t.service.runtime.db
     .select()
-    .from(orders)
+    .from(orderRecords)
     .all()
     .filter((o) => o.userId === userId);
 
 describe("placing an order with an idempotency key", () => {
   it("answers a retry of the same order with the first order, placed once", async () => {
-    const first = await t.client.call(c.placeOrder, orderOf("u-same", 1, "k"));
-    expect(await t.client.call(c.placeOrder, orderOf("u-same", 1, "k"))).toEqual(first);
+    const first = await t.client.call(orders.placeOrder, orderOf("u-same", 1, "k"));
+    expect(await t.client.call(orders.placeOrder, orderOf("u-same", 1, "k"))).toEqual(first);
     expect(ordersOf("u-same")).toHaveLength(1);
   });
 
   it("refuses the key for a different order (quantity 1, then 3) with UNPROCESSABLE, not the first order", async () => {
-    await t.client.call(c.placeOrder, orderOf("u-reuse", 1, "k"));
-    await expect(t.client.call(c.placeOrder, orderOf("u-reuse", 3, "k"))).rejects.toMatchObject({
+    await t.client.call(orders.placeOrder, orderOf("u-reuse", 1, "k"));
+    await expect(t.client.call(orders.placeOrder, orderOf("u-reuse", 3, "k"))).rejects.toMatchObject({
       code: "UNPROCESSABLE",
       reason: "IDEMPOTENCY_KEY_REUSED",
     });
@@ -65,8 +65,8 @@ describe("placing an order with an idempotency key", () => {
   });
 
   it("keeps each user's keys apart: the same key from two users is two orders", async () => {
-    const ada = await t.client.call(c.placeOrder, orderOf("u-ada", 1, "shared-key"));
-    const bob = await t.client.call(c.placeOrder, orderOf("u-bob", 2, "shared-key"));
+    const ada = await t.client.call(orders.placeOrder, orderOf("u-ada", 1, "shared-key"));
+    const bob = await t.client.call(orders.placeOrder, orderOf("u-bob", 2, "shared-key"));
     expect(bob.orderId).not.toBe(ada.orderId);
     expect(ordersOf("u-bob").map((o) => o.orderId)).toEqual([bob.orderId]);
   });
@@ -77,16 +77,16 @@ describe("placing an order with an idempotency key", () => {
       release = resolve;
     });
     const before = quoted;
-    const first = t.client.call(c.placeOrder, orderOf("u-busy", 1, "k"));
+    const first = t.client.call(orders.placeOrder, orderOf("u-busy", 1, "k"));
     while (quoted === before) await new Promise((r) => setTimeout(r, 5));
-    await expect(t.client.call(c.placeOrder, orderOf("u-busy", 1, "k"))).rejects.toMatchObject({
+    await expect(t.client.call(orders.placeOrder, orderOf("u-busy", 1, "k"))).rejects.toMatchObject({
       code: "CONFLICT",
       reason: "IDEMPOTENCY_KEY_IN_FLIGHT",
     });
     release();
     held = Promise.resolve();
     const placed = await first;
-    expect(await t.client.call(c.placeOrder, orderOf("u-busy", 1, "k"))).toEqual(placed);
+    expect(await t.client.call(orders.placeOrder, orderOf("u-busy", 1, "k"))).toEqual(placed);
     expect(ordersOf("u-busy")).toHaveLength(1);
     expect(quoted).toBe(before + 1);
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { orders as contracts, inventory } from "@bazaar/contracts";
-import { orders } from "../declaration.js";
+import { inventory, orders } from "@bazaar/contracts";
+import { ordersService } from "../declaration.js";
 import { findByIdempotencyKey, insertOrder } from "../order-records.js";
 
 /**
@@ -12,7 +12,7 @@ import { findByIdempotencyKey, insertOrder } from "../order-records.js";
  * gets the first answer; the key with a different order (another quantity, say) is UNPROCESSABLE, never
  * the first order; a retry while the first is still being priced is CONFLICT.
  */
-export const placeOrder = orders.handle(contracts.placeOrder, (input, ctx) =>
+export const placeOrder = ordersService.handle(orders.placeOrder, (input, ctx) =>
   ctx.idempotently(
     async (commit) => {
       // An order whose stored answer was pruned (after days) still keeps its key.
@@ -57,7 +57,7 @@ export const placeOrder = orders.handle(contracts.placeOrder, (input, ctx) =>
           sagaId,
         );
         outbox.emit(
-          contracts.orderPlaced,
+          orders.orderPlaced,
           {
             orderId,
             userId: input.userId,

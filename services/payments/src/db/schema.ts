@@ -5,7 +5,7 @@ import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-cor
  * One payment per order: the primary key on `order_id` is what makes a charge idempotent. Declines are
  * stored too (status `failed`), so a repeated charge gets the same answer instead of trying the card again.
  */
-export const payments = sqliteTable(
+export const paymentRecords = sqliteTable(
   "payments",
   {
     orderId: text("order_id").primaryKey(),
@@ -117,4 +117,4 @@ export const chargesInDoubt = sqliteTable(
   (t) => [index("charges_in_doubt_outcome").on(t.outcome)],
 );
 
-export const schema = { payments, simulatedCharges, voidedOrders, chargeIntents, chargesInDoubt };
+export const schema = { paymentRecords, simulatedCharges, voidedOrders, chargeIntents, chargesInDoubt };

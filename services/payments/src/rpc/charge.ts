@@ -1,5 +1,5 @@
-import { payments as contracts } from "@bazaar/contracts";
-import { payments } from "../declaration.js";
+import { payments } from "@bazaar/contracts";
+import { paymentsService } from "../declaration.js";
 import { withOrderLock } from "../order-lock.js";
 import {
   answerCharge,
@@ -15,7 +15,7 @@ import {
  * stores the outcome with its event in a second transaction. A stored decline is answered like a fresh one;
  * a processor failure stores nothing and surfaces as UNAVAILABLE, so the caller retries.
  */
-export const charge = payments.handle(contracts.charge, (input, ctx) => {
+export const charge = paymentsService.handle(payments.charge, (input, ctx) => {
   checkAmount(input.amountCents);
   const intent = {
     orderId: input.orderId,

@@ -1,5 +1,7 @@
-import { payments as contracts } from "@bazaar/contracts";
-import { payments } from "../declaration.js";
+import { payments } from "@bazaar/contracts";
+import { paymentsService } from "../declaration.js";
 import { getPayment as get } from "../payments.js";
 
-export const getPayment = payments.handle(contracts.getPayment, (input, ctx) => get(ctx.db, input.orderId));
+export const getPayment = paymentsService.handle(payments.getPayment, (input, ctx) =>
+  get(ctx.db, input.orderId),
+);

@@ -1,5 +1,5 @@
-import { payments as contracts } from "@bazaar/contracts";
-import { payments } from "../declaration.js";
+import { payments } from "@bazaar/contracts";
+import { paymentsService } from "../declaration.js";
 import { withOrderLock } from "../order-lock.js";
 import { refundOrder } from "../refund-order.js";
 
@@ -10,7 +10,7 @@ import { refundOrder } from "../refund-order.js";
  * `refundOrder`). It shares the charge's order lock, so a refund that arrives while the charge is still
  * with the processor waits and then refunds it.
  */
-export const refund = payments.handle(contracts.refund, (input, ctx) =>
+export const refund = paymentsService.handle(payments.refund, (input, ctx) =>
   withOrderLock(input.orderId, () =>
     refundOrder(
       {

@@ -1,7 +1,7 @@
-import { shipping as contracts } from "@bazaar/contracts";
-import { shipping } from "../declaration.js";
+import { shipping } from "@bazaar/contracts";
+import { shippingService } from "../declaration.js";
 import { cancelShipment as cancel } from "../shipments.js";
 
-export const cancelShipment = shipping.handle(contracts.cancelShipment, (input, ctx) =>
+export const cancelShipment = shippingService.handle(shipping.cancelShipment, (input, ctx) =>
   ctx.transaction((tx, outbox) => cancel(tx, outbox, input.orderId)),
 );

@@ -6,7 +6,7 @@ import { check, index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite
  * unique case-insensitively; the CHECK keeps any other writer honest. Ids are UUIDv7, so keyset pages by id
  * list users in sign-up order.
  */
-export const users = sqliteTable(
+export const accounts = sqliteTable(
   "users",
   {
     id: text("id").primaryKey(),
@@ -45,4 +45,4 @@ export const signingKeys = sqliteTable(
   ],
 );
 
-export const schema = { users, signingKeys };
+export const schema = { accounts, signingKeys };

@@ -1,5 +1,5 @@
-import { users as contracts } from "@bazaar/contracts";
+import { users } from "@bazaar/contracts";
 import { getUser as get } from "../accounts.js";
-import { users } from "../declaration.js";
+import { usersService } from "../declaration.js";
 
-export const getUser = users.handle(contracts.getUser, (input, ctx) => get(ctx.db, input.userId));
+export const getUser = usersService.handle(users.getUser, (input, ctx) => get(ctx.db, input.userId));

@@ -1,6 +1,6 @@
-import { users as contracts } from "@bazaar/contracts";
+import { users } from "@bazaar/contracts";
 import { registerAccount } from "../accounts.js";
-import { users } from "../declaration.js";
+import { usersService } from "../declaration.js";
 
 /**
  * Self-registration makes customers; admins come from the seed. A retry with the same key gets the first
@@ -8,7 +8,7 @@ import { users } from "../declaration.js";
  * while the first is still hashing is CONFLICT, and the key with any other field (the password included,
  * fingerprinted with salted scrypt, never stored) is UNPROCESSABLE.
  */
-export const register = users.handle(contracts.register, (input, ctx) =>
+export const register = usersService.handle(users.register, (input, ctx) =>
   ctx.idempotently(async (commit) => {
     const user = await registerAccount(commit, { ...input, role: "customer" });
     ctx.log.info({ userId: user.id }, "user registered");

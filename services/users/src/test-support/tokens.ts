@@ -1,10 +1,10 @@
-import { users as c } from "@bazaar/contracts";
+import { users } from "@bazaar/contracts";
 import type { RpcClient } from "@bazaar/service-kit";
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify } from "jose";
 
 /** `verifyWithJwks` checks a token the way the gateway will: against the `users.jwks` key set, EdDSA only. */
 export async function verifyWithJwks(client: RpcClient, token: string) {
-  const set = await client.call(c.jwks, {});
+  const set = await client.call(users.jwks, {});
   return jwtVerify(token, createLocalJWKSet({ keys: set.keys }), {
     issuer: set.issuer,
     audience: set.audience,
