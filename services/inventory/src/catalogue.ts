@@ -2,7 +2,8 @@ import type { inventory } from "@bazaar/contracts";
 import {
   ConflictError,
   decodeCursor,
-  encodeCursor,
+  keysetLimit,
+  keysetPage,
   NotFoundError,
   UnprocessableError,
 } from "@bazaar/service-kit";
@@ -40,18 +41,31 @@ export function listProducts(
     .from(products)
     .where(gt(products.sku, after))
     .orderBy(asc(products.sku))
-    .limit(page.limit + 1)
+    .limit(keysetLimit(page.limit))
     .all();
-  const items = rows.slice(0, page.limit).map(toProduct);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > page.limit && last ? encodeCursor([last.sku]) : null };
+  return keysetPage({ rows, limit: page.limit, key: (row) => [row.sku], toItem: toProduct });
 }
 
-export function getProduct(tx: InventoryTx, sku: string): Product {
-  const row = tx.select().from(products).where(eq(products.sku, sku)).get();
-  if (!row) throw new NotFoundError(`product ${sku} not found`);
-  return toProduct(row);
+/**
+ * `prepareCatalogue` is the catalogue's hot read, built once per running service: drizzle composes the
+ * query and SQLite compiles the statement once, instead of on every call.
+ */
+export function prepareCatalogue(db: InventoryTx) {
+  const bySku = db
+    .select()
+    .from(products)
+    .where(eq(products.sku, sql.placeholder("sku")))
+    .prepare();
+  return {
+    getProduct(sku: string): Product {
+      const row = bySku.get({ sku });
+      if (!row) throw new NotFoundError(`product ${sku} not found`);
+      return toProduct(row);
+    },
+  };
 }
+
+export type PreparedCatalogue = ReturnType<typeof prepareCatalogue>;
 
 export interface NewProduct {
   readonly sku: string;

@@ -1,9 +1,10 @@
 import { inventory } from "@bazaar/contracts";
 import { declareService, type Emitter, enumVar, type Queryable } from "@bazaar/service-kit";
+import type { PreparedCatalogue } from "./catalogue.js";
 import { schema } from "./db/schema.js";
 
 /** What inventory owns, emits and needs: its single source of truth. */
-export const inventoryService = declareService({
+const declaration = declareService({
   name: "inventory",
   version: "1.0.0",
   description: "Product catalogue, stock on hand and all-or-nothing reservations per order",
@@ -16,4 +17,11 @@ export const inventoryService = declareService({
 });
 
 export type InventoryTx = Queryable<typeof schema>;
-export type InventoryOutbox = Emitter<(typeof inventoryService.emits)[number]>;
+export type InventoryOutbox = Emitter<(typeof declaration.emits)[number]>;
+
+/** What inventory's handlers share (`ctx.deps`), made once per running instance by `setup`. */
+export interface InventoryDeps {
+  readonly catalogue: PreparedCatalogue;
+}
+
+export const inventoryService = declaration.withDeps<InventoryDeps>();

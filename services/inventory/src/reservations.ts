@@ -1,5 +1,5 @@
 import { type ErrorBody, inventory } from "@bazaar/contracts";
-import { ConflictError, NotFoundError } from "@bazaar/service-kit";
+import { ConflictError, NotFoundError, type Outcome } from "@bazaar/service-kit";
 import { eq, inArray, sql } from "drizzle-orm";
 import type * as v from "valibot";
 import { mergeItems } from "./catalogue.js";
@@ -10,14 +10,14 @@ export type Reservation = v.InferOutput<typeof inventory.Reservation>;
 /** A stored refusal: the error body it is answered with, every time. */
 export type Rejection = ErrorBody;
 
-/** A reservation attempt ends reserved, or rejected; a rejection is stored too, so it must not throw inside the transaction. */
-export type ReserveOutcome = { reservation: Reservation } | { rejection: Rejection };
+/** A reservation attempt ends reserved, or refused; the refusal is stored with the attempt (see `Outcome`). */
+export type ReserveOutcome = Outcome<Reservation>;
 
 function loadOutcome(tx: InventoryTx, orderId: string): ReserveOutcome | undefined {
   const row = tx.select().from(reservations).where(eq(reservations.orderId, orderId)).get();
   if (!row) return undefined;
-  if (row.status === "rejected") return { rejection: JSON.parse(row.rejection ?? "{}") as Rejection };
-  return { reservation: load(tx, orderId) as Reservation };
+  if (row.status === "rejected") return { refusal: JSON.parse(row.rejection ?? "{}") as Rejection };
+  return { value: load(tx, orderId) as Reservation };
 }
 
 function load(tx: InventoryTx, orderId: string): Reservation | undefined {
@@ -43,7 +43,7 @@ function reject(tx: InventoryTx, orderId: string, rejection: Rejection): Reserve
       updatedAt: now,
     })
     .run();
-  return { rejection };
+  return { refusal: rejection };
 }
 
 /** Emits stock.low for each product that just crossed below its threshold. */
@@ -117,7 +117,7 @@ export function reserve(
   const reserved = [...wanted].map(([sku, quantity]) => ({ sku, quantity }));
   outbox.emit(inventory.stockReserved, { orderId, items: reserved });
   reportLowStock(tx, outbox, skus, before);
-  return { reservation: load(tx, orderId) as Reservation };
+  return { value: load(tx, orderId) as Reservation };
 }
 
 /** `release` gives back exactly what an order reserved. Idempotent; unknown orders are a no-op. */

@@ -1,3 +1,4 @@
+import { prepareCatalogue } from "./catalogue.js";
 import { inventoryService } from "./declaration.js";
 import { commit } from "./rpc/commit.js";
 import { createProduct } from "./rpc/create-product.js";
@@ -9,7 +10,7 @@ import { reserve } from "./rpc/reserve.js";
 import { restock } from "./rpc/restock.js";
 import { seedCatalogue } from "./seed.js";
 
-/** The inventory service: what it serves (it consumes no events). */
+/** The inventory service: what it serves (it consumes no events), its seed and its prepared reads. */
 export const service = inventoryService.define({
   serves: [listProducts, getProduct, quote, createProduct, restock, reserve, release, commit],
   setup: (runtime) => {
@@ -18,5 +19,6 @@ export const service = inventoryService.define({
       const added = runtime.transaction((tx) => seedCatalogue(tx));
       if (added > 0) runtime.log.info({ added }, "seeded the demo catalogue");
     }
+    return { catalogue: prepareCatalogue(runtime.db) };
   },
 });

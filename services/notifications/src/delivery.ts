@@ -71,8 +71,3 @@ export function markAttemptFailed(db: NotificationsDb, attempt: FailedAttempt): 
     .run();
   return outcome;
 }
-
-/** `backoffDelay` is the wait after failed attempt `n` (1-based): base × 2^(n−1), capped. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-}

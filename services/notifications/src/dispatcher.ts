@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
-import type { Logger } from "@bazaar/service-kit";
+import { type Logger, retryDelay } from "@bazaar/service-kit";
 import type { NotificationsDb } from "./declaration.js";
-import { backoffDelay, type DueMessage, markAttemptFailed, markSent, nextDue } from "./delivery.js";
+import { type DueMessage, markAttemptFailed, markSent, nextDue } from "./delivery.js";
 import { messageIdFor, type Transport } from "./transports/transport.js";
 
 export interface DispatcherOptions {
@@ -49,7 +49,7 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
         // SQLite failing (or closed under an abandoned send at shutdown). Backing off matters: if writes fail
         // after a send, the same message is due again, and must not be resent in a tight loop.
         failures++;
-        pause = backoffDelay(failures, options.backoffMs, options.backoffMaxMs);
+        pause = retryDelay(failures, options.backoffMs, options.backoffMaxMs);
         if (!stopped) log.error({ err, retryInMs: pause }, "dispatcher failed; trying again");
       }
       if (pause > 0 && !stopped) await delay(pause, undefined, { signal: nap.signal }).catch(() => {});
@@ -92,7 +92,7 @@ async function deliver(options: DispatcherOptions, message: DueMessage): Promise
     return;
   }
   const attempt = message.attempts + 1;
-  const retryInMs = backoffDelay(attempt, options.backoffMs, options.backoffMaxMs);
+  const retryInMs = retryDelay(attempt, options.backoffMs, options.backoffMaxMs);
   const error = sent.error instanceof Error ? sent.error.message : String(sent.error);
   const outcome = markAttemptFailed(db, {
     message,

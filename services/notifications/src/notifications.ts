@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { notifications } from "@bazaar/contracts";
-import { BadRequestError, type Logger } from "@bazaar/service-kit";
+import { BadRequestError, decodeCursor, keysetLimit, keysetPage, type Logger } from "@bazaar/service-kit";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { findContact } from "./contacts.js";
 import { messages } from "./db/schema.js";
@@ -91,14 +91,6 @@ export function toNotification(row: Row): Notification {
   };
 }
 
-const encodeCursor = (seq: number): string => Buffer.from(String(seq), "utf8").toString("base64url");
-
-function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!/^\d{1,15}$/.test(text)) throw new BadRequestError("cursor is not one this service returned");
-  return Number(text);
-}
-
 /**
  * `listNotifications` pages through one user's messages, newest first. Keyset pagination on `seq` (which
  * only grows) is stable while new messages arrive: a page never repeats or skips a row.
@@ -111,14 +103,9 @@ export function listNotifications(
   const rows = db
     .select()
     .from(messages)
-    .where(page.cursor ? and(mine, lt(messages.seq, decodeCursor(page.cursor))) : mine)
+    .where(page.cursor ? and(mine, lt(messages.seq, Number(decodeCursor(page.cursor, 1)[0]))) : mine)
     .orderBy(desc(messages.seq))
-    .limit(page.limit + 1)
+    .limit(keysetLimit(page.limit))
     .all();
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
-  return {
-    items: items.map(toNotification),
-    nextCursor: rows.length > page.limit && last ? encodeCursor(last.seq) : null,
-  };
+  return keysetPage({ rows, limit: page.limit, key: (row) => [row.seq], toItem: toNotification });
 }

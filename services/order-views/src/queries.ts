@@ -1,5 +1,5 @@
 import type { orderViews as contracts } from "@bazaar/contracts";
-import { decodeCursor, encodeCursor, NotFoundError } from "@bazaar/service-kit";
+import { decodeCursor, keysetLimit, keysetPage, NotFoundError } from "@bazaar/service-kit";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type * as v from "valibot";
 import { orderViews } from "./db/schema.js";
@@ -54,13 +54,12 @@ export function listForUser(
       ),
     )
     .orderBy(desc(placed), desc(orderViews.orderId))
-    .limit(page.limit + 1)
+    .limit(keysetLimit(page.limit))
     .all();
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
-  const nextCursor =
-    rows.length > page.limit && last
-      ? encodeCursor([last.createdAt ?? last.lastUpdated, last.orderId])
-      : null;
-  return { items: items.map((row) => toView({ ...row, userId })), nextCursor };
+  return keysetPage({
+    rows,
+    limit: page.limit,
+    key: (row) => [row.createdAt ?? row.lastUpdated, row.orderId],
+    toItem: (row) => toView({ ...row, userId }),
+  });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Address, type ErrorBody, type LineItem, shipping } from "@bazaar/contracts";
-import { ConflictError, NotFoundError } from "@bazaar/service-kit";
+import { ConflictError, NotFoundError, type Outcome } from "@bazaar/service-kit";
 import { eq } from "drizzle-orm";
 import { isSupported } from "./countries.js";
 import { shipmentRejections, shipments } from "./db/schema.js";
@@ -12,8 +12,8 @@ export type Shipment = shipping.Shipment;
 /** A stored refusal: the error body it is answered with, every time. */
 export type Rejection = ErrorBody;
 
-/** A shipment request ends created, or rejected; a rejection is stored too, so it must not throw inside the transaction. */
-export type ShipOutcome = { shipment: Shipment } | { rejection: Rejection };
+/** A shipment request ends created, or refused; the refusal is stored with the attempt (see `Outcome`). */
+export type ShipOutcome = Outcome<Shipment>;
 
 /** `toShipment` is the wire shape of a row: the address and items stay inside the service. */
 export function toShipment(row: ShipmentRow): Shipment {
@@ -78,9 +78,9 @@ export function createShipment(
     throw new ConflictError(`the shipment of order ${orderId} was cancelled`, {
       reason: "SHIPMENT_CANCELLED",
     });
-  if (existing) return { shipment: toShipment(existing) };
+  if (existing) return { value: toShipment(existing) };
   const refused = tx.select().from(shipmentRejections).where(eq(shipmentRejections.orderId, orderId)).get();
-  if (refused) return { rejection: JSON.parse(refused.rejection) as Rejection };
+  if (refused) return { refusal: JSON.parse(refused.rejection) as Rejection };
 
   const now = new Date().toISOString();
   if (!isSupported(address.country, settings.supportedCountries)) {
@@ -93,7 +93,7 @@ export function createShipment(
     tx.insert(shipmentRejections)
       .values({ orderId, rejection: JSON.stringify(rejection), createdAt: now })
       .run();
-    return { rejection };
+    return { refusal: rejection };
   }
 
   const row = tx
@@ -127,7 +127,7 @@ export function createShipment(
     },
     { aggregate: orderId },
   );
-  return { shipment: toShipment(row) };
+  return { value: toShipment(row) };
 }
 
 /** `cancelShipment` cancels an order's shipment once. Idempotent; an order with no shipment is `not_found`. */

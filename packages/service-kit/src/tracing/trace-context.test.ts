@@ -4,6 +4,7 @@ import {
   currentScope,
   formatTraceparent,
   newTrace,
+  parseTraceContext,
   parseTraceparent,
   runInScope,
 } from "./trace-context.js";
@@ -45,5 +46,30 @@ describe("traceparent", () => {
     });
     expect(seen).toEqual({ trace, requestId: "r1" });
     expect(currentScope()).toBeUndefined();
+  });
+});
+
+describe("ids", () => {
+  it("are distinct, well-formed and survive many pool refills", () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const trace = newTrace();
+      expect(trace.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(trace.spanId).toMatch(/^[0-9a-f]{16}$/);
+      ids.add(trace.traceId);
+      ids.add(childSpan(trace).spanId);
+    }
+    expect(ids.size).toBe(4000);
+  });
+
+  it("keeps a well-formed tracestate with its traceparent, and drops a malformed one", () => {
+    const tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    expect(parseTraceContext(tp, "vendor=a,other=b")?.traceState).toBe("vendor=a,other=b");
+    expect(parseTraceContext(tp, "x".repeat(600))).not.toHaveProperty("traceState");
+    expect(parseTraceContext("garbage", "vendor=a")).toBeUndefined();
+    expect(
+      childSpan(parseTraceContext(tp, "vendor=a") as NonNullable<ReturnType<typeof parseTraceContext>>)
+        .traceState,
+    ).toBe("vendor=a");
   });
 });

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import { TRACEPARENT } from "@bazaar/contracts";
 
 /** A W3C trace context: the trace this work belongs to and this unit of work's span. */
@@ -40,16 +40,34 @@ export function formatTraceparent(trace: TraceContext): string {
   return `00-${trace.traceId}-${trace.spanId}-${trace.sampled ? "01" : "00"}`;
 }
 
+// Ids come from a pool of random bytes refilled 4 KiB at a time: one system call per ~170 traces instead
+// of two per request (they showed in the gateway's profile).
+const pool = Buffer.allocUnsafe(4096);
+let offset = pool.length;
+
+/** `randomHex` is `bytes` random bytes as hex; never all zeros (an invalid W3C id). */
+export function randomHex(bytes: number): string {
+  for (;;) {
+    if (offset + bytes > pool.length) {
+      randomFillSync(pool);
+      offset = 0;
+    }
+    const hex = pool.toString("hex", offset, offset + bytes);
+    offset += bytes;
+    if (!/^0+$/.test(hex)) return hex;
+  }
+}
+
 /** `newTrace` starts a trace (a request that arrived without one). */
 export function newTrace(): TraceContext {
-  return { traceId: randomBytes(16).toString("hex"), spanId: randomBytes(8).toString("hex"), sampled: true };
+  return { traceId: randomHex(16), spanId: randomHex(8), sampled: true };
 }
 
 /** `childSpan` continues a trace with a new span, e.g. for an outgoing call. */
 export function childSpan(parent: TraceContext): TraceContext {
   return {
     traceId: parent.traceId,
-    spanId: randomBytes(8).toString("hex"),
+    spanId: randomHex(8),
     sampled: parent.sampled,
     ...(parent.traceState ? { traceState: parent.traceState } : {}),
   };

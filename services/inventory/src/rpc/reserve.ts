@@ -1,11 +1,9 @@
 import { inventory } from "@bazaar/contracts";
-import { errorFromBody } from "@bazaar/service-kit";
+import { settled } from "@bazaar/service-kit";
 import { inventoryService } from "../declaration.js";
 import { reserve as hold } from "../reservations.js";
 
-export const reserve = inventoryService.handle(inventory.reserve, (input, ctx) => {
-  // A rejection is stored with the attempt (a repeat gets the same answer), so it is thrown after commit.
-  const outcome = ctx.transaction((tx, outbox) => hold(tx, outbox, input.orderId, input.items));
-  if ("rejection" in outcome) throw errorFromBody(outcome.rejection, outcome.rejection.message);
-  return outcome.reservation;
-});
+// A refusal (out of stock) is stored with the attempt and thrown after the commit, by `settled`.
+export const reserve = inventoryService.handle(inventory.reserve, (input, ctx) =>
+  settled(ctx.transaction((tx, outbox) => hold(tx, outbox, input.orderId, input.items))),
+);
