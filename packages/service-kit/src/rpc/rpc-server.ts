@@ -88,6 +88,8 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   for (const endpoint of options.endpoints) {
     const { contract } = endpoint;
     const handler = endpoint.handler as (input: unknown, ctx: unknown) => unknown;
+    // One child logger per endpoint, not per request (a pino child with redaction is not free).
+    const requestLog = log.child({ endpoint: contract.name });
     const dispatch = async (msg: ServiceMsg): Promise<void> => {
       const started = performance.now();
       const deadline = deadlineOf(msg, clock());
@@ -114,7 +116,6 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       inFlight.enter();
       try {
         await runInScope(scope, async () => {
-          const requestLog = log.child({ endpoint: contract.name });
           try {
             if (deadline !== undefined && clock() >= deadline)
               throw new TimeoutError("the caller stopped waiting before the request was served");
