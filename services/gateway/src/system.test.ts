@@ -1,5 +1,12 @@
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  LiveEvent,
+  StreamDropped,
+  StreamExpired,
+  StreamMessage,
+  StreamReady,
+} from "./events/stream-messages.js";
 import { Problem } from "./http/problem-schema.js";
 import { eventually } from "./test-support/http.js";
 import { gaugeValue } from "./test-support/metrics.js";
@@ -193,6 +200,40 @@ describe("live events", () => {
     await expect(stream.next((m) => m.data.includes('"payment.completed"'), 1000)).rejects.toThrow();
     stream.close();
     await eventually(async () => expect(await gaugeValue(sys.api, "bazaar_gateway_event_streams")).toBe(0));
+  });
+
+  it("sends only messages the document describes: events, ready and expired, each with its schema", async () => {
+    const spec = await sys.api.get<{
+      paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }>;
+    }>("/openapi.json");
+    const documented = spec.body.paths["/api/admin/events/stream"]?.get.responses["200"]?.content;
+    expect(JSON.stringify(documented?.["text/event-stream"])).toEqual(
+      expect.stringMatching(/LiveEvent.*StreamReady.*StreamDropped.*StreamExpired/),
+    );
+    const token = await signToken(sys.signingKey, { sub: "ops-2", role: "admin", expiresIn: 3 });
+    const stream = await openEventStream(
+      `${sys.gateway.url}/api/admin/events/stream?access_token=${encodeURIComponent(token)}`,
+    );
+    await placeOrder(customer);
+    const seen: Array<{ event: string; data: unknown }> = [];
+    for (;;) {
+      const message = await stream.next(() => true, 10_000);
+      seen.push({ event: message.event, data: JSON.parse(message.data) });
+      if (message.event === "expired") break;
+    }
+    stream.close();
+    const schemaOf = {
+      message: LiveEvent,
+      ready: StreamReady,
+      dropped: StreamDropped,
+      expired: StreamExpired,
+    };
+    for (const { event, data } of seen) {
+      expect(Object.keys(schemaOf), event).toContain(event);
+      expect(v.is(StreamMessage, data), event).toBe(true);
+      expect(v.is(schemaOf[event as keyof typeof schemaOf], data), event).toBe(true);
+    }
+    expect(seen.map((m) => m.event)).toEqual(expect.arrayContaining(["ready", "message", "expired"]));
   });
 
   it("refuses the stream without an admin token", async () => {

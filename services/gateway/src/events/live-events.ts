@@ -5,6 +5,7 @@ import type { Context } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import * as v from "valibot";
 import type { GatewayRuntime } from "../declaration.js";
+import { type LiveEvent, StreamDropped, StreamExpired, StreamReady } from "./stream-messages.js";
 
 /** Every event, and every dead letter (a copy of the event a consumer gave up on). */
 export const LIVE_SUBJECTS = ["evt.>", "dlq.>"] as const;
@@ -12,16 +13,10 @@ export const LIVE_SUBJECTS = ["evt.>", "dlq.>"] as const;
 /** Messages waiting for a slow client beyond this are dropped (and counted), never buffered without bound. */
 const MAX_QUEUED = 1000;
 
-/** What each server-sent event carries. Fields are null for a message that is not a valid envelope. */
-export const LiveEvent = v.object({
-  subject: v.string(),
-  type: v.nullable(v.string()),
-  id: v.nullable(v.string()),
-  source: v.nullable(v.string()),
-  occurredAt: v.nullable(v.string()),
-  data: v.unknown(),
-});
-type LiveEvent = v.InferOutput<typeof LiveEvent>;
+/** The stream's own messages are typed by the schemas the document shows, so they cannot drift apart. */
+function message<TSchema extends v.GenericSchema>(_schema: TSchema, data: v.InferInput<TSchema>): string {
+  return JSON.stringify(data);
+}
 
 type Msg = { subject: string; data: Uint8Array; string(): string };
 
@@ -104,7 +99,7 @@ export function createLiveEvents(options: { runtime: GatewayRuntime; heartbeatMs
       await nc.flush();
       await stream.writeSSE({
         event: "ready",
-        data: JSON.stringify({ subjects: LIVE_SUBJECTS, type: typePrefix ?? null }),
+        data: message(StreamReady, { subjects: [...LIVE_SUBJECTS], type: typePrefix ?? null }),
       });
       while (!stop.signal.aborted) {
         await sleep(Math.max(0, Math.min(heartbeatMs, expiresAt - Date.now())), undefined, {
@@ -114,12 +109,12 @@ export function createLiveEvents(options: { runtime: GatewayRuntime; heartbeatMs
         if (Date.now() >= expiresAt) {
           await stream.writeSSE({
             event: "expired",
-            data: JSON.stringify({ reason: "the access token expired" }),
+            data: message(StreamExpired, { reason: "the access token expired" }),
           });
           break;
         }
         if (dropped > 0) {
-          await stream.writeSSE({ event: "dropped", data: JSON.stringify({ count: dropped }) });
+          await stream.writeSSE({ event: "dropped", data: message(StreamDropped, { count: dropped }) });
           dropped = 0;
         }
         await stream.write(": keep-alive\n\n");

@@ -24,19 +24,33 @@ export function toAppError(err: unknown): unknown {
 const BEARER_CHALLENGE = 'Bearer realm="bazaar"';
 const INVALID_TOKEN_CHALLENGE = 'Bearer realm="bazaar", error="invalid_token"';
 
-/** Headers an error response carries besides its body: the RFC 6750 challenge on 401. */
-function headersFor(err: unknown): Record<string, string> | undefined {
-  if (!(err instanceof AppError) || err.code !== "UNAUTHORIZED") return undefined;
-  return { "WWW-Authenticate": err.reason ? INVALID_TOKEN_CHALLENGE : BEARER_CHALLENGE };
+/** Headers particular to one refusal (`Retry-After`, `Connection: close`), attached where it is thrown. */
+const EXTRA_HEADERS = new WeakMap<object, Readonly<Record<string, string>>>();
+
+/**
+ * `withResponseHeaders` attaches headers to an error for the response the error handler makes of it:
+ * middleware and routes throw their refusals (a 429 with `Retry-After`, a 413 with `Connection: close`)
+ * instead of writing responses, so every failure is answered in one place.
+ */
+export function withResponseHeaders<E extends Error>(err: E, headers: Readonly<Record<string, string>>): E {
+  EXTRA_HEADERS.set(err, { ...(EXTRA_HEADERS.get(err) ?? {}), ...headers });
+  return err;
+}
+
+/** Headers an error response carries besides its body: the RFC 6750 challenge on 401, and any attached. */
+function headersFor(err: unknown, original: unknown): Record<string, string> {
+  const attached = (typeof original === "object" && original !== null && EXTRA_HEADERS.get(original)) || {};
+  if (!(err instanceof AppError) || err.code !== "UNAUTHORIZED") return { ...attached };
+  return { "WWW-Authenticate": err.reason ? INVALID_TOKEN_CHALLENGE : BEARER_CHALLENGE, ...attached };
 }
 
 /**
- * `errorResponse` is the gateway's one way to answer a failure: `application/problem+json` with the kit's
+ * `errorResponse` is the gateway's only way to answer a failure: `application/problem+json` with the kit's
  * code. Its `instance` is the route (`/api/orders/:id`), not the path the client sent, and its detail has
  * the request's values taken out (a downstream service's message may name them): a refusal never repeats
  * what came with the request.
  */
-export function errorResponse(err: unknown, c: Context<GatewayEnv>): Response {
+function errorResponse(err: unknown, c: Context<GatewayEnv>): Response {
   const mapped = toAppError(err);
   const scope = c.get("scope");
   const problem = toProblem(mapped, {
@@ -45,13 +59,14 @@ export function errorResponse(err: unknown, c: Context<GatewayEnv>): Response {
   });
   return new Response(JSON.stringify({ ...problem, detail: withoutEcho(problem.detail, requestValues(c)) }), {
     status: problem.status,
-    headers: { "content-type": PROBLEM_CONTENT_TYPE, ...(headersFor(mapped) ?? {}) },
+    headers: { "content-type": PROBLEM_CONTENT_TYPE, ...headersFor(mapped, err) },
   });
 }
 
 /**
- * `gatewayErrorHandler` replaces the kit's `onError`: same problem documents, plus Hono's exceptions mapped
- * onto the closed codes and the bearer challenge. Unexpected failures are logged with their cause; a
+ * `gatewayErrorHandler` is the gateway's one error handler, and it replaces the kit's `onError`: same
+ * problem documents, plus Hono's exceptions mapped onto the closed codes, the bearer challenge and the
+ * headers a refusal was thrown with. Every sub-app and middleware throws into it. Unexpected failures are logged with their cause; a
  * downstream outage (503/504) is a warning, since the response already says what happened.
  */
 export function gatewayErrorHandler(log: Logger): ErrorHandler {

@@ -1,6 +1,6 @@
 import { orders } from "@bazaar/contracts";
 import { BadRequestError } from "@bazaar/service-kit";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import type { GatewayEnv } from "./gateway-env.js";
 import { validate } from "./validate.js";
 
@@ -40,12 +40,3 @@ export function requiredIdempotencyKey(c: Context<GatewayEnv>): string {
     { reason: "IDEMPOTENCY_KEY_REQUIRED" },
   );
 }
-
-/**
- * `requireIdempotencyKey` is the guard of such a route, before its body is read. One constant, so the
- * OpenAPI coverage check can see which routes use it.
- */
-export const requireIdempotencyKey: MiddlewareHandler<GatewayEnv> = async (c, next) => {
-  requiredIdempotencyKey(c);
-  await next();
-};

@@ -1,6 +1,6 @@
 import { appError } from "@bazaar/service-kit";
 import type { MiddlewareHandler } from "hono";
-import { errorResponse } from "../http/errors.js";
+import { withResponseHeaders } from "../http/errors.js";
 import type { GatewayEnv } from "../http/gateway-env.js";
 
 const hasBody = (req: Request): boolean =>
@@ -28,12 +28,11 @@ export function bodyTimeout(options: { timeoutMs: number }): MiddlewareHandler<G
       // A read that fails after the answer (the connection is closed) has nobody left to tell.
       read.catch(() => undefined);
       if ((await Promise.race([read, late])) === "late") {
-        const res = errorResponse(
+        // The rest is never read: the connection is closed, and saying so keeps a client from reusing it.
+        throw withResponseHeaders(
           appError("BAD_REQUEST", `the request body did not arrive within ${options.timeoutMs} ms`),
-          c,
+          { Connection: "close" },
         );
-        res.headers.set("Connection", "close");
-        return res;
       }
     } finally {
       clearTimeout(timer);

@@ -1,6 +1,6 @@
 import { RateLimitedError } from "@bazaar/service-kit";
 import type { Context, MiddlewareHandler } from "hono";
-import { errorResponse } from "../http/errors.js";
+import { withResponseHeaders } from "../http/errors.js";
 import type { GatewayEnv } from "../http/gateway-env.js";
 import { TokenBuckets } from "./token-buckets.js";
 
@@ -57,16 +57,15 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<GatewayE
         : [anonymous, options.clientIp(c)];
     const take = chosen.buckets.take(key);
     const value = `limit=${chosen.limit}, remaining=${take.remaining}, reset=${take.resetSeconds}`;
-    if (!take.allowed) {
-      const response = errorResponse(
+    if (!take.allowed)
+      throw withResponseHeaders(
         new RateLimitedError(`too many requests: retry in ${take.retryAfterSeconds} s`),
-        c,
+        {
+          "Retry-After": String(take.retryAfterSeconds),
+          "RateLimit-Policy": chosen.header,
+          RateLimit: value,
+        },
       );
-      response.headers.set("Retry-After", String(take.retryAfterSeconds));
-      response.headers.set("RateLimit-Policy", chosen.header);
-      response.headers.set("RateLimit", value);
-      return response;
-    }
     await next();
     let remaining = take.remaining;
     if (chosen === auth && c.req.path === LOGIN_PATH && c.res.status === 200) {

@@ -1,24 +1,33 @@
 import { ForbiddenError, UnauthorizedError } from "@bazaar/service-kit";
 import type { Context, MiddlewareHandler } from "hono";
 import type { GatewayEnv, Principal } from "../http/gateway-env.js";
+import type { Access } from "../openapi/operation.js";
 
-/** `principalOf` is the caller of a route guarded by `requireUser`/`requireAdmin`. */
+/** `principalOf` is the caller of a route declared for users or admins (its guard has passed). */
 export function principalOf(c: Context<GatewayEnv>): Principal {
   const principal = c.get("principal");
   if (!principal) throw new UnauthorizedError("an access token is required");
   return principal;
 }
 
-/** `requireUser` lets only a verified token through: otherwise 401 with the reason it was refused. */
-export const requireUser: MiddlewareHandler<GatewayEnv> = async (c, next) => {
-  if (!c.get("principal")) throw c.get("authError") ?? new UnauthorizedError("an access token is required");
-  await next();
-};
-
-/** `requireAdmin` needs a verified token with the admin role: 401 without one, 403 for anyone else. */
-export const requireAdmin: MiddlewareHandler<GatewayEnv> = async (c, next) => {
+/**
+ * `assertAccess` is the guard a route's declared access implies: anyone for `public`; a verified token for
+ * `user` (401 with the reason the token was refused); a token with the admin role for `admin` (403 for
+ * anyone else).
+ */
+export function assertAccess(c: Context<GatewayEnv>, access: Access): void {
+  if (access === "public") return;
   const principal = c.get("principal");
   if (!principal) throw c.get("authError") ?? new UnauthorizedError("an access token is required");
-  if (principal.role !== "admin") throw new ForbiddenError("this route needs the admin role");
+  if (access === "admin" && principal.role !== "admin")
+    throw new ForbiddenError("this route needs the admin role");
+}
+
+/**
+ * `requireAdmin` guards the whole `/api/admin/*` prefix, whatever is mounted there: a path no route
+ * declares is refused like an admin route (401/403), so nobody learns which admin paths exist.
+ */
+export const requireAdmin: MiddlewareHandler<GatewayEnv> = async (c, next) => {
+  assertAccess(c, "admin");
   await next();
 };

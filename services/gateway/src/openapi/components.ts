@@ -13,7 +13,7 @@ import {
 import { EndpointStats, ServiceInstance } from "../discovery/service-instances.js";
 import { InstanceHealth, SystemHealth } from "../discovery/system-health.js";
 import { Topology, TopologyEdge, TopologyNode } from "../discovery/topology.js";
-import { LiveEvent } from "../events/live-events.js";
+import { LiveEvent, StreamDropped, StreamExpired, StreamReady } from "../events/stream-messages.js";
 import { Problem } from "../http/problem-schema.js";
 import { OrderDetails, SagaProgress } from "../orders/order-details.js";
 import { DeadLetter, ReplayResult } from "../routes/admin-dead-letters.js";
@@ -58,4 +58,7 @@ export const COMPONENTS = {
   TopologyNode,
   TopologyEdge,
   LiveEvent,
+  StreamReady,
+  StreamDropped,
+  StreamExpired,
 } as const;

@@ -4,10 +4,21 @@ import type * as v from "valibot";
 /** Who may call a route. */
 export type Access = "public" | "user" | "admin";
 
+/** A response that is not an error although its status is not the success's (a 503 health report). */
+export interface ResponseDoc {
+  readonly status: number;
+  readonly description: string;
+  readonly schema?: v.GenericSchema;
+  /** Default `application/json`. */
+  readonly contentType?: string;
+  /** Response headers by name, with a description. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 /**
- * `OperationDoc` describes one route for the OpenAPI document. Each route file exports the docs of its
- * routes next to them, built from the same schemas the routes validate with (the contracts'); start-up
- * refuses a route without a doc, so the spec cannot fall behind.
+ * `OperationDoc` describes one route for the OpenAPI document. The gateway's come from its route
+ * declarations (`defineRoute`), built from the same schemas the routes validate with (the contracts'), so
+ * the document cannot fall behind; `platformDocs` describes the kit's own routes.
  */
 export interface OperationDoc {
   readonly method: "get" | "post";
@@ -25,15 +36,11 @@ export interface OperationDoc {
   readonly bodyRequired?: boolean;
   /** Request headers the route reads, e.g. `Idempotency-Key`. */
   readonly headers?: readonly HeaderDoc[];
-  readonly success: {
-    readonly status: number;
-    readonly description: string;
-    readonly schema?: v.GenericSchema;
-    /** Default `application/json`. */
-    readonly contentType?: string;
-    /** Response headers by name, with a description. */
-    readonly headers?: Readonly<Record<string, string>>;
-  };
+  readonly success: ResponseDoc;
+  /** Other statuses answered with a body of their own rather than a problem document. */
+  readonly alternatives?: readonly ResponseDoc[];
+  /** The kit's own routes (health, metrics) answer before the gateway's middleware (no limits apply). */
+  readonly servedBy?: "kit";
   /** Errors particular to this route; those every route can answer are added by the spec builder. */
   readonly errors?: readonly ErrorCode[];
 }
@@ -58,7 +65,8 @@ export const IDEMPOTENCY_KEY_HEADER: HeaderDoc = {
 /**
  * The required `Idempotency-Key` of a command that moves money or stock, or creates something (IETF
  * `Idempotency-Key` draft): the route refuses a request without it, the service stores its first answer
- * under the key, scoped to the caller, and the coverage check at start-up ties this doc to the guard.
+ * under the key, scoped to the caller. A route declared with `idempotencyKey: "required"` gets both
+ * this doc and the guard.
  */
 export const REQUIRED_IDEMPOTENCY_KEY_HEADER: HeaderDoc = {
   name: "Idempotency-Key",

@@ -20,6 +20,7 @@ export const platformDocs: readonly OperationDoc[] = [
     path: "/health/live",
     tag: "meta",
     access: "public",
+    servedBy: "kit",
     summary: "Liveness: the process answers (never checks dependencies)",
     success: {
       status: 200,
@@ -37,6 +38,7 @@ export const platformDocs: readonly OperationDoc[] = [
     path: "/health/ready",
     tag: "meta",
     access: "public",
+    servedBy: "kit",
     summary: "Readiness of this gateway instance (NATS, JetStream); 503 when not ready",
     success: {
       status: 200,
@@ -44,13 +46,22 @@ export const platformDocs: readonly OperationDoc[] = [
       schema: HealthReport,
       contentType: "application/health+json",
     },
-    errors: ["UNAVAILABLE"],
+    // Not ready is a report like ready, with status fail, not a problem document.
+    alternatives: [
+      {
+        status: 503,
+        description: "Not ready",
+        schema: HealthReport,
+        contentType: "application/health+json",
+      },
+    ],
   },
   {
     method: "get",
     path: "/metrics",
     tag: "meta",
     access: "public",
+    servedBy: "kit",
     summary: "Prometheus metrics of this instance",
     success: {
       status: 200,

@@ -1,47 +1,38 @@
 import { orderViews } from "@bazaar/contracts";
-import { Hono } from "hono";
 import type { GatewayRuntime } from "../declaration.js";
 import { downstream } from "../http/downstream.js";
-import type { GatewayEnv } from "../http/gateway-env.js";
 import { idempotencyKeyOf } from "../http/idempotency.js";
-import { IDEMPOTENCY_KEY_HEADER, type OperationDoc } from "../openapi/operation.js";
+import { defineRoute } from "../routing/define-route.js";
+import type { RouteGroup } from "../routing/route-group.js";
 
-const PATH = "/api/admin/read-models/order-views/rebuild";
+const REBUILD = "/order-views/rebuild";
 
-export const adminReadModelDocs: readonly OperationDoc[] = [
-  {
+/** `adminReadModelRoutes`: rebuilding the order-views read model, under `/api/admin/read-models`. */
+export function adminReadModelRoutes(runtime: GatewayRuntime): RouteGroup {
+  const start = defineRoute({
     method: "post",
-    path: PATH,
-    tag: "admin",
+    path: REBUILD,
     access: "admin",
     summary: "Rebuild the order-views read model by replaying the streams (202; poll with GET)",
-    headers: [IDEMPOTENCY_KEY_HEADER],
+    idempotencyKey: "optional",
     success: { status: 202, description: "The rebuild, started", schema: orderViews.RebuildStatus },
     errors: ["CONFLICT"],
-  },
-  {
+    handler: async (c) => {
+      const options = downstream(c, orderViews.rebuild, { idempotencyKey: idempotencyKeyOf(c) });
+      return c.json(await runtime.call(orderViews.rebuild, {}, options), 202);
+    },
+  });
+
+  const status = defineRoute({
     method: "get",
-    path: PATH,
-    tag: "admin",
+    path: REBUILD,
     access: "admin",
     summary:
       "State of the current or last rebuild: running, completed with its counts, or failed with the reason",
     success: { status: 200, description: "Its state", schema: orderViews.RebuildStatus },
-  },
-];
-
-/** `adminReadModelRoutes`: rebuilding the order-views read model (order-views). */
-export function adminReadModelRoutes(runtime: GatewayRuntime): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
-
-  app.post(PATH, async (c) => {
-    const options = downstream(c, orderViews.rebuild, { idempotencyKey: idempotencyKeyOf(c) });
-    return c.json(await runtime.call(orderViews.rebuild, {}, options), 202);
+    handler: async (c) =>
+      c.json(await runtime.call(orderViews.rebuildStatus, {}, downstream(c, orderViews.rebuildStatus))),
   });
 
-  app.get(PATH, async (c) =>
-    c.json(await runtime.call(orderViews.rebuildStatus, {}, downstream(c, orderViews.rebuildStatus))),
-  );
-
-  return app;
+  return { prefix: "/api/admin/read-models", tag: "admin", routes: [start, status] };
 }

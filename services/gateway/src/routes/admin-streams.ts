@@ -1,9 +1,8 @@
-import { Hono } from "hono";
 import * as v from "valibot";
 import type { GatewayRuntime } from "../declaration.js";
-import type { GatewayEnv } from "../http/gateway-env.js";
 import { natsFailure } from "../http/nats-failure.js";
-import type { OperationDoc } from "../openapi/operation.js";
+import { defineRoute } from "../routing/define-route.js";
+import type { RouteGroup } from "../routing/route-group.js";
 
 /** One durable consumer's progress (NATS's own field names, as `nats consumer info` shows them). */
 export const ConsumerView = v.object({
@@ -26,17 +25,6 @@ export const StreamView = v.object({
   consumers: v.array(ConsumerView),
 });
 type StreamView = v.InferOutput<typeof StreamView>;
-
-export const adminStreamDocs: readonly OperationDoc[] = [
-  {
-    method: "get",
-    path: "/api/admin/streams",
-    tag: "admin",
-    access: "admin",
-    summary: "Every JetStream stream with its size and each consumer's backlog",
-    success: { status: 200, description: "Streams", schema: v.object({ streams: v.array(StreamView) }) },
-  },
-];
 
 async function describeStreams(jsm: GatewayRuntime["nats"]["jsm"]): Promise<StreamView[]> {
   const infos = [];
@@ -69,16 +57,22 @@ async function describeStreams(jsm: GatewayRuntime["nats"]["jsm"]): Promise<Stre
   );
 }
 
-/** `adminStreamRoutes`: JetStream as the operator sees it (through the gateway's own JetStream manager). */
-export function adminStreamRoutes(runtime: GatewayRuntime): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
-  app.get("/api/admin/streams", async (c) => {
-    try {
-      const streams = await describeStreams(runtime.nats.jsm);
-      return c.json({ streams: streams.sort((a, b) => a.name.localeCompare(b.name)) });
-    } catch (err) {
-      throw natsFailure(err, "listing streams");
-    }
+/** `adminStreamRoutes`: JetStream as the operator sees it, at `/api/admin/streams` (the gateway's own manager). */
+export function adminStreamRoutes(runtime: GatewayRuntime): RouteGroup {
+  const list = defineRoute({
+    method: "get",
+    path: "/",
+    access: "admin",
+    summary: "Every JetStream stream with its size and each consumer's backlog",
+    success: { status: 200, description: "Streams", schema: v.object({ streams: v.array(StreamView) }) },
+    handler: async (c) => {
+      try {
+        const streams = await describeStreams(runtime.nats.jsm);
+        return c.json({ streams: streams.sort((a, b) => a.name.localeCompare(b.name)) });
+      } catch (err) {
+        throw natsFailure(err, "listing streams");
+      }
+    },
   });
-  return app;
+  return { prefix: "/api/admin/streams", tag: "admin", routes: [list] };
 }

@@ -1,34 +1,27 @@
 import { notifications, PageRequest } from "@bazaar/contracts";
-import { Hono } from "hono";
 import * as v from "valibot";
 import type { GatewayRuntime } from "../declaration.js";
 import { downstream } from "../http/downstream.js";
-import type { GatewayEnv } from "../http/gateway-env.js";
-import { PageQuery, queryOf } from "../http/input.js";
-import { principalOf, requireUser } from "../middleware/require-role.js";
-import type { OperationDoc } from "../openapi/operation.js";
+import { PageQuery } from "../http/input.js";
+import { principalOf } from "../middleware/require-role.js";
+import { defineRoute } from "../routing/define-route.js";
+import type { RouteGroup } from "../routing/route-group.js";
 
-const Page = v.object({ ...PageRequest });
 const list = notifications.listNotifications;
 
-export const notificationDocs: readonly OperationDoc[] = [
-  {
+/** `notificationRoutes`: the caller's notifications, at `/api/notifications` (notifications). */
+export function notificationRoutes(runtime: GatewayRuntime): RouteGroup {
+  const mine = defineRoute({
     method: "get",
-    path: "/api/notifications",
-    tag: "notifications",
+    path: "/",
     access: "user",
     summary: "Messages sent to you, newest first",
-    query: PageRequest,
+    query: { raw: PageQuery, schema: v.object({ ...PageRequest }) },
     success: { status: 200, description: "A page of notifications", schema: list.response },
-  },
-];
-
-/** `notificationRoutes`: the caller's notifications (notifications). */
-export function notificationRoutes(runtime: GatewayRuntime): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
-  app.get("/api/notifications", requireUser, queryOf(PageQuery, Page), async (c) => {
-    const input = { ...c.req.valid("query"), userId: principalOf(c).userId };
-    return c.json(await runtime.call(list, input, downstream(c, list)));
+    handler: async (c, { query }) => {
+      const input = { ...query, userId: principalOf(c).userId };
+      return c.json(await runtime.call(list, input, downstream(c, list)));
+    },
   });
-  return app;
+  return { prefix: "/api/notifications", tag: "notifications", routes: [mine] };
 }

@@ -1,67 +1,36 @@
-import { Hono } from "hono";
 import type { Discovery } from "../discovery/discovery.js";
-import { joinInstances, ServiceInstances } from "../discovery/service-instances.js";
 import { SystemHealth, summarizeHealth, withoutDetails } from "../discovery/system-health.js";
-import { buildTopology, Topology } from "../discovery/topology.js";
-import type { GatewayEnv } from "../http/gateway-env.js";
-import type { OperationDoc } from "../openapi/operation.js";
+import { defineRoute } from "../routing/define-route.js";
+import type { RouteGroup } from "../routing/route-group.js";
 
-export const systemDocs: readonly OperationDoc[] = [
-  {
+const HEALTH_JSON = "application/health+json";
+
+/** `systemRoutes`: whether the whole system is ready, at `/api/system/health`, by discovery over NATS. */
+export function systemRoutes(discovery: Discovery): RouteGroup {
+  const health = defineRoute({
     method: "get",
-    path: "/api/system/health",
-    tag: "system",
+    path: "/health",
     access: "public",
     summary: "Readiness of every service, found by discovery (200 when all pass, 503 otherwise)",
     success: {
       status: 200,
-      description: "Every service is ready (the same body comes with 503 when one is not)",
+      description: "Every service is ready",
       schema: SystemHealth,
-      contentType: "application/health+json",
+      contentType: HEALTH_JSON,
     },
-  },
-  {
-    method: "get",
-    path: "/api/admin/services",
-    tag: "admin",
-    access: "admin",
-    summary: "Every running instance: metadata, per-endpoint statistics and readiness",
-    success: { status: 200, description: "Instances by service", schema: ServiceInstances },
-  },
-  {
-    method: "get",
-    path: "/api/admin/topology",
-    tag: "admin",
-    access: "admin",
-    summary: "Services and who calls whom and who consumes whose events, from what each declares",
-    success: { status: 200, description: "Nodes and edges", schema: Topology },
-  },
-];
-
-/** `systemRoutes`: what runs and whether it is ready, by discovery over NATS (no static list). */
-export function systemRoutes(discovery: Discovery): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
-
-  app.get("/api/system/health", async (c) => {
-    const [info, reports] = await Promise.all([discovery.info(), discovery.health()]);
-    const full = summarizeHealth(info, reports);
-    const health = c.get("principal")?.role === "admin" ? full : withoutDetails(full);
-    return c.body(JSON.stringify(health), health.status === "pass" ? 200 : 503, {
-      "content-type": "application/health+json",
-      "cache-control": "no-store",
-    });
+    // A failing system is not an error of the request: the 503 carries the same report, not a problem.
+    alternatives: [
+      { status: 503, description: "A service is not ready", schema: SystemHealth, contentType: HEALTH_JSON },
+    ],
+    handler: async (c) => {
+      const [info, reports] = await Promise.all([discovery.info(), discovery.health()]);
+      const full = summarizeHealth(info, reports);
+      const report = c.get("principal")?.role === "admin" ? full : withoutDetails(full);
+      return c.body(JSON.stringify(report), report.status === "pass" ? 200 : 503, {
+        "content-type": HEALTH_JSON,
+        "cache-control": "no-store",
+      });
+    },
   });
-
-  app.get("/api/admin/services", async (c) => {
-    const [info, stats, reports] = await Promise.all([
-      discovery.info(),
-      discovery.stats(),
-      discovery.health(),
-    ]);
-    return c.json(joinInstances(info, stats, reports));
-  });
-
-  app.get("/api/admin/topology", async (c) => c.json(buildTopology(await discovery.info())));
-
-  return app;
+  return { prefix: "/api/system", tag: "system", routes: [health] };
 }

@@ -3,7 +3,7 @@ import { users as usersContracts } from "@bazaar/contracts";
 import { service as inventory } from "@bazaar/inventory/service";
 import { service as notifications } from "@bazaar/notifications/service";
 import { createOrderViewsService } from "@bazaar/order-views/service";
-import { createOrdersService } from "@bazaar/orders/service";
+import { service as orders } from "@bazaar/orders/service";
 import { service as payments } from "@bazaar/payments/service";
 import type { ServiceDefinition } from "@bazaar/service-kit";
 import {
@@ -33,8 +33,9 @@ const DEFINITIONS: Record<ServiceName, () => ServiceDefinition> = {
   inventory: () => inventory,
   payments: () => payments,
   shipping: () => shipping,
-  // Fresh per start: each owns its saga engine / rebuilder.
-  orders: () => createOrdersService(),
+  // Each start sets up its own saga engine.
+  orders: () => orders,
+  // Fresh per start: each owns its rebuilder.
   "order-views": () => createOrderViewsService(),
   notifications: () => notifications,
 };
