@@ -8,7 +8,7 @@ import { startTestNats, type TestNats } from "@bazaar/testing";
 import { service as users } from "@bazaar/users/service";
 import { exportJWK } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
-import { createGatewayService } from "./service.js";
+import { service as gatewayDefinition } from "./service.js";
 import { http } from "./test-support/http.js";
 import { AUDIENCE, createSigningKey, ISSUER, signToken } from "./test-support/signing-key.js";
 
@@ -66,7 +66,7 @@ async function forgeryRound(options: {
     string
   >;
   // Every forged token names a new key, so each one makes the gateway fetch the set again.
-  const gateway = await startTestService(createGatewayService(), {
+  const gateway = await startTestService(gatewayDefinition, {
     natsUrl: nats.url,
     env: {
       JWKS_REFRESH_MIN_INTERVAL_MS: "0",

@@ -2,12 +2,13 @@ import { inventory, notifications, orders, orderViews, payments, shipping, users
 import { type ConfigFor, declareService, type ServiceRuntime } from "@bazaar/service-kit";
 import { configuredJwksProblem } from "./auth/configured-jwks.js";
 import { gatewayEnv } from "./config.js";
+import type { LiveEvents } from "./events/live-events.js";
 
 /**
  * What the gateway calls and needs. It owns no data (no store) and emits nothing: it translates REST into
  * these typed calls, and the kit refuses any call it did not declare here.
  */
-export const gateway = declareService({
+const declaration = declareService({
   name: "gateway",
   version: "1.0.0",
   description:
@@ -48,5 +49,12 @@ export const gateway = declareService({
 });
 
 export type GatewayConfig = ConfigFor<typeof gatewayEnv>;
-export type GatewayCalls = (typeof gateway.calls)[number];
+export type GatewayCalls = (typeof declaration.calls)[number];
 export type GatewayRuntime = ServiceRuntime<Record<string, never>, GatewayCalls, never, GatewayConfig>;
+
+/** What a running gateway keeps (its `deps`): the live event streams it serves, closed at shutdown. */
+export interface GatewayDeps {
+  readonly live: LiveEvents;
+}
+
+export const gatewayService = declaration.withDeps<GatewayDeps>();

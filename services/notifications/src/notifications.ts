@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { notifications } from "@bazaar/contracts";
-import { BadRequestError, decodeCursor, keysetLimit, keysetPage, type Logger } from "@bazaar/service-kit";
+import { decodeCursor, keysetLimit, keysetPage, type Logger } from "@bazaar/service-kit";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { findContact } from "./contacts.js";
 import { messages } from "./db/schema.js";

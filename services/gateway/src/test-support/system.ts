@@ -15,7 +15,7 @@ import {
 import { service as shipping } from "@bazaar/shipping/service";
 import { startTestNats, type TestNats } from "@bazaar/testing";
 import { service as users } from "@bazaar/users/service";
-import { createGatewayService } from "../service.js";
+import { service as gatewayDefinition } from "../service.js";
 import { type HttpClient, http } from "./http.js";
 import { createSigningKey, type TestSigningKey } from "./signing-key.js";
 
@@ -118,7 +118,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   };
   const names = options.services ?? (Object.keys(DEFINITIONS) as ServiceName[]);
   await Promise.all(names.map((name) => startService(name)));
-  const gateway = await startTestService(createGatewayService(), {
+  const gateway = await startTestService(gatewayDefinition, {
     natsUrl: nats.url,
     env: { ...GATEWAY_TEST_ENV, ...(options.gatewayEnv ?? {}) },
   });
