@@ -126,12 +126,29 @@ function render() {
 window.addEventListener("hashchange", render);
 
 // ---------- services and topology ----------
+/**
+ * The service names in the registry's order (packages/topology), which the console's own server sends as
+ * /topology.json: fetched once; without it the console still works, in the gateway's order.
+ */
+let registryOrder;
+function serviceOrder() {
+  registryOrder ??= fetch("/topology.json")
+    .then((res) => (res.ok ? res.json() : { services: [] }))
+    .then((registry) => registry.services.map((s) => s.name))
+    .catch(() => []);
+  return registryOrder;
+}
+
 async function loadServices() {
-  const [{ services }, topology] = await Promise.all([
+  const [{ services }, topology, order] = await Promise.all([
     api("/api/admin/services"),
     api("/api/admin/topology"),
+    serviceOrder(),
   ]);
-  const rows = services.flatMap((s) => s.instances);
+  const rank = (name) => (order.includes(name) ? order.indexOf(name) : order.length);
+  const rows = services
+    .flatMap((s) => s.instances)
+    .sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
   $("#services-table").innerHTML = table(
     [
       { label: "service", value: (i) => i.name },
@@ -154,7 +171,7 @@ async function loadServices() {
     rows,
     (i) => `data-service="${esc(i.name)}"`,
   );
-  $("#topology").innerHTML = drawTopology(topology);
+  $("#topology").innerHTML = drawTopology(topology, order);
 }
 
 // ---------- streams ----------

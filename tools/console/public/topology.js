@@ -8,24 +8,16 @@ const esc = (value) =>
   );
 const eventName = (subject) => subject.replace(/^evt\./, "").replace(/\.v\d+$/, "");
 
-/** Rows by call depth: a service sits one row below its deepest caller (the gateway on top). */
-function rows(nodes, calls) {
+/**
+ * Rows by call depth: a service sits one row below its deepest caller (the gateway on top). Within a row:
+ * the registry's order (`order`, service names from packages/topology), then any other by name.
+ */
+function rows(nodes, calls, order) {
   const depth = new Map(nodes.map((n) => [n.id, 0]));
   for (let pass = 0; pass < nodes.length; pass++) {
     for (const e of calls) depth.set(e.to, Math.max(depth.get(e.to) ?? 0, (depth.get(e.from) ?? 0) + 1));
   }
   const byRow = [];
-  // Within a row: the topology file's order (users, the domain services, then the read side).
-  const order = [
-    "gateway",
-    "users",
-    "orders",
-    "inventory",
-    "payments",
-    "shipping",
-    "order-views",
-    "notifications",
-  ];
   const rank = (id) => (order.includes(id) ? order.indexOf(id) : order.length);
   for (const n of [...nodes].sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id))) {
     const d = depth.get(n.id) ?? 0;
@@ -35,12 +27,12 @@ function rows(nodes, calls) {
   return byRow.filter(Boolean);
 }
 
-export function drawTopology({ nodes, edges }) {
+export function drawTopology({ nodes, edges }, order = []) {
   if (nodes.length === 0) return `<p class="muted">No services are running.</p>`;
   const calls = edges.filter((e) => e.kind === "call" && e.from !== e.to);
   const width = 980;
   const rowHeight = 150;
-  const layout = rows(nodes, calls);
+  const layout = rows(nodes, calls, order);
   const pos = new Map();
   layout.forEach((row, r) => {
     row.forEach((n, i) => {

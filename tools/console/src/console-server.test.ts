@@ -1,6 +1,9 @@
 import { createServer, type Server } from "node:http";
+import { topology } from "@bazaar/topology";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConsoleApp } from "./console-server.js";
+
+const call = (from: string, to: string) => ({ kind: "call", from, to, subject: `rpc.${to}.x` });
 
 // A stand-in for the gateway: a real HTTP server that echoes what it received.
 let upstream: Server;
@@ -43,6 +46,39 @@ describe("console server", () => {
     expect(html).toContain('<script type="module" src="/app.js"></script>');
     expect(html).not.toMatch(/<script>(?!<\/script>)/);
     expect((await app.request("/app.js")).headers.get("content-type")).toContain("text/javascript");
+  });
+
+  it("serves the registry of services as /topology.json, in the registry's order", async () => {
+    const app = createConsoleApp({ gatewayUrl });
+    const res = await app.request("/topology.json");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    const body = (await res.json()) as { services: Array<{ name: string }> };
+    expect(body.services.map((s) => s.name)).toEqual(topology.services.map((s) => s.name));
+  });
+
+  it("draws the topology's rows in the registry's order, not in a list of its own", async () => {
+    const { drawTopology } = (await import(new URL("../public/topology.js", import.meta.url).href)) as {
+      drawTopology: (t: unknown, order?: string[]) => string;
+    };
+    const node = (id: string) => ({ id, instances: 1 });
+    const graph = {
+      nodes: ["b", "c", "a", "gw"].map(node),
+      edges: ["a", "b", "c"].map((to) => call("gw", to)),
+    };
+    const placed = (svg: string) => [...svg.matchAll(/data-node="([^"]+)"/g)].map((m) => m[1]);
+    // Boxes are drawn in the nodes' order; their x follows the row order: read them back by position.
+    const xs = (svg: string) =>
+      Object.fromEntries(
+        [...svg.matchAll(/data-node="([^"]+)"><rect x="([\d.]+)"/g)].map((m) => [m[1], Number(m[2])]),
+      );
+    const ordered = xs(drawTopology(graph, ["gw", "c", "a", "b"]));
+    expect(placed(drawTopology(graph, []))).toHaveLength(4);
+    expect(ordered.c).toBeLessThan(ordered.a ?? 0);
+    expect(ordered.a).toBeLessThan(ordered.b ?? 0);
+    const unranked = xs(drawTopology(graph));
+    expect(unranked.a).toBeLessThan(unranked.b ?? 0);
+    expect(unranked.b).toBeLessThan(unranked.c ?? 0);
   });
 
   it("refuses paths outside its folder and unknown files", async () => {

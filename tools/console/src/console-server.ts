@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
+import { topology } from "@bazaar/topology";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 
@@ -32,7 +33,8 @@ export interface ConsoleServer {
 /**
  * `createConsoleApp` serves the console's static files and forwards `/api/*` to the gateway unchanged
  * (streaming included, for the live event tail). It has no API of its own: everything goes through the
- * gateway's admin API, with the operator's token.
+ * gateway's admin API, with the operator's token. It also serves the registry of services as
+ * `/topology.json` (public data: names, roles, the order they are listed in; no state, no secret).
  */
 export function createConsoleApp(options: { gatewayUrl: string }): Hono {
   const app = new Hono();
@@ -60,6 +62,10 @@ export function createConsoleApp(options: { gatewayUrl: string }): Hono {
       );
     }
   });
+  // The registry of services (packages/topology), for the page: the order it lists and draws them in.
+  app.get("/topology.json", (c) =>
+    c.json(topology, 200, { "cache-control": "no-cache", "x-content-type-options": "nosniff" }),
+  );
   app.get("*", async (c) => {
     const path = c.req.path === "/" ? "/index.html" : c.req.path;
     const file = normalize(join(PUBLIC, path));

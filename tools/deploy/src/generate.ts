@@ -2,7 +2,7 @@
 // `pnpm --filter @bazaar/deploy run generate` (or `pnpm broker:config`) writes the per-service files that
 // come from one template: a Dockerfile per service and the base Kubernetes manifests per service, and the
 // broker's files derived from the services' declarations: their permissions, the server configuration
-// that enforces them (tools/nats/broker) and the cluster's nats.conf. Tests fail when they drift.
+// that enforces them (packages/nats-tools/broker) and the cluster's nats.conf. Tests fail when they drift.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { allGeneratedFiles, packageDir, strayFiles } from "./generated-files.js";
@@ -16,4 +16,4 @@ for (const [path, content] of files) {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, content);
 }
-console.log(`wrote ${files.size} files (under ${packageDir} and tools/nats/broker)`);
+console.log(`wrote ${files.size} files (under ${packageDir} and packages/nats-tools/broker)`);

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { findService as findInRegistry, type ServiceEntry, services } from "@bazaar/topology";
 import { parse } from "yaml";
 
 /**
@@ -14,15 +15,24 @@ export function findRepoRoot(start: string = dirname(fileURLToPath(import.meta.u
   }
 }
 
-/** A deployable service: a folder under `services/` whose package has a `start` script. */
+/** A deployable service: an entry of the registry (`@bazaar/topology`), with its folder resolved. */
 export interface ServiceInfo {
-  /** The folder name, which is also the service's name on NATS and in manifests (`users`). */
+  /** Its name on NATS and in manifests (`users`), which is also its folder's name. */
   readonly name: string;
   /** The package name (`@bazaar/users`). */
   readonly packageName: string;
   readonly dir: string;
-  /** It owns a SQLite file: it ships drizzle migrations, needs a volume and runs as one writer. */
+  /** It owns a SQLite file (`store: "sqlite"`): it ships drizzle migrations, needs a volume and runs as one writer. */
   readonly usesSqlite: boolean;
+}
+
+function serviceInfo(entry: ServiceEntry, root: string): ServiceInfo {
+  return {
+    name: entry.name,
+    packageName: entry.package,
+    dir: join(root, entry.folder),
+    usesSqlite: entry.store === "sqlite",
+  };
 }
 
 interface PackageJson {
@@ -35,34 +45,18 @@ export function readPackageJson(dir: string): PackageJson {
   return JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as PackageJson;
 }
 
-/** `listServices` finds every deployable service, sorted by name, so new services are picked up by themselves. */
+/**
+ * `listServices` is every service of the registry (`@bazaar/topology`), sorted by name so the generated
+ * files (manifests, broker permissions) keep their order. The registry's own test fails when a folder under
+ * `services/` is missing from it, so a new service is deployed once it is registered.
+ */
 export function listServices(root: string = findRepoRoot()): ServiceInfo[] {
-  const servicesDir = join(root, "services");
-  return readdirSync(servicesDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(servicesDir, entry.name, "package.json")))
-    .map((entry) => {
-      const dir = join(servicesDir, entry.name);
-      const pkg = readPackageJson(dir);
-      return { entry, dir, pkg };
-    })
-    .filter(({ pkg }) => pkg.scripts?.start !== undefined)
-    .map(({ entry, dir, pkg }) => ({
-      name: entry.name,
-      packageName: pkg.name ?? `@bazaar/${entry.name}`,
-      dir,
-      usesSqlite: existsSync(join(dir, "drizzle")),
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return services.map((s) => serviceInfo(s, root)).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** `findService` accepts `users` or `@bazaar/users` and names the known services when it fails. */
 export function findService(name: string, root: string = findRepoRoot()): ServiceInfo {
-  const services = listServices(root);
-  const found = services.find((s) => s.name === name || s.packageName === name);
-  if (!found) {
-    throw new Error(`unknown service "${name}"; services: ${services.map((s) => s.name).join(", ")}`);
-  }
-  return found;
+  return serviceInfo(findInRegistry(name), root);
 }
 
 /** `catalogVersion` reads a pinned version from the pnpm catalog, the repo's one list of versions. */

@@ -3,7 +3,7 @@
 // for more than is in stock), prints each saga's timeline and the read model, and exits non-zero if
 // anything does not end as expected, so it doubles as a smoke test.
 import { randomUUID } from "node:crypto";
-import { topology } from "../../../topology.js";
+import { topology } from "@bazaar/topology";
 import { DemoClient } from "./demo-client.js";
 
 const gateway =

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { type DevNats, findRepoRoot, probeNats, startDevNats } from "@bazaar/nats-tools";
-import { topology } from "../../../topology.js";
+import { topology } from "@bazaar/topology";
 import { banner } from "./banner.js";
 import { startConsole } from "./console-server.js";
 import { devGatewayEnv } from "./dev-limits.js";
@@ -94,10 +94,11 @@ async function startAll(options: DevRunOptions, running: Running, out: Out): Pro
   const selected = topology.services.filter((s) => !options.only || options.only.includes(s.name));
   const unknown = (options.only ?? []).filter((name) => !topology.services.some((s) => s.name === name));
   if (unknown.length > 0) {
-    out.warn(`--only: no service named ${unknown.join(", ")} (see topology.ts)`);
+    out.warn(`--only: no service named ${unknown.join(", ")} (see packages/topology/src/topology.ts)`);
     return 2;
   }
-  const withGateway = selected.some((s) => s.name === "gateway");
+  // The console and the banner's API lines need the door (the registry's edge service: the gateway).
+  const withGateway = selected.some((s) => s.edge);
   const consolePort = Number(process.env.CONSOLE_PORT ?? topology.console.port);
   const wanted = [
     ...selected.map((s) => [s.name, ports[s.name] ?? s.port] as const),

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { findRepoRoot, startDevNats } from "@bazaar/nats-tools";
 import { freePort, isPortFree, tempDir } from "@bazaar/testing";
+import { topology } from "@bazaar/topology";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { topology } from "../../../topology.js";
 import { processesWith } from "./test-support/processes.js";
 import { openTerminal, type Terminal, tmuxAvailable } from "./test-support/terminal.js";
 

@@ -1,20 +1,9 @@
 import { createServer } from "node:net";
 import { freePort, isPortFree } from "@bazaar/testing";
 import { describe, expect, it } from "vitest";
-import { topology } from "../../../topology.js";
 import { banner } from "./banner.js";
 import { DEV_RATE_LIMITS, devGatewayEnv } from "./dev-limits.js";
 import { serviceEnv } from "./service-env.js";
-
-describe("topology", () => {
-  it("lists every service folder once, with distinct ports", () => {
-    const names = topology.services.map((s) => s.name);
-    expect(new Set(names).size).toBe(names.length);
-    const ports = [...topology.services.map((s) => s.port), topology.console.port];
-    expect(new Set(ports).size).toBe(ports.length);
-    expect(topology.services.every((s) => s.package === `@bazaar/${s.name}`)).toBe(true);
-  });
-});
 
 describe("ports", () => {
   it("tells a taken port from a free one", async () => {

@@ -1,4 +1,3 @@
-export { topology } from "../../../topology.js";
 export { isPortFree } from "./ports.js";
 export { brokerEnvFor, type RunMode, serviceEnv } from "./service-env.js";
 export { ensureAllStreams } from "./streams.js";

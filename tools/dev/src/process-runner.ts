@@ -18,6 +18,8 @@ export interface ChildProcessOptions {
 
 export interface ServiceProcessOptions {
   readonly name: string;
+  /** Its folder from the repo root (the registry's `folder`: `services/<name>`). */
+  readonly folder: string;
   readonly env: Record<string, string>;
   readonly onLine: (line: string) => void;
 }
@@ -138,13 +140,13 @@ export function startChildProcess(options: ChildProcessOptions): ServiceProcess 
 }
 
 /**
- * `startServiceProcess` runs `services/<name>/src/main.ts`, exactly as `node dist/main.js` would run in
+ * `startServiceProcess` runs `<folder>/src/main.ts` (`services/<name>`), exactly as `node dist/main.js` would run in
  * production but from source.
  */
 export function startServiceProcess(options: ServiceProcessOptions): ServiceProcess {
   return startChildProcess({
     name: options.name,
-    cwd: join(findRepoRoot(), "services", options.name),
+    cwd: join(findRepoRoot(), options.folder),
     args: ["src/main.ts"],
     env: options.env,
     onLine: options.onLine,

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { findRepoRoot } from "@bazaar/nats-tools";
-import { topology } from "../../../topology.js";
+import { type Service, services, startOrder, startStages, stopStages } from "@bazaar/topology";
 import { type InProcessService, startInProcess } from "./monolith-runner.js";
 import { startServiceProcess } from "./process-runner.js";
 import { waitForReady } from "./readiness.js";
@@ -9,7 +9,8 @@ import { type RunMode, serviceEnv } from "./service-env.js";
 import { watchSources } from "./source-watch.js";
 import { type Supervised, supervise } from "./supervisor.js";
 
-export type ServiceSpec = (typeof topology.services)[number];
+/** A service of the registry (`@bazaar/topology`): name, folder, package, port, start stage. */
+export type ServiceSpec = Service;
 
 export interface SystemOptions {
   readonly mode: RunMode;
@@ -68,17 +69,15 @@ function sharedSourceFolders(root: string): string[] {
 }
 
 /**
- * `startSystem` starts the services of `topology.ts`, either one process per service or all in this
- * process, with the same environment either way. NATS must already be running (see `startDevNats`).
+ * `startSystem` starts the services of the registry (`@bazaar/topology`), either one process per service
+ * or all in this process, with the same environment either way, stage by stage as the registry says (the
+ * gateway last: it fetches the users service's keys when it starts). NATS must already be running (see
+ * `startDevNats`).
  */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   mkdirSync(options.dataDir, { recursive: true });
-  const specs = topology.services.filter((s) => !options.only || options.only.includes(s.name));
-  // The gateway starts last: it fetches the users service's keys when it starts.
-  const ordered = [
-    ...specs.filter((s) => s.name !== "gateway"),
-    ...specs.filter((s) => s.name === "gateway"),
-  ];
+  const specs = services.filter((s) => !options.only || options.only.includes(s.name));
+  const ordered = startOrder(specs);
   const members = new Map<string, Member>();
   const portOf = (s: ServiceSpec): number => options.ports?.[s.name] ?? s.port;
   const urlOf = (s: ServiceSpec): string => `http://127.0.0.1:${portOf(s)}`;
@@ -105,7 +104,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const handle = supervise({
       name: s.name,
       spawn: () =>
-        startServiceProcess({ name: s.name, env, onLine: (line) => options.onLine?.(s.name, line) }),
+        startServiceProcess({
+          name: s.name,
+          folder: s.folder,
+          env,
+          onLine: (line) => options.onLine?.(s.name, line),
+        }),
       ready: (proc) => waitForReady({ proc, urls: [urlOf(s)] }),
       restartOnCrash: options.restartOnCrash ?? false,
       onEvent: (message) => options.onEvent?.(message),
@@ -121,10 +125,16 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     return s;
   };
 
+  // The registry's stages in reverse: the door (the gateway) first, then the rest together.
   const stopAll = async (): Promise<void> => {
-    const gateway = members.get("gateway");
-    if (gateway) await gateway.handle.stop();
-    members.delete("gateway");
+    for (const stage of stopStages(specs)) {
+      await Promise.all(
+        stage.map(async (s) => {
+          await members.get(s.name)?.handle.stop();
+          members.delete(s.name);
+        }),
+      );
+    }
     await Promise.all([...members.values()].map((m) => m.handle.stop()));
     members.clear();
   };
@@ -133,9 +143,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     if (options.mode === "monolith") {
       for (const s of ordered) await start(s);
     } else {
-      // Processes start in parallel (each compiles its own TypeScript); the gateway after the rest.
-      await Promise.all(ordered.filter((s) => s.name !== "gateway").map(start));
-      for (const s of ordered.filter((x) => x.name === "gateway")) await start(s);
+      // The processes of a stage start in parallel (each compiles its own TypeScript), stage after stage.
+      for (const stage of startStages(specs)) await Promise.all(stage.map(start));
     }
   } catch (err) {
     await stopAll();
@@ -157,7 +166,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           ...ordered.map((s) =>
             watchSources({
               root,
-              folders: [join("services", s.name, "src")],
+              folders: [join(s.folder, "src")],
               onChange: (path) => {
                 const m = members.get(s.name);
                 if (m?.kind === "process") void m.handle.reload(`${path} changed`);

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ConsoleServer, startConsole } from "@bazaar/console";
 import { DEAD_LETTER_STREAM, notifications, users } from "@bazaar/contracts";
+import { services } from "@bazaar/topology";
 import { headers } from "@nats-io/transport-node";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -86,16 +87,8 @@ describe("the operations console in Chromium", () => {
     await page.fill('input[name="password"]', "bazaar-admin-dev");
     await page.click('#login-form button[type="submit"]');
     await page.waitForSelector("#services-table tr[data-service]");
-    for (const name of [
-      "gateway",
-      "users",
-      "inventory",
-      "payments",
-      "shipping",
-      "orders",
-      "order-views",
-      "notifications",
-    ]) {
+    // Every service of the registry (the console's server sends it to the page as /topology.json).
+    for (const { name } of services) {
       await page.waitForSelector(`#services-table tr[data-service="${name}"]`);
       await page.waitForSelector(`#topology g[data-node="${name}"]`);
     }

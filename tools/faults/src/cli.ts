@@ -12,8 +12,9 @@ import { topologyServices } from "./system/topology-services.js";
 const USAGE = `usage: pnpm test:faults [--profile ci|long] [--scenario name,...] [--rate N] [--duration S]
                         [--results DIR] [--reuse-deploy]
 
-Runs the production build of every service in topology.ts under faults, with a careful client placing
-orders through the gateway, and checks the system's invariants. Exits 1 on any violation.
+Runs the production build of every service of the registry (packages/topology) under faults, with a
+careful client placing orders through the gateway, and checks the system's invariants. Exits 1 on any
+violation.
 
   --profile       ci (default: every fault, small scale, within 10 minutes) or long (full length)
   --scenario      only these scenarios (names as in the report)

@@ -5,12 +5,16 @@ import {
   deriveBrokerPermissions,
   type ServiceDefinition,
 } from "@bazaar/service-kit";
+import { services } from "@bazaar/topology";
 import { Document } from "yaml";
 import type { ServiceInfo } from "../repo.js";
 import { NATS_PASSWORD_KEY, natsUserSecret } from "./settings.js";
 
-/** The services that serve the operator's admin API (the console's), and so hold its broker grants. */
-export const ADMIN_API_SERVICES = ["gateway"] as const;
+/**
+ * The services that serve the operator's admin API (the console's), and so hold its broker grants: the
+ * registry's public door (the gateway).
+ */
+export const ADMIN_API_SERVICES: readonly string[] = services.filter((s) => s.edge).map((s) => s.name);
 
 /** `loadDefinitions` imports each service's definition from its package (`@bazaar/<name>/service`). */
 export async function loadDefinitions(services: readonly ServiceInfo[]): Promise<ServiceDefinition[]> {
@@ -115,15 +119,15 @@ export function renderServerPasswords(permissions: BrokerPermissions): string {
 
 /** Where the broker files are written, from the repo root. */
 export const BROKER_PATHS = {
-  permissions: "tools/nats/broker/permissions.json",
-  authorization: "tools/nats/broker/authorization.conf",
+  permissions: "packages/nats-tools/broker/permissions.json",
+  authorization: "packages/nats-tools/broker/authorization.conf",
   configMap: "tools/deploy/k8s/base/nats/config.yaml",
   serverPasswords: "tools/deploy/k8s/base/nats/patches/server-passwords.yaml",
 } as const;
 
 /**
  * `brokerFiles` is every file derived from the services' broker permissions: the permissions themselves
- * and the `authorization {}` block the dev and test brokers use (tools/nats/broker), the cluster's
+ * and the `authorization {}` block the dev and test brokers use (packages/nats-tools/broker), the cluster's
  * `nats.conf`, and the patch that gives its servers each user's password.
  */
 export async function brokerFiles(

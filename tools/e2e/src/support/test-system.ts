@@ -3,16 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EnvelopeOf } from "@bazaar/contracts";
 import { type EventContract, inventory, orders } from "@bazaar/contracts";
-import {
-  brokerEnvFor,
-  ensureAllStreams,
-  type RunMode,
-  type RunningSystem,
-  startSystem,
-  topology,
-} from "@bazaar/dev";
+import { brokerEnvFor, ensureAllStreams, type RunMode, type RunningSystem, startSystem } from "@bazaar/dev";
 import { createTestClient, readEvents, type TestClient } from "@bazaar/service-kit/testing";
 import { freePort, startTestNats, type TestNats } from "@bazaar/testing";
+import { services as registry } from "@bazaar/topology";
 
 /** Retry timings short enough for tests, the same in both run modes. */
 export const TEST_ENV = {
@@ -63,9 +57,8 @@ export async function startTestSystem(
   const envFor: Record<string, Record<string, string>> = { ...broker };
   for (const [name, env] of Object.entries(options.envFor ?? {})) envFor[name] = { ...broker[name], ...env };
   const dataDir = mkdtempSync(join(tmpdir(), `bazaar-e2e-${mode}-`));
-  const services = topology.services
-    .filter((s) => options.gateway || s.name !== "gateway")
-    .map((s) => s.name);
+  // Every service of the registry; the door (the gateway) only when asked.
+  const services = registry.filter((s) => options.gateway || !s.edge).map((s) => s.name);
   const ports: Record<string, number> = {};
   for (const name of services) ports[name] = await freePort();
   await ensureAllStreams(nats.url, 1, nats.credentials?.operator);

@@ -1,9 +1,10 @@
 import { join } from "node:path";
+import { edgeService } from "@bazaar/topology";
 import type { Broker } from "./broker.js";
 import { serviceSecrets } from "./dev-secrets.js";
 
-/** The one public door: the client speaks only to it. */
-export const GATEWAY = "gateway";
+/** The one public door (the registry's edge service): the client speaks only to it. */
+export const GATEWAY: string = edgeService().name;
 
 /**
  * The gateway's rate limits, raised for the suite: its clients all come from 127.0.0.1, and its per-IP

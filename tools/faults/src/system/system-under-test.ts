@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { freePort } from "@bazaar/testing";
+import { startStages, stopStages } from "@bazaar/topology";
 import { type Broker, createBroker } from "./broker.js";
 import type { ExitStatus } from "./managed-process.js";
 import { GATEWAY, serviceEnv } from "./service-env.js";
@@ -28,9 +29,9 @@ export interface SystemUnderTest {
   process(name: string): ServiceProcess;
   /** Where a service keeps its SQLite file. */
   dbFile(name: string): string;
-  /** Broker, streams, then every service at once; resolves when every service is ready. */
+  /** Broker, streams, then the services stage by stage (the registry's); resolves when every one is ready. */
   start(): Promise<void>;
-  /** Every service gracefully, then the broker. */
+  /** Every service gracefully (the registry's stages in reverse: the gateway first), then the broker. */
   stop(): Promise<void>;
 }
 
@@ -96,12 +97,18 @@ export async function createSystem(options: SystemOptions): Promise<SystemUnderT
       await broker.start();
       await broker.jetStreamReady(30_000);
       await ensureStreams(broker);
-      await Promise.all([...processes.values()].map((p) => p.start()));
-      await Promise.all([...processes.values()].map((p) => p.ready(READY_TIMEOUT_MS)));
+      // Each stage starts together once the one before it is ready (the gateway last: it fetches the users
+      // service's keys when it starts).
+      for (const stage of startStages(options.services)) {
+        const procs = stage.map((s) => get(s.name));
+        await Promise.all(procs.map((p) => p.start()));
+        await Promise.all(procs.map((p) => p.ready(READY_TIMEOUT_MS)));
+      }
     },
     async stop() {
       stopping = true;
-      await Promise.all([...processes.values()].map((p) => p.stop()));
+      for (const stage of stopStages(options.services))
+        await Promise.all(stage.map((s) => get(s.name).stop()));
       await broker.stop();
     },
   };

@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { findRepoRoot } from "@bazaar/nats-tools";
-import { topology } from "../../../../topology.js";
+import { services } from "@bazaar/topology";
 
 /** A service of the system as the suite runs it. */
 export interface TopologyService {
@@ -9,25 +8,25 @@ export interface TopologyService {
   readonly packageName: string;
   /** `services/<name>` in the workspace. */
   readonly dir: string;
+  /** Its start stage in the registry: a stage starts once the ones before it are ready. */
+  readonly stage: number;
   /** It owns a SQLite file (it ships drizzle migrations). */
   readonly usesSqlite: boolean;
-  /** It declares invariants of its own (`src/invariants.ts`). */
+  /** It declares invariants of its own (`<package>/invariants`). */
   readonly hasInvariants: boolean;
 }
 
 /**
- * `topologyServices` is every service of `topology.ts`, in its order: the suite starts, kills and checks
- * exactly these, so a service added there is covered without touching the suite.
+ * `topologyServices` is every service of the registry (`@bazaar/topology`), in its order: the suite starts,
+ * kills and checks exactly these, so a service added there is covered without touching the suite.
  */
 export function topologyServices(root: string = findRepoRoot()): TopologyService[] {
-  return topology.services.map((s) => {
-    const dir = join(root, "services", s.name);
-    return {
-      name: s.name,
-      packageName: s.package,
-      dir,
-      usesSqlite: existsSync(join(dir, "drizzle")),
-      hasInvariants: existsSync(join(dir, "src", "invariants.ts")),
-    };
-  });
+  return services.map((s) => ({
+    name: s.name,
+    packageName: s.package,
+    dir: join(root, s.folder),
+    stage: s.stage,
+    usesSqlite: s.store === "sqlite",
+    hasInvariants: s.invariants,
+  }));
 }

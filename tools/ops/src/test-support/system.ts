@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brokerEnvFor, ensureAllStreams, type RunningSystem, startSystem, topology } from "@bazaar/dev";
+import { brokerEnvFor, ensureAllStreams, type RunningSystem, startSystem } from "@bazaar/dev";
 import { createTestClient, type TestClient } from "@bazaar/service-kit/testing";
 import { freePort, startTestNats, type TestNats } from "@bazaar/testing";
+import { edgeService, services } from "@bazaar/topology";
 
 /** Short retry timings, and sagas that park for an operator at once (no automatic rounds). */
 const ENV = {
@@ -40,7 +41,7 @@ export async function startOpsSystem(): Promise<OpsSystem> {
   const nats = await startTestNats();
   const dataDir = mkdtempSync(join(tmpdir(), "bazaar-ops-"));
   const ports: Record<string, number> = {};
-  for (const s of topology.services) ports[s.name] = await freePort();
+  for (const s of services) ports[s.name] = await freePort();
   await ensureAllStreams(nats.url, 1, nats.credentials?.operator);
   // Every service as its own broker user; the CLI's tests log in often, past production's auth limit.
   const broker = brokerEnvFor(nats.credentials);
@@ -61,7 +62,7 @@ export async function startOpsSystem(): Promise<OpsSystem> {
     nats,
     system,
     caller,
-    gatewayUrl: system.url("gateway"),
+    gatewayUrl: system.url(edgeService().name),
     async stop() {
       await caller.close();
       await system.stop();

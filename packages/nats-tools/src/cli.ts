@@ -14,7 +14,7 @@ commands:
   check     say which nats-server and nats CLI would be used (exit 1 when the server is missing)
   install   find them, or install the pinned versions with Go into .bin (exit 1 with instructions otherwise)
   server    start a JetStream dev server (reuses one already on NATS_URL); Ctrl-C stops it. It enforces
-            the broker permissions (one user per service, from tools/nats/broker/permissions.json);
+            the broker permissions (one user per service, from packages/nats-tools/broker/permissions.json);
             the passwords are in .data/nats/credentials.json
   context   add and select the "bazaar" nats CLI context for NATS_URL, as the operator
 
