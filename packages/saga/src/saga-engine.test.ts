@@ -1,4 +1,4 @@
-import { InternalError, UnavailableError, UnprocessableError } from "@bazaar/service-kit";
+import { InternalError, UnavailableError, UnprocessableError } from "@bazaar/service-kit/platform";
 import { describe, expect, it } from "vitest";
 import { engineFor, open, type Recorder, recorder, start, step } from "./test-support/saga-fixtures.js";
 

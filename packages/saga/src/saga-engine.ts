@@ -7,7 +7,7 @@ import {
   type ServiceMetrics,
   sleep,
   type Telemetry,
-} from "@bazaar/service-kit";
+} from "@bazaar/service-kit/platform";
 import type Database from "better-sqlite3";
 import { RunQueue } from "./run-queue.js";
 import { type SagaMetrics, sagaMetrics } from "./saga-metrics.js";

@@ -1,4 +1,4 @@
-import { Counter, Gauge, type ServiceMetrics } from "@bazaar/service-kit";
+import { Counter, Gauge, type ServiceMetrics } from "@bazaar/service-kit/platform";
 
 /** What the engine reports to the service's metrics registry. */
 export interface SagaMetrics {

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { defineRpc } from "@bazaar/contracts";
-import { connectNats, connectRpcClient, createRpcClient } from "@bazaar/service-kit";
+import { connectNats, connectRpcClient, createRpcClient } from "@bazaar/service-kit/platform";
 import { startTestNats } from "@bazaar/testing";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, retryDelay } from "@bazaar/service-kit";
+import { ConflictError, NotFoundError, retryDelay } from "@bazaar/service-kit/platform";
 import type { StepRunner } from "./saga-steps.js";
 import type { SagaRecord, SagaStore } from "./saga-store.js";
 import type { AttentionNeeded } from "./types.js";

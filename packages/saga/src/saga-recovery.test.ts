@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { UnavailableError, UnprocessableError } from "@bazaar/service-kit";
+import { UnavailableError, UnprocessableError } from "@bazaar/service-kit/platform";
 import { describe, expect, it } from "vitest";
 import { engineFor, open, recorder, start, step } from "./test-support/saga-fixtures.js";
 

@@ -5,7 +5,7 @@ import {
   type Logger,
   retryDelay,
   type Telemetry,
-} from "@bazaar/service-kit";
+} from "@bazaar/service-kit/platform";
 import { park } from "./saga-parking.js";
 import type { SagaRecord, SagaStore } from "./saga-store.js";
 import { traced } from "./saga-tracing.js";

@@ -1,4 +1,4 @@
-import { decodeCursor, keysetLimit, keysetPage } from "@bazaar/service-kit";
+import { decodeCursor, keysetLimit, keysetPage } from "@bazaar/service-kit/platform";
 import type Database from "better-sqlite3";
 import type {
   SagaHistoryEntry,

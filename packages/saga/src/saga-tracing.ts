@@ -5,7 +5,7 @@ import {
   SpanKind,
   startSpan,
   type Telemetry,
-} from "@bazaar/service-kit";
+} from "@bazaar/service-kit/platform";
 
 /**
  * `traced` runs saga work in its own span, a child of the work in progress (the request that created the

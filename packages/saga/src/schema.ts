@@ -1,4 +1,4 @@
-import type { SchemaModule } from "@bazaar/service-kit";
+import type { SchemaModule } from "@bazaar/service-kit/platform";
 
 /**
  * The saga engine's tables, kept in the owning service's SQLite file so a saga's state commits with the

@@ -1,4 +1,4 @@
-import type { Logger } from "@bazaar/service-kit";
+import type { Logger } from "@bazaar/service-kit/platform";
 
 export type SagaStatus = "running" | "compensating" | "completed" | "compensated" | "requires_attention";
 export type StepStatus = "pending" | "running" | "done" | "failed" | "compensating" | "compensated";

@@ -2,7 +2,7 @@
 // `rpc.users.jwks`, answers part of the gateway's key fetches with its own public key, and signs
 // `role: admin` tokens with it. On a broker that enforces the permissions derived from the declarations it
 // cannot even listen there, and the gateway accepts none of its tokens; on an open broker it succeeds.
-import { connectNats, createLogger, inboxPrefix, type NatsLink } from "@bazaar/service-kit";
+import { connectNats, createLogger, inboxPrefix, type NatsLink } from "@bazaar/service-kit/platform";
 import { startTestService, type TestService } from "@bazaar/service-kit/testing";
 import { startTestNats, type TestNats } from "@bazaar/testing";
 import { service as users } from "@bazaar/users/service";

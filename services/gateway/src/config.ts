@@ -1,4 +1,4 @@
-import { intVar, listVar, optionalStringVar, stringVar } from "@bazaar/service-kit";
+import { intVar, listVar, optionalStringVar, stringVar } from "@bazaar/service-kit/platform";
 
 const SECOND = 1000;
 const KIB = 1024;

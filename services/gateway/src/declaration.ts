@@ -1,5 +1,5 @@
 import { inventory, notifications, orders, orderViews, payments, shipping, users } from "@bazaar/contracts";
-import { type ConfigFor, declareService, type ServiceRuntime } from "@bazaar/service-kit";
+import { type ConfigFor, declareService, type ServiceRuntime } from "@bazaar/service-kit/platform";
 import { configuredJwksProblem } from "./auth/configured-jwks.js";
 import { gatewayEnv } from "./config.js";
 import type { LiveEvents } from "./events/live-events.js";

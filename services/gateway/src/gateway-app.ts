@@ -1,4 +1,4 @@
-import { appError, type KitEnv } from "@bazaar/service-kit";
+import { appError, type KitEnv } from "@bazaar/service-kit/platform";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { jwksFor } from "./auth/jwks-for.js";

@@ -1,4 +1,4 @@
-import { runService } from "@bazaar/service-kit";
+import { runService } from "@bazaar/service-kit/platform";
 import { service } from "./service.js";
 
 runService(service);

@@ -1,4 +1,4 @@
-import { AppError } from "@bazaar/service-kit";
+import { AppError } from "@bazaar/service-kit/platform";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

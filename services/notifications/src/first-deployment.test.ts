@@ -1,5 +1,5 @@
 import { ORDERS_STREAM, orders, PAYMENTS_STREAM, USERS_STREAM, users } from "@bazaar/contracts";
-import { ensureStream } from "@bazaar/service-kit";
+import { ensureStream } from "@bazaar/service-kit/platform";
 import {
   createTestClient,
   startTestService,

@@ -1,5 +1,5 @@
 import { users } from "@bazaar/contracts";
-import { ConfigError, createLogger } from "@bazaar/service-kit";
+import { ConfigError, createLogger } from "@bazaar/service-kit/platform";
 import {
   createTestClient,
   startTestService,

@@ -1,4 +1,4 @@
-import { consumerName, Gauge, type ReadinessCheck, type ServiceRuntime } from "@bazaar/service-kit";
+import { consumerName, Gauge, type ReadinessCheck, type ServiceRuntime } from "@bazaar/service-kit/platform";
 import { SOURCE_EVENTS } from "./declaration.js";
 
 /** Events in the source streams that the read model has not applied yet, summed over its consumers. */

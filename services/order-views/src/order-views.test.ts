@@ -9,7 +9,7 @@ import {
   SHIPPING_STREAM,
   shipping,
 } from "@bazaar/contracts";
-import { ensureStream } from "@bazaar/service-kit";
+import { ensureStream } from "@bazaar/service-kit/platform";
 import {
   createTestClient,
   startTestService,

@@ -1,7 +1,7 @@
 // `pnpm --filter @bazaar/order-views rebuild`: asks the running order-views service to rebuild its read
 // model from the streams, and prints progress until it has switched over.
 import { orderViews } from "@bazaar/contracts";
-import { connectRpcClient } from "@bazaar/service-kit";
+import { connectRpcClient } from "@bazaar/service-kit/platform";
 
 const servers = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 const { client, close } = await connectRpcClient({ servers, caller: "order-views-rebuild" });

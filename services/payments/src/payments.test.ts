@@ -1,5 +1,5 @@
 import { type EventContract, payments } from "@bazaar/contracts";
-import type { RpcClient } from "@bazaar/service-kit";
+import type { RpcClient } from "@bazaar/service-kit/platform";
 import {
   createTestClient,
   readEvents,

@@ -1,5 +1,5 @@
 import { type EventContract, shipping } from "@bazaar/contracts";
-import { ConfigError, loadConfig, type RpcClient } from "@bazaar/service-kit";
+import { ConfigError, loadConfig, type RpcClient } from "@bazaar/service-kit/platform";
 import {
   createTestClient,
   readEvents,

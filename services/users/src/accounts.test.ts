@@ -1,5 +1,5 @@
 import { users } from "@bazaar/contracts";
-import type { RpcClient } from "@bazaar/service-kit";
+import type { RpcClient } from "@bazaar/service-kit/platform";
 import { createTestClient, readEvents, type TestClient, type TestService } from "@bazaar/service-kit/testing";
 import { startTestNats, type TestNats } from "@bazaar/testing";
 import { eq } from "drizzle-orm";

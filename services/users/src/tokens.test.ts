@@ -1,5 +1,5 @@
 import { users } from "@bazaar/contracts";
-import type { RpcClient } from "@bazaar/service-kit";
+import type { RpcClient } from "@bazaar/service-kit/platform";
 import {
   type CapturedLogs,
   captureLogs,

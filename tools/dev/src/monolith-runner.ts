@@ -1,4 +1,4 @@
-import { type RunningService, type ServiceDefinition, startService } from "@bazaar/service-kit";
+import { type RunningService, type ServiceDefinition, startService } from "@bazaar/service-kit/platform";
 
 /** Loads a service's definition from its package (`@bazaar/<name>/service`), as the deployable would. */
 export async function loadDefinition(packageName: string): Promise<ServiceDefinition> {

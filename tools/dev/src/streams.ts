@@ -1,5 +1,5 @@
 import { STREAMS } from "@bazaar/contracts";
-import { connectRpcClient, ensureStream } from "@bazaar/service-kit";
+import { connectRpcClient, ensureStream } from "@bazaar/service-kit/platform";
 import { jetstreamManager } from "@nats-io/jetstream";
 
 /**

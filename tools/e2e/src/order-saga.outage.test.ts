@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { inventory, orders, orderViews } from "@bazaar/contracts";
-import { AppError } from "@bazaar/service-kit";
+import { AppError } from "@bazaar/service-kit/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ADDRESS,

@@ -1,7 +1,6 @@
 // Shared by the engine's tests: a saga database in a temp file, an engine over it with fast retries, and a
 // recorder of every call and hook.
-import { createLogger, type Logger } from "@bazaar/service-kit";
-import { applySchemaModules } from "@bazaar/service-kit/internal";
+import { applySchemaModules, createLogger, type Logger } from "@bazaar/service-kit/platform";
 import { tempSqliteFile } from "@bazaar/testing";
 import Database from "better-sqlite3";
 import { afterEach } from "vitest";

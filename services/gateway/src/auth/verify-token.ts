@@ -1,5 +1,5 @@
 import { Id, users } from "@bazaar/contracts";
-import { UnauthorizedError } from "@bazaar/service-kit";
+import { UnauthorizedError } from "@bazaar/service-kit/platform";
 import { type JWTPayload, jwtVerify } from "jose";
 import * as v from "valibot";
 import type { Principal } from "../http/gateway-env.js";

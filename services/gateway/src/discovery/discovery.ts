@@ -1,4 +1,4 @@
-import { HEALTH_SUBJECT } from "@bazaar/service-kit";
+import { HEALTH_SUBJECT } from "@bazaar/service-kit/platform";
 import * as v from "valibot";
 import type { GatewayRuntime } from "../declaration.js";
 import { natsFailure } from "../http/nats-failure.js";

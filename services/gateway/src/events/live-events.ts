@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { EnvelopeHeader } from "@bazaar/contracts";
-import { Gauge } from "@bazaar/service-kit";
+import { Gauge } from "@bazaar/service-kit/platform";
 import type { Context } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import * as v from "valibot";

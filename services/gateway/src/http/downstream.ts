@@ -1,5 +1,5 @@
 import type { RpcContract } from "@bazaar/contracts";
-import type { CallOptions } from "@bazaar/service-kit";
+import type { CallOptions } from "@bazaar/service-kit/platform";
 import type { Context } from "hono";
 import type { GatewayEnv } from "./gateway-env.js";
 

@@ -1,5 +1,11 @@
 import { ERROR_CODE_LIST, type ErrorCode, statusOf } from "@bazaar/contracts";
-import { AppError, appError, type Logger, PROBLEM_CONTENT_TYPE, toProblem } from "@bazaar/service-kit";
+import {
+  AppError,
+  appError,
+  type Logger,
+  PROBLEM_CONTENT_TYPE,
+  toProblem,
+} from "@bazaar/service-kit/platform";
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestValues, withoutEcho } from "./echo-guard.js";

@@ -1,4 +1,4 @@
-import type { AppError, Scope } from "@bazaar/service-kit";
+import type { AppError, Scope } from "@bazaar/service-kit/platform";
 
 /** Who is calling, from a verified access token. */
 export interface Principal {

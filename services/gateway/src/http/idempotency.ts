@@ -1,5 +1,5 @@
 import { orders } from "@bazaar/contracts";
-import { BadRequestError } from "@bazaar/service-kit";
+import { BadRequestError } from "@bazaar/service-kit/platform";
 import type { Context } from "hono";
 import type { GatewayEnv } from "./gateway-env.js";
 import { validate } from "./validate.js";

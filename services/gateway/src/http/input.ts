@@ -1,4 +1,4 @@
-import { appError } from "@bazaar/service-kit";
+import { appError } from "@bazaar/service-kit/platform";
 import type { Context } from "hono";
 import * as v from "valibot";
 import type { GatewayEnv } from "./gateway-env.js";

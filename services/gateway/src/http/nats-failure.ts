@@ -1,4 +1,4 @@
-import { AppError, UnavailableError } from "@bazaar/service-kit";
+import { AppError, UnavailableError } from "@bazaar/service-kit/platform";
 
 /**
  * `natsFailure` names a failed JetStream or discovery request for the client: typed errors (a dead letter

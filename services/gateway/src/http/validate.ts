@@ -1,4 +1,4 @@
-import { BadRequestError, toIssues } from "@bazaar/service-kit";
+import { BadRequestError, toIssues } from "@bazaar/service-kit/platform";
 import * as v from "valibot";
 
 /** `issuesOf` lists each problem as a field path and a message that never quotes the input (the kit's rule). */

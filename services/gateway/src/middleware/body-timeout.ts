@@ -1,4 +1,4 @@
-import { appError } from "@bazaar/service-kit";
+import { appError } from "@bazaar/service-kit/platform";
 import type { MiddlewareHandler } from "hono";
 import { withResponseHeaders } from "../http/errors.js";
 import type { GatewayEnv } from "../http/gateway-env.js";

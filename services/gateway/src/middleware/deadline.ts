@@ -1,4 +1,4 @@
-import { TimeoutError } from "@bazaar/service-kit";
+import { TimeoutError } from "@bazaar/service-kit/platform";
 import type { MiddlewareHandler } from "hono";
 import type { GatewayEnv } from "../http/gateway-env.js";
 

@@ -1,4 +1,4 @@
-import { AppError, UnauthorizedError } from "@bazaar/service-kit";
+import { AppError, UnauthorizedError } from "@bazaar/service-kit/platform";
 import type { Context, MiddlewareHandler } from "hono";
 import type { VerifyToken } from "../auth/verify-token.js";
 import type { GatewayEnv } from "../http/gateway-env.js";

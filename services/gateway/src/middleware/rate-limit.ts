@@ -1,4 +1,4 @@
-import { RateLimitedError } from "@bazaar/service-kit";
+import { RateLimitedError } from "@bazaar/service-kit/platform";
 import type { Context, MiddlewareHandler } from "hono";
 import { withResponseHeaders } from "../http/errors.js";
 import type { GatewayEnv } from "../http/gateway-env.js";

@@ -1,4 +1,4 @@
-import { ForbiddenError, UnauthorizedError } from "@bazaar/service-kit";
+import { ForbiddenError, UnauthorizedError } from "@bazaar/service-kit/platform";
 import type { Context, MiddlewareHandler } from "hono";
 import type { GatewayEnv, Principal } from "../http/gateway-env.js";
 import type { Access } from "../openapi/operation.js";

@@ -1,5 +1,5 @@
 import { Id, orders, payments, shipping } from "@bazaar/contracts";
-import { AppError } from "@bazaar/service-kit";
+import { AppError } from "@bazaar/service-kit/platform";
 import type { Context } from "hono";
 import * as v from "valibot";
 import type { GatewayRuntime } from "../declaration.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type EventContract, orders, payments, SHIPPING_STREAM, shipping } from "@bazaar/contracts";
-import { ensureStream } from "@bazaar/service-kit";
+import { ensureStream } from "@bazaar/service-kit/platform";
 import { readEvents } from "@bazaar/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../test-support/http.js";

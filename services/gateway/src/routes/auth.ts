@@ -1,5 +1,5 @@
 import { type RpcResponse, users } from "@bazaar/contracts";
-import { AppError, RateLimitedError } from "@bazaar/service-kit";
+import { AppError, RateLimitedError } from "@bazaar/service-kit/platform";
 import * as v from "valibot";
 import type { GatewayRuntime } from "../declaration.js";
 import { downstream } from "../http/downstream.js";

@@ -5,7 +5,7 @@ import { service as notifications } from "@bazaar/notifications/service";
 import { createOrderViewsService } from "@bazaar/order-views/service";
 import { service as orders } from "@bazaar/orders/service";
 import { service as payments } from "@bazaar/payments/service";
-import type { ServiceDefinition } from "@bazaar/service-kit";
+import type { ServiceDefinition } from "@bazaar/service-kit/platform";
 import {
   createTestClient,
   startTestService,

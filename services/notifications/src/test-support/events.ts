@@ -7,7 +7,7 @@ import {
   PAYMENTS_STREAM,
   USERS_STREAM,
 } from "@bazaar/contracts";
-import { ensureStream, type ServiceRuntime } from "@bazaar/service-kit";
+import { ensureStream, type ServiceRuntime } from "@bazaar/service-kit/platform";
 import type { TestClient, TestService } from "@bazaar/service-kit/testing";
 import { eq } from "drizzle-orm";
 import { messages } from "../db/schema.js";

@@ -10,7 +10,7 @@ import {
   PAYMENTS_STREAM,
   SHIPPING_STREAM,
 } from "@bazaar/contracts";
-import { consumerName, ensureStream } from "@bazaar/service-kit";
+import { consumerName, ensureStream } from "@bazaar/service-kit/platform";
 import {
   createTestClient,
   startTestService,

@@ -1,5 +1,5 @@
 import { users } from "@bazaar/contracts";
-import type { RpcClient } from "@bazaar/service-kit";
+import type { RpcClient } from "@bazaar/service-kit/platform";
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify } from "jose";
 
 /** `verifyWithJwks` checks a token the way the gateway will: against the `users.jwks` key set, EdDSA only. */

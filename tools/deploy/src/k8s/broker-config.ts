@@ -4,7 +4,7 @@ import {
   brokerAuthorizationConfig,
   deriveBrokerPermissions,
   type ServiceDefinition,
-} from "@bazaar/service-kit";
+} from "@bazaar/service-kit/platform";
 import { services } from "@bazaar/topology";
 import { Document } from "yaml";
 import type { ServiceInfo } from "../repo.js";

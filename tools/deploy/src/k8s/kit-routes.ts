@@ -1,5 +1,4 @@
-import { createLogger, createMetrics, createServiceApp } from "@bazaar/service-kit";
-import { InFlight } from "@bazaar/service-kit/internal";
+import { createLogger, createMetrics, createServiceApp, InFlight } from "@bazaar/service-kit/platform";
 
 /**
  * `kitRoutes` asks the service kit itself which GET routes every service serves, by building the HTTP

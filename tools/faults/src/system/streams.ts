@@ -1,5 +1,5 @@
 import { STREAMS } from "@bazaar/contracts";
-import { ensureStream } from "@bazaar/service-kit";
+import { ensureStream } from "@bazaar/service-kit/platform";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { Broker } from "./broker.js";
 

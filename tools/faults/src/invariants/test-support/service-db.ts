@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { sagaSchema } from "@bazaar/saga";
-import { applySchemaModules, kitSchema } from "@bazaar/service-kit/internal";
+import { applySchemaModules, kitSchema } from "@bazaar/service-kit/platform";
 import Database from "better-sqlite3";
 import { parseServiceInvariants } from "../parse-service-invariants.js";
 import type { ServiceInvariant } from "../service-invariant.js";
