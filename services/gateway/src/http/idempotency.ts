@@ -1,8 +1,7 @@
 import { orders } from "@bazaar/contracts";
-import { BadRequestError } from "@bazaar/service-kit/platform";
+import { BadRequestError, parseOrThrow } from "@bazaar/service-kit/platform";
 import type { Context } from "hono";
 import type { GatewayEnv } from "./gateway-env.js";
-import { validate } from "./validate.js";
 
 const HEADER = "Idempotency-Key";
 
@@ -12,7 +11,7 @@ const HEADER = "Idempotency-Key";
  */
 export function clientIdempotencyKey(c: Context<GatewayEnv>): string | undefined {
   const header = c.req.header(HEADER);
-  return header === undefined ? undefined : validate(orders.IdempotencyKey, header, `${HEADER} header`);
+  return header === undefined ? undefined : parseOrThrow(orders.IdempotencyKey, header, `${HEADER} header`);
 }
 
 /**

@@ -1,10 +1,10 @@
+import { parseOrThrow } from "@bazaar/service-kit/platform";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type * as v from "valibot";
 import type { GatewayEnv } from "../http/gateway-env.js";
 import { requiredIdempotencyKey } from "../http/idempotency.js";
 import { checkJsonContent } from "../http/input.js";
-import { validate } from "../http/validate.js";
 import { assertAccess } from "../middleware/require-role.js";
 import type { Access } from "../openapi/operation.js";
 import type { IdempotencyUse } from "./route-declaration.js";
@@ -51,15 +51,15 @@ export async function readInput(
   rules: InputRules,
 ): Promise<{ params: unknown; query: unknown; body: unknown }> {
   assertAccess(c, rules.access);
-  const params = rules.params ? validate(rules.params, c.req.param(), "path") : undefined;
+  const params = rules.params ? parseOrThrow(rules.params, c.req.param(), "path") : undefined;
   const query = rules.query
-    ? validate(rules.query.schema, validate(rules.query.raw, rawQuery(c), "query"), "query")
+    ? parseOrThrow(rules.query.schema, parseOrThrow(rules.query.raw, rawQuery(c), "query"), "query")
     : undefined;
   if (rules.idempotencyKey === "required") requiredIdempotencyKey(c);
   let body: unknown;
   if (rules.body) {
     checkJsonContent(c, { optional: !rules.bodyRequired });
-    body = validate(rules.body, await jsonOf(c), "request body");
+    body = parseOrThrow(rules.body, await jsonOf(c), "request body");
   }
   return { params, query, body };
 }
