@@ -59,7 +59,7 @@ export function gatewayRouteGroups(options: GatewayRouteOptions): RouteGroup[] {
     adminEventRoutes(live),
     adminServiceRoutes(discovery),
     systemRoutes(discovery),
-    openApiRoutes({ spec }),
+    openApiRoutes({ spec, version: runtime.version }),
     docsRoutes(),
   ];
 }

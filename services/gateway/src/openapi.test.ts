@@ -50,6 +50,7 @@ describe("API reference", () => {
     "get /api/admin/streams",
     "get /api/admin/events/stream",
     "get /openapi.json",
+    "get /asyncapi.json",
     "get /docs",
     "get /health/live",
     "get /health/ready",
@@ -78,6 +79,16 @@ describe("API reference", () => {
       Object.keys(ops).map((m) => `${m} ${path}`),
     );
     expect(listed).toEqual(expect.arrayContaining(ROUTES));
+  });
+
+  it("serves the AsyncAPI document of the services' events and calls", async () => {
+    const res = await sys.api.get<{ asyncapi: string; channels: Record<string, { address: string | null }> }>(
+      "/asyncapi.json",
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.asyncapi).toBe("3.0.0");
+    const addresses = Object.values(res.body.channels).map((c) => c.address);
+    expect(addresses).toEqual(expect.arrayContaining(["evt.order.placed.v1", "rpc.orders.placeOrder"]));
   });
 
   it("documents bodies, parameters, bearer security and problem+json errors", async () => {

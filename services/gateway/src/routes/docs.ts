@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildAsyncApi, fixtureExamples } from "@bazaar/asyncapi";
 import * as v from "valibot";
 import { defineRoute } from "../routing/define-route.js";
 import type { RouteGroup } from "../routing/route-group.js";
@@ -33,8 +34,11 @@ function cachedFile(path: string): () => Promise<Uint8Array<ArrayBuffer>> {
   };
 }
 
-/** `openApiRoutes`: `/openapi.json`, built at start and served from memory. */
-export function openApiRoutes(options: { spec: () => string }): RouteGroup {
+/**
+ * `openApiRoutes`: `/openapi.json` (this API) and `/asyncapi.json` (every event and RPC between the
+ * services, from the contracts), both built at start and served from memory.
+ */
+export function openApiRoutes(options: { spec: () => string; version: string }): RouteGroup {
   const document = defineRoute({
     method: "get",
     path: "/openapi.json",
@@ -43,7 +47,16 @@ export function openApiRoutes(options: { spec: () => string }): RouteGroup {
     success: { status: 200, description: "The OpenAPI document" },
     handler: (c) => c.body(options.spec(), 200, { "content-type": "application/json" }),
   });
-  return { prefix: "/", tag: "meta", routes: [document] };
+  const events = JSON.stringify(buildAsyncApi({ version: options.version, examples: fixtureExamples() }));
+  const asyncApi = defineRoute({
+    method: "get",
+    path: "/asyncapi.json",
+    access: "public",
+    summary: "The services' events and calls over NATS (AsyncAPI 3.0)",
+    success: { status: 200, description: "The AsyncAPI document" },
+    handler: (c) => c.body(events, 200, { "content-type": "application/json" }),
+  });
+  return { prefix: "/", tag: "meta", routes: [document, asyncApi] };
 }
 
 /**
