@@ -430,6 +430,22 @@ $("#replay-all").addEventListener("click", async () => {
   await loadDeadLetters();
 });
 
+// ---------- trace links ----------
+/** /traces.json: where a trace opens in the viewer `pnpm dev` started (null when none runs). */
+let traceUrl = null;
+fetch("/traces.json")
+  .then((r) => (r.ok ? r.json() : null))
+  .then((t) => {
+    traceUrl = t?.traceUrl ?? null;
+  })
+  .catch(() => {});
+function traceLink(traceId) {
+  if (!traceId || !/^[0-9a-f]{32}$/.test(traceId)) return "";
+  if (!traceUrl) return `<span class="muted" data-trace="${traceId}">trace ${traceId.slice(0, 8)}</span>`;
+  const href = traceUrl.replace("{traceId}", traceId);
+  return `<a href="${esc(href)}" target="_blank" rel="noopener noreferrer" data-trace="${traceId}">trace ${traceId.slice(0, 8)}</a>`;
+}
+
 // ---------- live events ----------
 function startEvents() {
   stopEvents();
@@ -442,7 +458,7 @@ function startEvents() {
     const e = JSON.parse(message.data);
     const li = document.createElement("li");
     li.dataset.type = e.type ?? "";
-    li.innerHTML = `${esc(when(e.occurredAt) || new Date().toLocaleTimeString())} ${badge(e.type ?? e.subject)} <span class="muted">${esc(e.source ?? "")}</span> ${esc(JSON.stringify(e.data)).slice(0, 300)}`;
+    li.innerHTML = `${esc(when(e.occurredAt) || new Date().toLocaleTimeString())} ${badge(e.type ?? e.subject)} <span class="muted">${esc(e.source ?? "")}</span> ${traceLink(e.traceId)} ${esc(JSON.stringify(e.data)).slice(0, 300)}`;
     $("#event-list").prepend(li);
     while ($("#event-list").children.length > 200) $("#event-list").lastChild.remove();
   };

@@ -110,4 +110,16 @@ describe("console server", () => {
     const res = await app.request("/api/me");
     expect(res.status).toBe(502);
   });
+
+  it("says where a trace opens when a trace viewer runs, and null when none does", async () => {
+    const off = await createConsoleApp({ gatewayUrl: "http://127.0.0.1:1" }).request("/traces.json");
+    expect(await off.json()).toBeNull();
+    const on = createConsoleApp({
+      gatewayUrl: "http://127.0.0.1:1",
+      tracesUiUrl: "http://127.0.0.1:9411/zipkin/",
+    });
+    expect(await (await on.request("/traces.json")).json()).toEqual({
+      traceUrl: "http://127.0.0.1:9411/zipkin/traces/{traceId}",
+    });
+  });
 });

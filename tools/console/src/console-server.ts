@@ -23,6 +23,8 @@ export interface ConsoleServerOptions {
   readonly host?: string;
   /** Where the gateway listens: the console's `/api/*` is forwarded there (same origin, no CORS). */
   readonly gatewayUrl: string;
+  /** The trace viewer's UI, when one runs: every trace id the console shows links to it. */
+  readonly tracesUiUrl?: string;
 }
 
 export interface ConsoleServer {
@@ -36,7 +38,7 @@ export interface ConsoleServer {
  * gateway's admin API, with the operator's token. It also serves the registry of services as
  * `/topology.json` (public data: names, roles, the order they are listed in; no state, no secret).
  */
-export function createConsoleApp(options: { gatewayUrl: string }): Hono {
+export function createConsoleApp(options: { gatewayUrl: string; tracesUiUrl?: string }): Hono {
   const app = new Hono();
   app.all("/api/*", async (c) => {
     const target = new URL(c.req.path + (new URL(c.req.url).search || ""), options.gatewayUrl);
@@ -63,6 +65,16 @@ export function createConsoleApp(options: { gatewayUrl: string }): Hono {
     }
   });
   // The registry of services (packages/topology), for the page: the order it lists and draws them in.
+  // Where a trace opens: `{traceId}` is replaced by the id; null when no viewer runs.
+  app.get("/traces.json", (c) =>
+    c.json(
+      options.tracesUiUrl
+        ? { traceUrl: `${options.tracesUiUrl.replace(/\/?$/, "/")}traces/{traceId}` }
+        : null,
+      200,
+      { "cache-control": "no-cache", "x-content-type-options": "nosniff" },
+    ),
+  );
   app.get("/topology.json", (c) =>
     c.json(topology, 200, { "cache-control": "no-cache", "x-content-type-options": "nosniff" }),
   );

@@ -10,6 +10,8 @@ export interface BannerOptions {
   /** Undefined when the gateway is not among the services (`--only`). */
   readonly gatewayUrl: string | undefined;
   readonly consoleUrl: string | undefined;
+  /** The trace viewer's URL, or why there is none. */
+  readonly traces: string;
   /** The gateway's `RATE_LIMIT_AUTH` in this run. */
   readonly authLimit: string;
   readonly admin: { email: string; password: string };
@@ -25,6 +27,7 @@ export function banner(o: BannerOptions): string {
         `  │ API           ${o.gatewayUrl}/api`,
         `  │ API docs      ${o.gatewayUrl}/docs`,
         `  │ console       ${o.consoleUrl ?? "(not started)"}`,
+        `  │ traces        ${o.traces}`,
         `  │ ops CLI       pnpm bazaar health   (GATEWAY_URL=${o.gatewayUrl})`,
       ]
     : ["  │ API           (the gateway is not among --only)"];

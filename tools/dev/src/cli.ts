@@ -9,8 +9,14 @@ import { findRepoRoot, NatsToolsError } from "@bazaar/nats-tools";
 import { runDev } from "./dev-run.js";
 import type { RunMode } from "./service-env.js";
 
-const USAGE = `usage: pnpm dev [--mode processes|monolith] [--only a,b] [--no-watch]
+const USAGE = `usage: pnpm dev [--mode processes|monolith] [--only a,b] [--no-watch] [--traces | --no-traces]
        pnpm dev:reset`;
+
+/** `DEV_TRACES=off|auto|install` sets the default of `--traces` / `--no-traces`. */
+function tracesFromEnv(): "auto" | "install" | "off" {
+  const value = process.env.DEV_TRACES;
+  return value === "off" || value === "install" ? value : "auto";
+}
 
 async function main(): Promise<number> {
   // better-sqlite3 13 crashes the services on an older Node (a segfault with no message): say it first.
@@ -27,6 +33,8 @@ async function main(): Promise<number> {
       mode: { type: "string" },
       only: { type: "string" },
       "no-watch": { type: "boolean" },
+      traces: { type: "boolean" },
+      "no-traces": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -56,6 +64,7 @@ async function main(): Promise<number> {
     mode,
     watch: mode === "processes" && !values["no-watch"],
     dataDir,
+    traces: values["no-traces"] ? "off" : values.traces ? "install" : tracesFromEnv(),
     ...(only && only.length > 0 ? { only } : {}),
   });
 }

@@ -1,9 +1,11 @@
 import { join } from "node:path";
 import { type DevNats, findRepoRoot, probeNats, startDevNats } from "@bazaar/nats-tools";
 import { topology } from "@bazaar/topology";
+import type { RunningViewer } from "@bazaar/traces";
 import { banner } from "./banner.js";
 import { startConsole } from "./console-server.js";
 import { devGatewayEnv } from "./dev-limits.js";
+import { devTraces, type TracesMode } from "./dev-traces.js";
 import { MONOLITH_VARIABLE, type MonolithSpec } from "./monolith-spec.js";
 import { isPortFree } from "./ports.js";
 import { startChildProcess } from "./process-runner.js";
@@ -21,6 +23,8 @@ export interface DevRunOptions {
   /** Only these services, against a broker that is already running (`--only orders,inventory`). */
   readonly only?: readonly string[];
   readonly dataDir: string;
+  /** The trace viewer: started when installed (`auto`), installed first (`install`), or `off`. */
+  readonly traces?: TracesMode;
 }
 
 /** What the runner is running, so it can be stopped in order whatever stage it reached. */
@@ -29,6 +33,8 @@ interface Running {
   system?: RunningSystem;
   monolith?: Supervised;
   console?: Awaited<ReturnType<typeof startConsole>>;
+  /** The viewer, once it answers (or undefined): awaited at stop, so one still starting is stopped too. */
+  traces?: Promise<RunningViewer | undefined>;
 }
 
 const variableOf = (name: string): string => `${name.replace(/-/g, "_").toUpperCase()}_PORT`;
@@ -129,7 +135,20 @@ async function startAll(options: DevRunOptions, running: Running, out: Out): Pro
   const created = await ensureAllStreams(running.nats.url, 1, running.nats.credentials.operator);
   if (created.length > 0) out.note(`streams ensured: ${created.join(", ")}`);
 
-  const env = { LOG_FORMAT: "pretty", ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : {}) };
+  // The viewer starts in the background (a JVM takes a while); the services export to it from the start.
+  const traces = await devTraces({
+    mode: options.traces ?? "auto",
+    dataDir: options.dataDir,
+    note: (line) => out.say(`${"traces".padEnd(13)} | ${line}`),
+  });
+  if (traces.viewer) running.traces = traces.viewer;
+  const env = {
+    LOG_FORMAT: "pretty",
+    ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : {}),
+    ...(traces.otlpEndpoint
+      ? { OTEL_EXPORTER_OTLP_ENDPOINT: traces.otlpEndpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" }
+      : {}),
+  };
   // Each service connects as its own broker user (its permissions come from its declaration).
   const broker = brokerEnvFor(running.nats.credentials);
   const envFor = { ...broker, gateway: { ...broker.gateway, ...devGatewayEnv(process.env) } };
@@ -148,7 +167,13 @@ async function startAll(options: DevRunOptions, running: Running, out: Out): Pro
     return 1;
   }
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
-  if (withGateway) running.console = await startConsole({ port: consolePort, gatewayUrl });
+  const viewer = await traces.viewer;
+  if (withGateway)
+    running.console = await startConsole({
+      port: consolePort,
+      gatewayUrl,
+      ...(viewer ? { tracesUiUrl: viewer.uiUrl } : {}),
+    });
   out.say(
     banner({
       mode: options.mode,
@@ -160,6 +185,9 @@ async function startAll(options: DevRunOptions, running: Running, out: Out): Pro
         : running.nats.context.command,
       gatewayUrl: withGateway ? gatewayUrl : undefined,
       consoleUrl: running.console?.url,
+      traces: viewer
+        ? `${viewer.uiUrl}   (OTLP in: ${viewer.otlpEndpoint})`
+        : (traces.missing ?? "the viewer did not start (see above)"),
       authLimit: envFor.gateway.RATE_LIMIT_AUTH,
       admin: {
         email: process.env.ADMIN_EMAIL ?? "admin@bazaar.local",
@@ -243,5 +271,8 @@ async function stopAll(running: Running, warn: (line: string) => void): Promise<
   await step("the console", web && (() => web.stop()));
   await step("the services", system && (() => system.stop()));
   await step("the monolith", monolith && (() => monolith.stop()));
+  // After the services, so their last spans reach it.
+  const viewer = await running.traces;
+  await step("the trace viewer", viewer && (() => viewer.stop()));
   await step("the broker", nats && (() => nats.stop()));
 }

@@ -52,6 +52,8 @@ async function devRun(): Promise<DevRun> {
     NATS_URL: natsUrl,
     CONSOLE_PORT: String(ports.console),
     SHUTDOWN_TIMEOUT_MS: "5000",
+    // The trace viewer (a JVM) has its own tests; these are about the runner.
+    DEV_TRACES: "off",
   };
   for (const s of topology.services)
     vars[`${s.name.replace(/-/g, "_").toUpperCase()}_PORT`] = String(ports[s.name]);

@@ -189,6 +189,10 @@ describe("the operations console in Chromium", () => {
     });
     await page.waitForSelector('#event-list li[data-type="order.confirmed"]', { timeout: 20_000 });
     expect(await page.locator('#event-list li[data-type="order.placed"]').count()).toBeGreaterThan(0);
+    // Each event names its trace (a link when a trace viewer runs).
+    expect(
+      await page.locator('#event-list li[data-type="order.placed"] [data-trace]').count(),
+    ).toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, "console-live-events.png"), fullPage: true });
   });
 

@@ -3,11 +3,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { findRepoRoot } from "@bazaar/nats-tools";
+import { deployFolders, topologyServices } from "@bazaar/system-harness";
 import { markdownReport, type ReportRow, verdict } from "./report/markdown-report.js";
 import { type ProfileName, profileScenarios } from "./run/profiles.js";
 import { runScenario } from "./run/run-scenario.js";
-import { deployFolders } from "./system/deploy-folders.js";
-import { topologyServices } from "./system/topology-services.js";
 
 const USAGE = `usage: pnpm test:faults [--profile ci|long] [--scenario name,...] [--rate N] [--duration S]
                         [--results DIR] [--reuse-deploy]

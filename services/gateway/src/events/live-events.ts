@@ -20,18 +20,27 @@ function message<TSchema extends v.GenericSchema>(_schema: TSchema, data: v.Infe
 
 type Msg = { subject: string; data: Uint8Array; string(): string };
 
+const UNKNOWN = { type: null, id: null, source: null, occurredAt: null, traceId: null } as const;
+
 function toLiveEvent(msg: Msg): LiveEvent {
   let body: unknown;
   try {
     body = JSON.parse(msg.string());
   } catch {
-    return { subject: msg.subject, type: null, id: null, source: null, occurredAt: null, data: msg.string() };
+    return { ...UNKNOWN, subject: msg.subject, data: msg.string() };
   }
   const env = v.safeParse(EnvelopeHeader, body);
-  if (!env.success)
-    return { subject: msg.subject, type: null, id: null, source: null, occurredAt: null, data: body };
-  const { type, id, source, occurredAt, data } = env.output;
-  return { subject: msg.subject, type, id, source, occurredAt, data };
+  if (!env.success) return { ...UNKNOWN, subject: msg.subject, data: body };
+  const { type, id, source, occurredAt, data, traceparent } = env.output;
+  return {
+    subject: msg.subject,
+    type,
+    id,
+    source,
+    occurredAt,
+    traceId: traceparent?.split("-")[1] ?? null,
+    data,
+  };
 }
 
 export interface LiveEvents {

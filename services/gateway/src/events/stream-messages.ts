@@ -7,6 +7,8 @@ export const LiveEvent = v.object({
   id: v.nullable(v.string()),
   source: v.nullable(v.string()),
   occurredAt: v.nullable(v.string()),
+  /** The trace the event belongs to (from its `traceparent`): the console links it to the trace viewer. */
+  traceId: v.nullable(v.string()),
   data: v.unknown(),
 });
 export type LiveEvent = v.InferOutput<typeof LiveEvent>;

@@ -1,7 +1,7 @@
+import type { SystemUnderTest } from "@bazaar/system-harness";
 import type { FinalState, ServiceFinding, StoreState } from "../check/final-state.js";
 import type { ClientSettings } from "../client/careful-client.js";
 import type { Session } from "../client/session.js";
-import type { SystemUnderTest } from "../system/system-under-test.js";
 import { collectOrders } from "./collect-orders.js";
 import { readStore, serviceFindings } from "./collect-stores.js";
 import { collectStreams } from "./collect-streams.js";

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
+import type { SystemUnderTest } from "@bazaar/system-harness";
 import { jetstreamManager } from "@nats-io/jetstream";
-import type { SystemUnderTest } from "../system/system-under-test.js";
 import { readStore } from "./collect-stores.js";
 import type { collectStreams } from "./collect-streams.js";
 

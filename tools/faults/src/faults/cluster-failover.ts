@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { ORDERS_STREAM } from "@bazaar/contracts";
+import type { Broker } from "@bazaar/system-harness";
 import { jetstreamManager } from "@nats-io/jetstream";
-import type { Broker } from "../system/broker.js";
 import { type Fault, recordFault } from "./fault.js";
 
 export interface ClusterFailoverOptions {

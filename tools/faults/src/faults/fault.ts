@@ -1,6 +1,5 @@
+import type { SystemUnderTest, TopologyService } from "@bazaar/system-harness";
 import type { History } from "../history/history-writer.js";
-import type { SystemUnderTest } from "../system/system-under-test.js";
-import type { TopologyService } from "../system/topology-services.js";
 
 export interface FaultContext {
   readonly system: SystemUnderTest;

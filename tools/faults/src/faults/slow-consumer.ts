@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
+import type { SystemUnderTest } from "@bazaar/system-harness";
 import { jetstreamManager } from "@nats-io/jetstream";
-import type { SystemUnderTest } from "../system/system-under-test.js";
 import { type Fault, recordFault } from "./fault.js";
 
 export interface SlowConsumerOptions {

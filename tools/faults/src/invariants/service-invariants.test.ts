@@ -1,5 +1,5 @@
+import { topologyServices } from "@bazaar/system-harness";
 import { afterEach, describe, expect, it } from "vitest";
-import { topologyServices } from "../system/topology-services.js";
 import { runServiceInvariants } from "./run-service-invariants.js";
 import type { InvariantFacts, OrderFact } from "./service-invariant.js";
 import { loadInvariants, type ServiceDb, serviceDb } from "./test-support/service-db.js";

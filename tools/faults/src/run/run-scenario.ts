@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createSystem, type ProductionBuild } from "@bazaar/system-harness";
 import { type CheckResult, checkRun } from "../check/check-run.js";
 import { orderRecords } from "../check/order-records.js";
 import type { ClientSettings } from "../client/careful-client.js";
@@ -8,16 +9,11 @@ import { seededRandom } from "../client/order-mix.js";
 import { collectFinalState } from "../collect/collect-final-state.js";
 import { waitForQuiet } from "../collect/quiesce.js";
 import { createHistory } from "../history/history-writer.js";
-import { createSystem } from "../system/system-under-test.js";
-import type { TopologyService } from "../system/topology-services.js";
 import type { Scenario } from "./scenario.js";
 import { setUpClient } from "./setup-client.js";
 
-export interface RunScenarioOptions {
-  readonly root: string;
+export interface RunScenarioOptions extends ProductionBuild {
   readonly scenario: Scenario;
-  readonly services: readonly TopologyService[];
-  readonly folders: ReadonlyMap<string, string>;
   /** The run's folder; the scenario writes to `<dir>/<scenario>`. */
   readonly dir: string;
   readonly log: (line: string) => void;
@@ -58,6 +54,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
   });
   const system = await createSystem({
     root: options.root,
+    harness: "faults",
     services: options.services,
     folders: options.folders,
     dir,
@@ -67,6 +64,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       history.record({ type: "exit", service, code: status.code, signal: status.signal, tail });
       log(`  ! ${service} exited by itself (${status.code ?? status.signal}); restarting it`);
     },
+    // As an orchestrator would: a second after a crash of its own.
+    restartAfterMs: 1_000,
   });
   const random = seededRandom(scenario.seed);
   const base = {

@@ -1,7 +1,7 @@
+import { devOverlaySecrets } from "@bazaar/system-harness";
 import type { ClientSettings } from "../client/careful-client.js";
 import { createProduct } from "../client/catalogue.js";
 import { register, type Session, signIn } from "../client/session.js";
-import { devOverlaySecrets } from "../system/dev-secrets.js";
 import type { LoadSettings } from "./scenario.js";
 
 /** The accounts users seeds (its defaults), with the dev overlay's passwords. */

@@ -1,4 +1,4 @@
-import { runCommand } from "./run-command.js";
+import { runCommand } from "@bazaar/system-harness";
 
 /**
  * `limitFileSize` sets a running process's soft limit on file size (`RLIMIT_FSIZE`, with `prlimit`):

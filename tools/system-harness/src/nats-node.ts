@@ -16,6 +16,8 @@ export interface NatsNodeOptions {
   readonly authorization: string;
   /** The server process's environment: the users' passwords the block reads. */
   readonly env: Readonly<Record<string, string>>;
+  /** JetStream's `sync_interval`: `always` (production, fsync before every ack) or a period such as `2m`. */
+  readonly syncInterval?: string;
 }
 
 /** One nats-server, restartable on the same port and store. */
@@ -24,6 +26,8 @@ export interface NatsNode {
   readonly url: string;
   readonly running: boolean;
   start(): Promise<void>;
+  /** The server's process id (-1 when not running), for its CPU and memory. */
+  readonly pid: number;
   /** SIGKILL: what a crashed broker (or a lost machine) looks like to clients. */
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -31,7 +35,7 @@ export interface NatsNode {
 
 /**
  * The server's configuration: JetStream fsyncs every write before acknowledging it (`sync_interval:
- * always`, the production setting), every client is one of the broker's users with its permissions (the
+ * always`, the production setting, unless `syncInterval` names a period), every client is one of the broker's users with its permissions (the
  * committed, generated block production runs), and a cluster node routes to its peers.
  */
 export function natsConfig(options: NatsNodeOptions): string {
@@ -40,7 +44,7 @@ export function natsConfig(options: NatsNodeOptions): string {
     `listen: "127.0.0.1:${options.port}"`,
     "jetstream {",
     `  store_dir: ${JSON.stringify(join(options.dir, "jetstream"))}`,
-    "  sync_interval: always",
+    `  sync_interval: ${options.syncInterval ?? "always"}`,
     "}",
   ];
   if (options.cluster) {
@@ -69,6 +73,9 @@ export function natsNode(options: NatsNodeOptions): NatsNode {
     url: `nats://127.0.0.1:${options.port}`,
     get running() {
       return current?.running ?? false;
+    },
+    get pid() {
+      return current?.running ? current.pid : -1;
     },
     async start() {
       if (current?.running) throw new Error(`nats ${options.name} is already running`);

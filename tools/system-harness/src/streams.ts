@@ -9,7 +9,7 @@ import type { Broker } from "./broker.js";
  * whatever order the services start in.
  */
 export async function ensureStreams(broker: Broker): Promise<void> {
-  const nc = await broker.connect("faults-streams");
+  const nc = await broker.connect(`${broker.harness}-streams`);
   try {
     const jsm = await jetstreamManager(nc, { timeout: 10_000 });
     for (const stream of STREAMS) await ensureStream(jsm, stream, { replicas: broker.replicas });

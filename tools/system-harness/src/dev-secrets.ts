@@ -65,7 +65,7 @@ function secretRefs(root: string, service: string): SecretRef[] {
 /**
  * `serviceSecrets` is the environment a service's manifests fill from Secrets, resolved against the dev
  * overlay: what a service needs to start in production (users' signing key and passwords, the NATS
- * credentials) without the suite naming any service.
+ * credentials) without the harness naming any service.
  */
 export function serviceSecrets(root: string, service: string): Record<string, string> {
   const secrets = devOverlaySecrets(root);

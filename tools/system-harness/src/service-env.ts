@@ -7,11 +7,11 @@ import { serviceSecrets } from "./dev-secrets.js";
 export const GATEWAY: string = edgeService().name;
 
 /**
- * The gateway's rate limits, raised for the suite: its clients all come from 127.0.0.1, and its per-IP
- * limit on `/api/auth/*` (10 a minute) would refuse the suite's registrations and logins. Every other
+ * The gateway's rate limits, raised for the harness: its clients all come from 127.0.0.1, and its per-IP
+ * limit on `/api/auth/*` (10 a minute) would refuse the harness's registrations and logins. Every other
  * setting is the production default.
  */
-export const SUITE_GATEWAY_ENV = {
+export const HARNESS_GATEWAY_ENV = {
   RATE_LIMIT_USER: "1000000",
   RATE_LIMIT_ANONYMOUS: "1000000",
   RATE_LIMIT_AUTH: "1000000",
@@ -23,7 +23,7 @@ export interface ServiceEnvOptions {
   readonly port: number;
   readonly dataDir: string;
   readonly broker: Broker;
-  /** A scenario's own settings for this service. */
+  /** This run's own settings for this service. */
   readonly extra?: Readonly<Record<string, string>>;
 }
 
@@ -46,7 +46,7 @@ export function serviceEnv(options: ServiceEnvOptions): Record<string, string> {
     LOG_FORMAT: "json",
     // The admin account the client uses (users seeds it with the Secret's password).
     SEED: "true",
-    ...(options.name === GATEWAY ? SUITE_GATEWAY_ENV : {}),
+    ...(options.name === GATEWAY ? HARNESS_GATEWAY_ENV : {}),
     ...options.extra,
   };
 }

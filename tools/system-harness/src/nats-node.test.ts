@@ -14,6 +14,10 @@ describe("natsConfig", () => {
     expect(text).not.toContain("cluster");
   });
 
+  it("takes a longer sync_interval when asked (the benchmarks' less durable variant)", () => {
+    expect(natsConfig({ ...base, syncInterval: "2m" })).toContain("sync_interval: 2m");
+  });
+
   it("routes a cluster node to every node", () => {
     const text = natsConfig({ ...base, cluster: { port: 6222, routes: [6222, 6223, 6224] } });
     expect(text).toContain('listen: "127.0.0.1:6222"');

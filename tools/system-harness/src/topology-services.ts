@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { findRepoRoot } from "@bazaar/nats-tools";
 import { services } from "@bazaar/topology";
 
-/** A service of the system as the suite runs it. */
+/** A service of the system as the harness runs it. */
 export interface TopologyService {
   readonly name: string;
   readonly packageName: string;
@@ -17,8 +17,8 @@ export interface TopologyService {
 }
 
 /**
- * `topologyServices` is every service of the registry (`@bazaar/topology`), in its order: the suite starts,
- * kills and checks exactly these, so a service added there is covered without touching the suite.
+ * `topologyServices` is every service of the registry (`@bazaar/topology`), in its order: the harnesses start,
+ * kill, check and measure exactly these, so a service added there is covered without touching them.
  */
 export function topologyServices(root: string = findRepoRoot()): TopologyService[] {
   return services.map((s) => ({

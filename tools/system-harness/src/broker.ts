@@ -13,18 +13,26 @@ import { type NatsNode, natsNode } from "./nats-node.js";
 import { waitUntil } from "./wait-until.js";
 
 export interface BrokerOptions {
+  /** Who runs the system (`faults`, `bench`): it names the harness's own connections (`<harness>-probe`). */
+  readonly harness: string;
   /** 1: one server; 3: a cluster on loopback, every stream replicated on all three. */
   readonly nodes: 1 | 3;
   readonly dir: string;
   readonly logDir: string;
+  /** JetStream's `sync_interval` (default `always`, production's). */
+  readonly syncInterval?: string;
 }
 
 /** The system's NATS: one server or a three-node cluster, each node killable and restartable. */
 export interface Broker {
+  /** Who runs the system (`BrokerOptions.harness`). */
+  readonly harness: string;
   readonly nodes: readonly NatsNode[];
   /** Every node's client URL, comma-separated (what `NATS_URL` takes). */
   readonly url: string;
   readonly replicas: number;
+  /** The operator's user (every permission): what the harness, the peers and the load connect as. */
+  readonly operator: { readonly user: string; readonly password: string };
   /** The NATS user a service connects as (`NATS_USER`, `NATS_PASSWORD`): its own, with its permissions. */
   credentialsFor(service: string): { NATS_USER: string; NATS_PASSWORD: string };
   start(): Promise<void>;
@@ -37,7 +45,7 @@ export interface Broker {
 
 function natsServerBin(): string {
   const lookup = findNatsServer();
-  if (!lookup.found) throw new Error(`the fault suite needs nats-server.\n\n${installInstructions()}`);
+  if (!lookup.found) throw new Error(`the system under test needs nats-server.\n\n${installInstructions()}`);
   return lookup.found.path;
 }
 
@@ -64,13 +72,16 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       logDir: options.logDir,
       authorization: identities.authorization,
       env: identities.env,
+      ...(options.syncInterval ? { syncInterval: options.syncInterval } : {}),
     }),
   );
   const url = nodes.map((n) => n.url).join(",");
   const broker: Broker = {
+    harness: options.harness,
     nodes,
     url,
     replicas: options.nodes,
+    operator: { user: operator.user, password: operator.password },
     credentialsFor(service) {
       const user = identities.credentials.services[service];
       if (!user) throw new Error(`the broker has no user for ${service}: run \`pnpm broker:config\``);
@@ -94,7 +105,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
         noAsyncTraces: true,
       }),
     async jetStreamReady(timeoutMs) {
-      const nc = await broker.connect("faults-probe");
+      const nc = await broker.connect(`${options.harness}-probe`);
       try {
         await waitUntil(
           async () => {
