@@ -56,6 +56,11 @@ export const kitEnv = {
   READINESS_INTERVAL_MS: intVar(1 * SECOND, 50, 60 * SECOND),
   /** Serve `GET /metrics`. */
   METRICS: boolVar(true),
+  /**
+   * Serve `/metrics` on this port of its own instead of `PORT` (0): for a service whose `PORT` is public,
+   * the gateway's, so Prometheus scrapes a port the internet does not reach.
+   */
+  METRICS_PORT: intVar(0, 0, 65535),
 } as const;
 
 export type KitConfig = ConfigOf<typeof kitEnv>;

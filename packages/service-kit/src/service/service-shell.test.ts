@@ -1,4 +1,4 @@
-import { runNatsCli, startTestNats, type TestNats } from "@bazaar/testing";
+import { freePort, runNatsCli, startTestNats, type TestNats } from "@bazaar/testing";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ConfigError } from "../config/load-config.js";
@@ -76,6 +76,23 @@ describe("health", () => {
     expect(text).toMatch(/bazaar_rpc_requests_total\{.*endpoint="whoami".*code="OK".*\} [1-9]/);
     expect(text).toContain("bazaar_rpc_request_duration_seconds_bucket");
     expect(text).toContain("bazaar_process_cpu_seconds_total");
+  });
+
+  it("serves /metrics on a port of its own with METRICS_PORT, and then not on the service's port", async () => {
+    const metricsPort = await freePort();
+    const own = await startTestService(labService, {
+      natsUrl: nats.url,
+      env: { METRICS_PORT: String(metricsPort), INSTANCE_ID: "lab-metrics-port" },
+    });
+    try {
+      expect((await fetch(`${own.url}/metrics`)).status).toBe(404);
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      expect(text).toContain("bazaar_process_cpu_seconds_total");
+      expect((await fetch(`${own.url}/health/live`)).status).toBe(200);
+    } finally {
+      await own.stop();
+    }
+    await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
   });
 
   it("turns /health/ready 503 while NATS is down and 200 after it returns; /health/live stays 200", async () => {

@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
-import type { Hono } from "hono";
+import { Hono } from "hono";
 import type { HealthReport } from "../../health/readiness.js";
 import { answerClientError } from "../../http/client-error.js";
 import { createServiceApp, type KitEnv } from "../../http/create-service-app.js";
@@ -42,7 +42,7 @@ export async function startServiceHttp(o: {
     instance: o.identity.instance,
     log: o.log,
     metrics: o.metrics,
-    metricsEnabled: o.config.METRICS,
+    metricsEnabled: o.config.METRICS && o.config.METRICS_PORT === 0,
     inFlight: o.inFlight,
     telemetry: o.telemetry,
     ready: o.ready,
@@ -62,6 +62,7 @@ export async function startServiceHttp(o: {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : o.config.PORT;
   const host = o.config.HOST.includes(":") ? `[${o.config.HOST}]` : o.config.HOST;
+  const metrics = o.config.METRICS && o.config.METRICS_PORT > 0 ? await serveMetrics(o) : undefined;
   return {
     app,
     url: `http://${host}:${port}`,
@@ -69,7 +70,30 @@ export async function startServiceHttp(o: {
     open: () => {
       opened = true;
     },
-    close: () => server.close(),
-    closeAllConnections: () => server.closeAllConnections(),
+    close: () => {
+      server.close();
+      metrics?.close();
+    },
+    closeAllConnections: () => {
+      server.closeAllConnections();
+      metrics?.closeAllConnections();
+    },
   };
+}
+
+/** `/metrics` alone, on `METRICS_PORT`: the service's own port then has none. */
+async function serveMetrics(o: {
+  readonly config: ServiceConfig;
+  readonly metrics: ServiceMetrics;
+}): Promise<Server> {
+  const app = new Hono();
+  app.get("/metrics", async (c) =>
+    c.body(await o.metrics.render(), 200, { "content-type": o.metrics.registry.contentType }),
+  );
+  const server = serve({ fetch: app.fetch, port: o.config.METRICS_PORT, hostname: o.config.HOST }) as Server;
+  await new Promise<void>((resolveListen, reject) => {
+    server.once("listening", resolveListen);
+    server.once("error", reject);
+  });
+  return server;
 }
