@@ -5,11 +5,11 @@
 import { connectNats, createLogger, inboxPrefix, type NatsLink } from "@bazaar/service-kit/platform";
 import { startTestService, type TestService } from "@bazaar/service-kit/testing";
 import { startTestNats, type TestNats } from "@bazaar/testing";
-import { service as users } from "@bazaar/users/service";
 import { exportJWK } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import { service as gatewayDefinition } from "./service.js";
 import { http } from "./test-support/http.js";
+import { serviceDefinition } from "./test-support/service-definitions.js";
 import { AUDIENCE, createSigningKey, ISSUER, signToken } from "./test-support/signing-key.js";
 
 interface Round {
@@ -55,7 +55,7 @@ async function forgeryRound(options: {
   const nats = await startTestNats({ permissions: options.permissions });
   cleanup.push(() => nats.dispose());
   const genuineKey = await createSigningKey("genuine-key");
-  const usersSvc: TestService = await startTestService(users, {
+  const usersSvc: TestService = await startTestService(await serviceDefinition("users"), {
     natsUrl: nats.url,
     env: { SEED: "true", JWT_PRIVATE_JWK: genuineKey.privateJwkJson },
   });

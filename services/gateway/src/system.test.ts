@@ -194,7 +194,15 @@ describe("live events", () => {
       source: "orders",
       data: { orderId },
     });
-    expect(Object.keys(event).sort()).toEqual(["data", "id", "occurredAt", "source", "subject", "type"]);
+    expect(Object.keys(event).sort()).toEqual([
+      "data",
+      "id",
+      "occurredAt",
+      "source",
+      "subject",
+      "traceId",
+      "type",
+    ]);
     expect(placed.id).toBe(event.id);
     // The filter keeps other types out: a payment event for the same order never arrives.
     await expect(stream.next((m) => m.data.includes('"payment.completed"'), 1000)).rejects.toThrow();

@@ -1,22 +1,15 @@
 import { rmSync } from "node:fs";
 import { users as usersContracts } from "@bazaar/contracts";
-import { service as inventory } from "@bazaar/inventory/service";
-import { service as notifications } from "@bazaar/notifications/service";
-import { createOrderViewsService } from "@bazaar/order-views/service";
-import { service as orders } from "@bazaar/orders/service";
-import { service as payments } from "@bazaar/payments/service";
-import type { ServiceDefinition } from "@bazaar/service-kit/platform";
 import {
   createTestClient,
   startTestService,
   type TestClient,
   type TestService,
 } from "@bazaar/service-kit/testing";
-import { service as shipping } from "@bazaar/shipping/service";
 import { startTestNats, type TestNats } from "@bazaar/testing";
-import { service as users } from "@bazaar/users/service";
 import { service as gatewayDefinition } from "../service.js";
 import { type HttpClient, http } from "./http.js";
+import { serviceDefinition } from "./service-definitions.js";
 import { createSigningKey, type TestSigningKey } from "./signing-key.js";
 
 export type ServiceName =
@@ -28,17 +21,15 @@ export type ServiceName =
   | "order-views"
   | "notifications";
 
-const DEFINITIONS: Record<ServiceName, () => ServiceDefinition> = {
-  users: () => users,
-  inventory: () => inventory,
-  payments: () => payments,
-  shipping: () => shipping,
-  // Each start sets up its own saga engine.
-  orders: () => orders,
-  // Fresh per start: each owns its rebuilder.
-  "order-views": () => createOrderViewsService(),
-  notifications: () => notifications,
-};
+const SERVICES: readonly ServiceName[] = [
+  "users",
+  "inventory",
+  "payments",
+  "shipping",
+  "orders",
+  "order-views",
+  "notifications",
+];
 
 export const ADMIN = { email: "admin@bazaar.local", password: "bazaar-admin-dev" } as const;
 export const CUSTOMER = { email: "customer@bazaar.local", password: "bazaar-customer-dev" } as const;
@@ -106,7 +97,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   const dataDirs = new Map<ServiceName, string>();
   const startService = async (name: ServiceName, env: Record<string, string> = {}): Promise<TestService> => {
     const dataDir = dataDirs.get(name);
-    const svc = await startTestService(DEFINITIONS[name](), {
+    const svc = await startTestService(await serviceDefinition(name), {
       natsUrl: nats.url,
       env: { ...baseEnv[name], ...(options.env?.[name] ?? {}), ...env },
       ...(dataDir ? { dataDir } : {}),
@@ -116,7 +107,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     running.set(name, svc);
     return svc;
   };
-  const names = options.services ?? (Object.keys(DEFINITIONS) as ServiceName[]);
+  const names = options.services ?? SERVICES;
   await Promise.all(names.map((name) => startService(name)));
   const gateway = await startTestService(gatewayDefinition, {
     natsUrl: nats.url,
