@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import {
-  orderViews as c,
   type EventContract,
   ORDERS_STREAM,
   orders,
+  orderViews,
   PAYMENTS_STREAM,
   payments,
   SHIPPING_STREAM,
@@ -18,7 +18,7 @@ import {
 } from "@bazaar/service-kit/testing";
 import { startTestNats, type TestNats } from "@bazaar/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { orderViews } from "./db/schema.js";
+import { orderViewRows } from "./db/schema.js";
 import { createOrderViewsService } from "./service.js";
 
 let nats: TestNats;
@@ -87,7 +87,7 @@ const placed = (orderId: string, userId: string, at?: string) =>
     at ? { at } : {},
   );
 
-const view = (orderId: string) => caller.client.call(c.getOrderView, { orderId });
+const view = (orderId: string) => caller.client.call(orderViews.getOrderView, { orderId });
 const lagNow = async (): Promise<number | undefined> =>
   ((await svc.runtime.health()).checks.lag?.[0]?.observedValue as { events: number } | undefined)?.events;
 const settle = () =>
@@ -199,9 +199,9 @@ describe("read model", () => {
     for (let i = 0; i < 5; i++) await placed(randomUUID(), "u-list");
     await placed(randomUUID(), "u-other");
     await settle();
-    const first = await caller.client.call(c.listMyOrders, { userId: "u-list", limit: 3 });
+    const first = await caller.client.call(orderViews.listMyOrders, { userId: "u-list", limit: 3 });
     expect(first.items).toHaveLength(3);
-    const second = await caller.client.call(c.listMyOrders, {
+    const second = await caller.client.call(orderViews.listMyOrders, {
       userId: "u-list",
       limit: 3,
       cursor: first.nextCursor ?? undefined,
@@ -225,23 +225,23 @@ describe("read model", () => {
 
 describe("rebuild", () => {
   it("replays the streams into a fresh model equal to the incremental one, and switches over", async () => {
-    const snapshot = () => svc.runtime.db.select().from(orderViews).orderBy(orderViews.orderId).all();
+    const snapshot = () => svc.runtime.db.select().from(orderViewRows).orderBy(orderViewRows.orderId).all();
     await settle();
     const incremental = snapshot();
     expect(incremental.length).toBeGreaterThan(5);
 
     // Damage the live model: a rebuild must restore it from the streams alone.
     svc.runtime.transaction((tx) =>
-      tx.update(orderViews).set({ status: "pending", trackingNumber: null }).run(),
+      tx.update(orderViewRows).set({ status: "pending", trackingNumber: null }).run(),
     );
-    const started = await caller.client.call(c.rebuild, {});
+    const started = await caller.client.call(orderViews.rebuild, {});
     expect(started.state).toBe("running");
-    await expect(caller.client.call(c.rebuild, {})).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(caller.client.call(orderViews.rebuild, {})).rejects.toMatchObject({ code: "CONFLICT" });
     await vi.waitFor(
-      async () => expect((await caller.client.call(c.rebuildStatus, {})).state).toBe("completed"),
+      async () => expect((await caller.client.call(orderViews.rebuildStatus, {})).state).toBe("completed"),
       { timeout: 20_000, interval: 50 },
     );
-    const status = await caller.client.call(c.rebuildStatus, {});
+    const status = await caller.client.call(orderViews.rebuildStatus, {});
     expect(status.processed).toBe(status.total);
     expect(status.processed).toBeGreaterThan(10);
     expect(snapshot()).toEqual(incremental);
@@ -255,9 +255,9 @@ describe("rebuild", () => {
       await settle();
     };
     try {
-      await caller.client.call(c.rebuild, {});
+      await caller.client.call(orderViews.rebuild, {});
       await vi.waitFor(
-        async () => expect((await caller.client.call(c.rebuildStatus, {})).state).toBe("completed"),
+        async () => expect((await caller.client.call(orderViews.rebuildStatus, {})).state).toBe("completed"),
         { timeout: 20_000, interval: 50 },
       );
     } finally {
@@ -278,9 +278,9 @@ describe("rebuild", () => {
     const fresh = randomUUID();
     await placed(fresh, "u-aged");
     await settle();
-    await caller.client.call(c.rebuild, {});
+    await caller.client.call(orderViews.rebuild, {});
     await vi.waitFor(
-      async () => expect((await caller.client.call(c.rebuildStatus, {})).state).toBe("completed"),
+      async () => expect((await caller.client.call(orderViews.rebuildStatus, {})).state).toBe("completed"),
       { timeout: 20_000, interval: 50 },
     );
     expect(await view(old)).toMatchObject({ userId: "u-aged", itemCount: 3 });

@@ -1,12 +1,12 @@
-import type { orderViews as contracts } from "@bazaar/contracts";
+import type { orderViews } from "@bazaar/contracts";
 import { decodeCursor, keysetLimit, keysetPage, NotFoundError } from "@bazaar/service-kit";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type * as v from "valibot";
-import { orderViews } from "./db/schema.js";
+import { orderViewRows } from "./db/schema.js";
 import type { ViewsDb } from "./declaration.js";
 
-export type OrderView = v.InferOutput<typeof contracts.OrderView>;
-type Row = typeof orderViews.$inferSelect;
+export type OrderView = v.InferOutput<typeof orderViews.OrderView>;
+type Row = typeof orderViewRows.$inferSelect;
 
 function toView(row: Row & { userId: string }): OrderView {
   return {
@@ -25,7 +25,7 @@ function toView(row: Row & { userId: string }): OrderView {
 }
 
 export function getView(db: ViewsDb, orderId: string): OrderView {
-  const row = db.select().from(orderViews).where(eq(orderViews.orderId, orderId)).get();
+  const row = db.select().from(orderViewRows).where(eq(orderViewRows.orderId, orderId)).get();
   // A row heard of only through events that do not name the customer (a shipment before the order's
   // placement arrived) is not an order view yet: not found, as before anything was heard of it.
   if (!row || row.userId === null) throw new NotFoundError(`order ${orderId} not found`);
@@ -33,7 +33,7 @@ export function getView(db: ViewsDb, orderId: string): OrderView {
 }
 
 /** Sort key: when the order was placed, or (before `order.placed` is seen) when anything was heard of it. */
-const placed = sql<string>`coalesce(${orderViews.createdAt}, ${orderViews.lastUpdated})`;
+const placed = sql<string>`coalesce(${orderViewRows.createdAt}, ${orderViewRows.lastUpdated})`;
 
 /** A user's orders, newest first, keyset-paged: reads one index range, no calls to other services. */
 export function listForUser(
@@ -44,16 +44,16 @@ export function listForUser(
   const after = page.cursor ? (decodeCursor(page.cursor, 2) as [string, string]) : undefined;
   const rows = db
     .select()
-    .from(orderViews)
+    .from(orderViewRows)
     .where(
       and(
-        eq(orderViews.userId, userId),
+        eq(orderViewRows.userId, userId),
         after
-          ? or(lt(placed, after[0]), and(eq(placed, after[0]), lt(orderViews.orderId, after[1])))
+          ? or(lt(placed, after[0]), and(eq(placed, after[0]), lt(orderViewRows.orderId, after[1])))
           : undefined,
       ),
     )
-    .orderBy(desc(placed), desc(orderViews.orderId))
+    .orderBy(desc(placed), desc(orderViewRows.orderId))
     .limit(keysetLimit(page.limit))
     .all();
   return keysetPage({

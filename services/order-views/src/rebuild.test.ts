@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { orderViews as c, orders, payments } from "@bazaar/contracts";
+import { orders, orderViews, payments } from "@bazaar/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { orderViews } from "./db/schema.js";
+import { orderViewRows } from "./db/schema.js";
 import { startViewsHarness, type ViewsHarness } from "./test-support/views-harness.js";
 
 let h: ViewsHarness;
@@ -14,8 +14,8 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const rows = () => h.svc.runtime.db.select().from(orderViews).orderBy(orderViews.orderId).all();
-const myOrders = (userId: string) => h.caller.client.call(c.listMyOrders, { userId, limit: 50 });
+const rows = () => h.svc.runtime.db.select().from(orderViewRows).orderBy(orderViewRows.orderId).all();
+const myOrders = (userId: string) => h.caller.client.call(orderViews.listMyOrders, { userId, limit: 50 });
 
 // The tests share one broker and run in order: each leaves the streams as the next one expects.
 describe("rebuild with a malformed event in the streams", () => {
@@ -54,7 +54,9 @@ describe("rebuild with a malformed event in the streams", () => {
           },
         ],
       });
-      expect(await c.rebuildStatus.response["~standard"].validate(status)).not.toHaveProperty("issues");
+      expect(await orderViews.rebuildStatus.response["~standard"].validate(status)).not.toHaveProperty(
+        "issues",
+      );
     }
     expect(await h.view(good)).toMatchObject({ userId: "u-skip", itemCount: 3, status: "pending" });
   });
@@ -99,7 +101,7 @@ describe("rebuild that merges over orders placed before the oldest message", () 
     expect(live).toMatchObject({ status: "confirmed", createdAt: placedAt, totalCents: 3297 });
 
     // Damage the live row's status in place: the merge must still repair it from the streams.
-    h.svc.runtime.transaction((tx) => tx.update(orderViews).set({ status: "pending" }).run());
+    h.svc.runtime.transaction((tx) => tx.update(orderViewRows).set({ status: "pending" }).run());
     const status = await h.rebuild();
     expect(status.state).toBe("completed");
     expect(await h.view(orderId)).toEqual(live);
@@ -112,7 +114,7 @@ describe("rebuild that merges over orders placed before the oldest message", () 
     const orderId = randomUUID();
     await h.publish(orders.orderConfirmed, { orderId, userId: "u-late", totalCents: 100, currency: "EUR" });
     await h.settle();
-    h.svc.runtime.transaction((tx) => tx.delete(orderViews).run());
+    h.svc.runtime.transaction((tx) => tx.delete(orderViewRows).run());
     expect(await h.rebuild()).toMatchObject({ state: "completed" });
     expect((await myOrders("u-late")).items).toMatchObject([{ orderId, status: "confirmed" }]);
   });

@@ -1,5 +1,5 @@
 import type { EventContract } from "@bazaar/contracts";
-import { orderViews, orderViewsNext } from "./db/schema.js";
+import { orderViewRows, orderViewsNext } from "./db/schema.js";
 import { orderViewsService, SOURCE_EVENTS } from "./declaration.js";
 import { project } from "./projection.js";
 
@@ -10,7 +10,7 @@ import { project } from "./projection.js";
  */
 export const subscriptions = SOURCE_EVENTS.map((event: EventContract) =>
   orderViewsService.on(event, (envelope, ctx) => {
-    project(ctx.tx, orderViews, envelope);
+    project(ctx.tx, orderViewRows, envelope);
     if (ctx.deps.rebuilder.active) project(ctx.tx, orderViewsNext, envelope);
   }),
 );

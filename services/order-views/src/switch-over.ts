@@ -1,11 +1,11 @@
 import { type Column, getTableColumns, type SQL, sql } from "drizzle-orm";
-import { orderViews, orderViewsNext } from "./db/schema.js";
+import { orderViewRows, orderViewsNext } from "./db/schema.js";
 import type { ViewsDb } from "./declaration.js";
 import { comesAfter } from "./ordering.js";
 
 export type SwitchMode = "replace" | "merge";
 
-const live = orderViews;
+const live = orderViewRows;
 /** The rebuilt row's value of a column, inside the upsert. */
 const rebuilt = (column: Column): SQL => sql.raw(`excluded."${column.name}"`);
 /** The rebuilt value when `newer`, else the live one. */

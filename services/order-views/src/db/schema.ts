@@ -1,7 +1,7 @@
-import type { orderViews as contracts } from "@bazaar/contracts";
+import type { orderViews } from "@bazaar/contracts";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-type SkippedEvent = contracts.SkippedEvent;
+type SkippedEvent = orderViews.SkippedEvent;
 
 /**
  * One row per order, denormalized for reads. Each group of fields is owned by one publisher (status:
@@ -40,11 +40,11 @@ function viewTable<const N extends string>(name: N) {
 }
 
 /** The read model the service answers from. */
-export const orderViews = viewTable("order_views");
+export const orderViewRows = viewTable("order_views");
 /** Where a rebuild replays the streams before it switches over. */
 export const orderViewsNext = viewTable("order_views_next");
 
-export type ViewTable = typeof orderViews | typeof orderViewsNext;
+export type ViewTable = typeof orderViewRows | typeof orderViewsNext;
 
 /** The state of the last rebuild (one row). */
 export const rebuildState = sqliteTable("rebuild_state", {
@@ -61,4 +61,4 @@ export const rebuildState = sqliteTable("rebuild_state", {
   error: text("error"),
 });
 
-export const schema = { orderViews, orderViewsNext, rebuildState };
+export const schema = { orderViewRows, orderViewsNext, rebuildState };
