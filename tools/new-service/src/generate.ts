@@ -143,12 +143,16 @@ export function generate(options: GenerateOptions): GenerateResult {
   );
 
   const pnpm = "pnpm";
-  const install = spawnSync(pnpm, ["install", "--offline"], { cwd: root, encoding: "utf8" });
-  commands.push("pnpm install --offline");
-  log("$ pnpm install --offline");
+  // A new package changes the lockfile: never frozen here, even where CI makes frozen the default.
+  const install = spawnSync(pnpm, ["install", "--offline", "--no-frozen-lockfile"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  commands.push("pnpm install --offline --no-frozen-lockfile");
+  log("$ pnpm install --offline --no-frozen-lockfile");
   if (install.status !== 0) {
-    log("  offline install failed; trying `pnpm install`");
-    run(pnpm, ["install"]);
+    log("  offline install failed; trying `pnpm install --no-frozen-lockfile`");
+    run(pnpm, ["install", "--no-frozen-lockfile"]);
   }
   run(pnpm, ["--filter", `@bazaar/${name}`, "exec", "drizzle-kit", "generate", "--name", "init"]);
   for (const migration of readdirSync(join(root, dir, "drizzle"), { recursive: true, withFileTypes: true }))
