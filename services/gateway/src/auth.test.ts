@@ -9,8 +9,11 @@ import { ADMIN, CUSTOMER, startSystem, type TestSystem } from "./test-support/sy
 let sys: TestSystem;
 let customer: { token: string; userId: string };
 
+// Long enough that three requests in a row fit in one interval on a loaded machine.
+const REFRESH_INTERVAL_MS = 2000;
+
 beforeAll(async () => {
-  sys = await startSystem({ gatewayEnv: { JWKS_REFRESH_MIN_INTERVAL_MS: "400" } });
+  sys = await startSystem({ gatewayEnv: { JWKS_REFRESH_MIN_INTERVAL_MS: String(REFRESH_INTERVAL_MS) } });
   customer = await sys.login(CUSTOMER);
 });
 
@@ -204,7 +207,7 @@ describe("key rotation", () => {
   it("refetches the JWK set for an unknown kid at most once per interval", async () => {
     const stranger = await createSigningKey("unknown-kid");
     const token = await signToken(stranger, { sub: customer.userId });
-    await new Promise((r) => setTimeout(r, 450));
+    await new Promise((r) => setTimeout(r, REFRESH_INTERVAL_MS + 50));
     const before = await callCount(sys.api, "rpc.users.jwks");
     await expectUnauthorized(token, "INVALID_TOKEN");
     await expectUnauthorized(token, "INVALID_TOKEN");
@@ -217,7 +220,7 @@ describe("key rotation", () => {
     const next = await createSigningKey("test-key-2");
     await sys.stopService("users");
     await sys.startService("users", { JWT_PRIVATE_JWK: next.privateJwkJson });
-    await new Promise((r) => setTimeout(r, 450));
+    await new Promise((r) => setTimeout(r, REFRESH_INTERVAL_MS + 50));
     const fresh = await sys.login(CUSTOMER);
     const header = JSON.parse(Buffer.from(fresh.token.split(".")[0] ?? "", "base64url").toString());
     expect(header.kid).toBe("test-key-2");
