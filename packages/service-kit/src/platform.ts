@@ -40,6 +40,7 @@ export type {
 export { type EnsureOutcome, ensureStream, isNotFound, streamConfig } from "./events/streams.js";
 export { CheckFailed, type CheckResult, type HealthReport } from "./health/readiness.js";
 export { createServiceApp, type KitEnv } from "./http/create-service-app.js";
+export { createMetricsApp } from "./http/metrics-app.js";
 export { PROBLEM_CONTENT_TYPE, type Problem, problemResponse, toProblem } from "./http/problem.js";
 export * from "./index.js";
 export { createLogger } from "./logging/logger.js";

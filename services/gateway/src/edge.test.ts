@@ -1,3 +1,4 @@
+import { freePort } from "@bazaar/testing";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Problem } from "./http/problem-schema.js";
@@ -6,10 +7,18 @@ import { CUSTOMER, startSystem, type TestSystem } from "./test-support/system.js
 
 let sys: TestSystem;
 let customer: string;
+let metricsPort: number;
 
 beforeAll(async () => {
+  metricsPort = await freePort();
   sys = await startSystem({
-    gatewayEnv: { RATE_LIMIT_AUTH: "5", RATE_LIMIT_USER: "20", RATE_LIMIT_ANONYMOUS: "1000" },
+    gatewayEnv: {
+      RATE_LIMIT_AUTH: "5",
+      RATE_LIMIT_USER: "20",
+      RATE_LIMIT_ANONYMOUS: "1000",
+      // As the manifests and images run it: metrics on a port of their own, none on the public one.
+      METRICS_PORT: String(metricsPort),
+    },
   });
   customer = (await sys.login(CUSTOMER)).token;
 });
@@ -202,10 +211,16 @@ describe("edge hygiene", () => {
     expect(res.headers.get("strict-transport-security")).toBeTruthy();
   });
 
-  it("serves the kit's health and metrics", async () => {
+  it("serves the kit's health, and its metrics only on the metrics port", async () => {
     expect((await sys.api.get("/health/live")).body).toMatchObject({ status: "pass", service: "gateway" });
     expect((await sys.api.get("/health/ready")).status).toBe(200);
-    const metrics = await sys.api.get("/metrics");
-    expect(metrics.text).toContain('bazaar_http_requests_total{method="GET",route="/api/products/:sku"');
+    expect((await sys.api.get("/metrics")).status).toBe(404);
+    const spec = (await sys.api.get<{ paths: Record<string, unknown> }>("/openapi.json")).body;
+    expect(Object.keys(spec.paths)).not.toContain("/metrics");
+    const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain(
+      'bazaar_http_requests_total{method="GET",route="/api/products/:sku"',
+    );
   });
 });

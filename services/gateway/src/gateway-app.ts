@@ -16,7 +16,7 @@ import { identify, queryToken } from "./middleware/identify.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { requireAdmin } from "./middleware/require-role.js";
 import { securityHeaders } from "./middleware/security-headers.js";
-import { platformDocs } from "./openapi/platform-docs.js";
+import { platformDocsFor } from "./openapi/platform-docs.js";
 import { buildOpenApi } from "./openapi/spec.js";
 import { EVENTS_STREAM_PATH } from "./routes/admin-events.js";
 import { groupApp, groupDocs } from "./routing/route-group.js";
@@ -32,10 +32,15 @@ export function createGatewayApi(runtime: GatewayRuntime, live: LiveEvents): Hon
   const { config } = runtime;
   const verify = createTokenVerifier({ jwks: jwksFor(runtime), leewaySeconds: config.JWT_LEEWAY_SECONDS });
   let spec = "";
+  // With METRICS_PORT set (as the manifests and images do), the public port serves no /metrics.
+  const publicMetrics = config.METRICS && config.METRICS_PORT === 0;
   const groups = gatewayRouteGroups({ runtime, live, spec: () => spec });
   // Built once at start: a schema the converter cannot handle fails the start, not a request.
   spec = JSON.stringify(
-    buildOpenApi({ version: runtime.version, operations: [...groups.flatMap(groupDocs), ...platformDocs] }),
+    buildOpenApi({
+      version: runtime.version,
+      operations: [...groups.flatMap(groupDocs), ...platformDocsFor({ publicMetrics })],
+    }),
   );
 
   const api = new Hono<GatewayEnv>();

@@ -27,14 +27,14 @@ RUN cd /app && rm -f pnpm-workspace.yaml && for pkg in node_modules/.pnpm/better
 
 # 3. Node and the deploy folder, nothing else.
 FROM $NODE_IMAGE
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 DATA_DIR=/data
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 METRICS_PORT=9464 DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app ./
 # The SQLite file lives on a volume owned by the runtime user.
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 USER node
-EXPOSE 8080
+EXPOSE 8080 9464
 # Liveness only (the process answers); readiness (NATS, JetStream, SQLite) is the orchestrator's to probe.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/health/live').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node itself, not npm start: it receives SIGTERM directly and the kit shuts down gracefully.

@@ -3,7 +3,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } 
 import { join, relative } from "node:path";
 import { inventory, orders, payments, STREAMS, shipping } from "@bazaar/contracts";
 import { createTestClient, startTestService, type TestService } from "@bazaar/service-kit/testing";
-import { runNatsCli, startTestNats, type TempDir, type TestNats, tempDir } from "@bazaar/testing";
+import { freePort, runNatsCli, startTestNats, type TempDir, type TestNats, tempDir } from "@bazaar/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { deployCommand, slimShell } from "./commands.js";
@@ -121,16 +121,27 @@ describe.each(services)("the deploy folder of $name", (service) => {
     await using nats = await startTestNats();
     await createStreams(nats);
     using data = tempDir(`bazaar-${service.name}-data-`);
-    const proc = await startFolder(result.dir, service.name, env(nats, service.name, data));
+    const metricsPort = await freePort();
+    const proc = await startFolder(
+      result.dir,
+      service.name,
+      env(nats, service.name, data, { METRICS_PORT: String(metricsPort) }),
+    );
     try {
       await waitForStatus(`${proc.url}/health/ready`, 200);
       const manifests = parseManifests(readFileSync(join(baseServicesDir, `${service.name}.yaml`), "utf8"));
       const paths = requestedPaths(manifests, service.name);
-      expect(paths).toEqual(expect.arrayContaining(["/health/live", "/health/ready"]));
-      for (const path of paths) {
+      expect(paths.probes).toEqual(expect.arrayContaining(["/health/live", "/health/ready"]));
+      for (const path of paths.probes) {
         const response = await fetch(`${proc.url}${path}`);
         expect(response.status, `${service.name} ${path}`).toBe(200);
       }
+      // Prometheus scrapes a port of its own; the HTTP port (the gateway's is public) serves no metrics.
+      expect(paths.scrape?.path).toBe("/metrics");
+      const metrics = await fetch(`http://127.0.0.1:${metricsPort}${paths.scrape?.path}`);
+      expect(metrics.status, `${service.name} metrics`).toBe(200);
+      expect(await metrics.text()).toMatch(/^bazaar_/m);
+      expect((await fetch(`${proc.url}/metrics`)).status).toBe(404);
       if (service.usesSqlite) expect(readdirSync(data.path)).toContain(`${service.name}.db`);
     } finally {
       await proc.stop();

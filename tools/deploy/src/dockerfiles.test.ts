@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { buildCommand, deployCommand, slimShell } from "./commands.js";
 import { healthcheckScript, NODE_IMAGE } from "./docker/dockerfile.js";
 import { allGeneratedFiles, dockerDir, outOfDate, strayFiles } from "./generated-files.js";
-import { DATA_DIR, HTTP_PORT } from "./k8s/settings.js";
+import { DATA_DIR, HTTP_PORT, METRICS_PORT } from "./k8s/settings.js";
 import { findRepoRoot, listServices, readPackageJson } from "./repo.js";
 import { run } from "./run.js";
 
@@ -82,7 +82,7 @@ describe.each(services)("the Dockerfile of $name", (service) => {
     expect(healthcheck).toContain(JSON.stringify(healthcheckScript()));
     expect(healthcheck).toContain("/health/live");
     expect(healthcheck).not.toContain("/health/ready");
-    expect(lines).toContain(`EXPOSE ${HTTP_PORT}`);
+    expect(lines).toContain(`EXPOSE ${HTTP_PORT} ${METRICS_PORT}`);
     const env = lines.find((l) => l.startsWith("ENV")) ?? "";
     expect(env).toContain(`PORT=${HTTP_PORT}`);
     expect(env).toContain("NODE_ENV=production");

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { k8sDir } from "./generated-files.js";
 import { checkNats, natsConfig, natsUsers } from "./k8s/check-nats.js";
 import { checkServices } from "./k8s/check-services.js";
-import { kitRoutes, NATS_MONITOR_ROUTES } from "./k8s/kit-routes.js";
+import { kitMetricsRoutes, kitRoutes, NATS_MONITOR_ROUTES } from "./k8s/kit-routes.js";
 import { findKustomize, kustomizeBuild } from "./k8s/kustomize.js";
 import { type KubeObject, parseManifests, validateObject } from "./k8s/objects.js";
 import { workloads } from "./k8s/pods.js";
@@ -19,7 +19,10 @@ import { natsServerBin } from "./test-support/nats-server-bin.js";
 
 const root = findRepoRoot();
 const services = listServices(root);
-const served: ServedPaths = { service: kitRoutes(), nats: NATS_MONITOR_ROUTES };
+const served: ServedPaths = {
+  service: { probes: kitRoutes(), scrape: kitMetricsRoutes() },
+  nats: { probes: NATS_MONITOR_ROUTES },
+};
 
 /** Every Kubernetes object file under k8s/: not kustomizations, not the overlays' JSON patches. */
 function manifestFiles(dir: string = k8sDir): string[] {
@@ -42,12 +45,24 @@ function mutate(objects: readonly KubeObject[], change: (copy: KubeObject[]) => 
 }
 
 /** A parsed workload, typed enough for a test to break it on purpose. */
-type MutableWorkload = KubeObject & { spec: { replicas?: number; template: { spec: IPodSpec } } };
+type MutableWorkload = KubeObject & {
+  spec: {
+    replicas?: number;
+    template: { metadata?: { annotations?: Record<string, string> }; spec: IPodSpec };
+  };
+};
 
 function workload(objects: readonly KubeObject[], name: string): MutableWorkload {
   const found = objects.find((o) => o.metadata.name === name && /StatefulSet|Deployment/.test(o.kind));
   if (!found) throw new Error(`no workload ${name}`);
   return found as MutableWorkload;
+}
+
+function annotations(objects: readonly KubeObject[], name: string): Record<string, string> {
+  const template = workload(objects, name).spec.template;
+  template.metadata ??= {};
+  template.metadata.annotations ??= {};
+  return template.metadata.annotations;
 }
 
 function container(objects: readonly KubeObject[], name: string): IContainer {
@@ -75,10 +90,26 @@ describe("every manifest file", () => {
 
 describe("probes", () => {
   it("are on paths every service serves, per the kit's own routes", () => {
-    expect([...(served.service ?? [])]).toEqual(
-      expect.arrayContaining(["/health/live", "/health/ready", "/metrics"]),
+    expect([...(served.service?.probes ?? [])]).toEqual(
+      expect.arrayContaining(["/health/live", "/health/ready"]),
     );
+    // Metrics are on a port of their own: the HTTP port (public, for the gateway) serves none.
+    expect([...(served.service?.probes ?? [])]).not.toContain("/metrics");
+    expect([...(served.service?.scrape ?? [])]).toEqual(["/metrics"]);
     expect(checkProbes(baseObjects, served)).toEqual([]);
+  });
+
+  it("fail the check when metrics are scraped on the HTTP port, on an undeclared port, or off their path", () => {
+    const onHttp = mutate(baseObjects, (copy) => {
+      annotations(copy, "gateway")["prometheus.io/port"] = "8080";
+      annotations(copy, "users")["prometheus.io/port"] = "9999";
+      annotations(copy, "orders")["prometheus.io/path"] = "/stats";
+    });
+    expect(checkProbes(onHttp, served)).toEqual([
+      "Deployment/gateway: metrics are scraped on the HTTP port 8080, not a port of their own",
+      "StatefulSet/orders: prometheus.io/path /stats is not served",
+      "StatefulSet/users: prometheus.io/port 9999 is not a container port",
+    ]);
   });
 
   it("fail the check on a path the service does not serve", () => {
@@ -86,7 +117,7 @@ describe("probes", () => {
       container(copy, "payments").readinessProbe!.httpGet!.path = "/healthz";
     });
     expect(checkProbes(moved, served)).toEqual([
-      "StatefulSet/payments container payments: readinessProbe requests /healthz, which it does not serve (it serves /health/live, /health/ready, /metrics)",
+      "StatefulSet/payments container payments: readinessProbe requests /healthz, which it does not serve (it serves /health/live, /health/ready)",
     ]);
   });
 

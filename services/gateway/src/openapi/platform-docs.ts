@@ -71,3 +71,8 @@ export const platformDocs: readonly OperationDoc[] = [
     },
   },
 ];
+
+/** The kit's routes on the gateway's own port: `/metrics` only when it is served there. */
+export function platformDocsFor(options: { readonly publicMetrics: boolean }): readonly OperationDoc[] {
+  return options.publicMetrics ? platformDocs : platformDocs.filter((doc) => doc.path !== "/metrics");
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildCommand, deployCommand, slimShell } from "../commands.js";
-import { DATA_DIR, HTTP_PORT, LIVENESS_PATH } from "../k8s/settings.js";
+import { DATA_DIR, HTTP_PORT, LIVENESS_PATH, METRICS_PORT } from "../k8s/settings.js";
 import { catalogVersion, findRepoRoot, type ServiceInfo } from "../repo.js";
 
 /** Every stage starts from this image: the Node LTS the repo targets (24), on Debian (glibc, for the addon). */
@@ -68,12 +68,12 @@ export function renderDockerfile(service: ServiceInfo, root: string = findRepoRo
     "",
     "# 3. Node and the deploy folder, nothing else.",
     "FROM $NODE_IMAGE",
-    `ENV NODE_ENV=production HOST=0.0.0.0 PORT=${HTTP_PORT}${service.usesSqlite ? ` DATA_DIR=${DATA_DIR}` : ""}`,
+    `ENV NODE_ENV=production HOST=0.0.0.0 PORT=${HTTP_PORT} METRICS_PORT=${METRICS_PORT}${service.usesSqlite ? ` DATA_DIR=${DATA_DIR}` : ""}`,
     "WORKDIR /app",
     "COPY --from=build /app ./",
     ...data,
     "USER node",
-    `EXPOSE ${HTTP_PORT}`,
+    `EXPOSE ${HTTP_PORT} ${METRICS_PORT}`,
     "# Liveness only (the process answers); readiness (NATS, JetStream, SQLite) is the orchestrator's to probe.",
     `HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 CMD ["node", "-e", "${healthcheckScript()}"]`,
     "# node itself, not npm start: it receives SIGTERM directly and the kit shuts down gracefully.",

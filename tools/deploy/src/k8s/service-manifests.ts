@@ -12,6 +12,7 @@ import {
   HTTP_PORT,
   LIVENESS_PATH,
   METRICS_PATH,
+  METRICS_PORT,
   NODE_UID,
   natsPassword,
   READINESS_PATH,
@@ -34,6 +35,7 @@ function labels(service: ServiceInfo): Record<string, string> {
 function env(service: ServiceInfo): IEnvVar[] {
   const plain: IEnvVar[] = [
     { name: "PORT", value: String(HTTP_PORT) },
+    { name: "METRICS_PORT", value: String(METRICS_PORT) },
     ...(service.usesSqlite ? [{ name: "DATA_DIR", value: DATA_DIR }] : []),
     // The pod name identifies the instance in logs, metrics and `nats micro ls`.
     { name: "INSTANCE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
@@ -51,7 +53,10 @@ function container(service: ServiceInfo): IContainer {
   return {
     name: service.name,
     image: `bazaar/${service.name}`,
-    ports: [{ name: "http", containerPort: HTTP_PORT }],
+    ports: [
+      { name: "http", containerPort: HTTP_PORT },
+      { name: "metrics", containerPort: METRICS_PORT },
+    ],
     envFrom: [{ configMapRef: { name: SHARED_ENV_CONFIGMAP } }],
     env: env(service),
     startupProbe: {
@@ -110,7 +115,7 @@ function podTemplate(service: ServiceInfo) {
       labels: labels(service),
       annotations: {
         "prometheus.io/scrape": "true",
-        "prometheus.io/port": String(HTTP_PORT),
+        "prometheus.io/port": String(METRICS_PORT),
         "prometheus.io/path": METRICS_PATH,
       },
     },

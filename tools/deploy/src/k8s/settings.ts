@@ -16,6 +16,11 @@ export const SHARED_ENV_CONFIGMAP = "bazaar-env";
 export const LIVENESS_PATH = "/health/live";
 export const READINESS_PATH = "/health/ready";
 export const METRICS_PATH = "/metrics";
+/**
+ * Prometheus scrapes `/metrics` on a port of its own (the kit's `METRICS_PORT`), which no Service
+ * exposes: the gateway's public port then serves no metrics, and every pod is shaped the same.
+ */
+export const METRICS_PORT = 9464;
 
 /** A variable read from a Secret key. */
 export interface SecretVar {

@@ -1,9 +1,10 @@
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import type { HealthReport } from "../../health/readiness.js";
 import { answerClientError } from "../../http/client-error.js";
 import { createServiceApp, type KitEnv } from "../../http/create-service-app.js";
+import { createMetricsApp } from "../../http/metrics-app.js";
 import { createStartingApp } from "../../http/starting-app.js";
 import type { Logger } from "../../logging/logger.js";
 import type { ServiceMetrics } from "../../metrics/metrics.js";
@@ -86,10 +87,7 @@ async function serveMetrics(o: {
   readonly config: ServiceConfig;
   readonly metrics: ServiceMetrics;
 }): Promise<Server> {
-  const app = new Hono();
-  app.get("/metrics", async (c) =>
-    c.body(await o.metrics.render(), 200, { "content-type": o.metrics.registry.contentType }),
-  );
+  const app = createMetricsApp({ metrics: o.metrics });
   const server = serve({ fetch: app.fetch, port: o.config.METRICS_PORT, hostname: o.config.HOST }) as Server;
   await new Promise<void>((resolveListen, reject) => {
     server.once("listening", resolveListen);
