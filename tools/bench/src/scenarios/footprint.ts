@@ -13,7 +13,8 @@ export function footprint(session: ReadSession, loaded: boolean): ScenarioResult
   const rows: string[][] = [];
   const stacks: Array<{ name: string; readyMs: number; pids: Record<string, number> }> = [
     { name: "bazaar", readyMs: session.system.readyMs, pids: session.system.pids() },
-    ...session.targets.slice(1).map((t) => ({ name: t.name, readyMs: t.readyMs, pids: t.pids() })),
+    { name: "bazaar-traced", readyMs: session.traced.readyMs, pids: session.traced.pids() },
+    ...session.targets.slice(2).map((t) => ({ name: t.name, readyMs: t.readyMs, pids: t.pids() })),
   ];
   let totals = "";
   for (const s of stacks) {

@@ -31,6 +31,7 @@ export async function gatewayRead(ctx: BenchContext, session: ReadSession): Prom
     ctx.log,
   );
   const rows = targets.map((t) => summarize(t.name, t.description, runs));
+  const exported = session.sink.stats();
   const rate = (name: string) => rows.find((r) => r.target === name)?.rate ?? 0;
   const p99 = (name: string) => rows.find((r) => r.target === name)?.p99Ms ?? 0;
   return {
@@ -45,7 +46,12 @@ export async function gatewayRead(ctx: BenchContext, session: ReadSession): Prom
       "bazaar/hono-nats floor req/s": ratio(rate("bazaar"), rate("hono-nats")),
       "bazaar/node-http floor req/s": ratio(rate("bazaar"), rate("node-http")),
       "bazaar/moleculer p99": ratio(p99("bazaar"), p99("moleculer")),
+      "bazaar traced/bazaar req/s": ratio(rate("bazaar-traced"), rate("bazaar")),
+      "bazaar traced/bazaar p99": ratio(p99("bazaar-traced"), p99("bazaar")),
     },
     measurements: runs,
+    notes: [
+      `Tracing on: the traced stack's services sent the OTLP sink ${exported.requests} export requests (${Math.round(exported.bytes / 1024)} KiB) over the run.`,
+    ],
   };
 }
