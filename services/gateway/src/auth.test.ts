@@ -91,11 +91,17 @@ describe("register, login, me", () => {
     expect(after.status).toBe(201);
   });
 
-  it("logs in: 200 with the token only, never cached; a wrong password is 401", async () => {
+  it("logs in: 200 with the tokens only (no user record), never cached; a wrong password is 401", async () => {
     const res = await sys.api.post("/api/auth/login", CUSTOMER);
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body).sort()).toEqual(["accessToken", "expiresIn", "tokenType"]);
-    expect(res.body).toMatchObject({ tokenType: "Bearer", expiresIn: 900 });
+    expect(Object.keys(res.body).sort()).toEqual([
+      "accessToken",
+      "expiresIn",
+      "refreshExpiresIn",
+      "refreshToken",
+      "tokenType",
+    ]);
+    expect(res.body).toMatchObject({ tokenType: "Bearer", expiresIn: 900, refreshExpiresIn: 604800 });
     expect(res.headers.get("cache-control")).toBe("no-store");
     const me = await sys.api.get("/api/me", { token: String(res.body.accessToken) });
     expect(me.status).toBe(200);

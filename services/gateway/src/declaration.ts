@@ -16,6 +16,8 @@ const declaration = declareService({
   calls: [
     users.register,
     users.login,
+    users.refresh,
+    users.logout,
     users.getUser,
     users.jwks,
     inventory.listProducts,

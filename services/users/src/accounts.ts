@@ -82,10 +82,16 @@ export async function authenticate(tx: UsersTx, email: string, password: string)
   return toUser(row);
 }
 
-export function getUser(tx: UsersTx, userId: string): User {
+/** `findUser` is the account as it is now, or `undefined` once it is gone (a refresh re-reads it). */
+export function findUser(tx: UsersTx, userId: string): User | undefined {
   const row = tx.select().from(accounts).where(eq(accounts.id, userId)).get();
-  if (!row) throw new NotFoundError(`user ${userId} not found`);
-  return toUser(row);
+  return row ? toUser(row) : undefined;
+}
+
+export function getUser(tx: UsersTx, userId: string): User {
+  const user = findUser(tx, userId);
+  if (!user) throw new NotFoundError(`user ${userId} not found`);
+  return user;
 }
 
 /** `listUsersAfter` is one keyset page by id (stable while users sign up), optionally of one role. */

@@ -51,10 +51,16 @@ export const DEV_PASSWORDS = {
   CUSTOMER_PASSWORD: "bazaar-customer-dev",
 } as const;
 
+const DAY = 24 * 60 * 60;
+
 /** The users service's own variables (besides the kit's). */
 export const usersEnv = {
   /** Lifetime of an access token; short, since a token cannot be revoked before it expires. */
   ACCESS_TOKEN_TTL_SECONDS: intVar(900, 30, 24 * 60 * 60),
+  /** Lifetime of a refresh token; each rotation issues one with a fresh lifetime (a sliding window). */
+  REFRESH_TOKEN_TTL_SECONDS: intVar(7 * DAY, 60, 90 * DAY),
+  /** A session's absolute end, counted from login: no refresh reaches past it, then the password is asked again. */
+  SESSION_MAX_AGE_SECONDS: intVar(30 * DAY, 60, 365 * DAY),
   JWT_ISSUER: stringVar("bazaar-users"),
   JWT_AUDIENCE: stringVar("bazaar-api"),
   /** The signing key: required in production; without it a key is generated on first start and kept in SQLite. */

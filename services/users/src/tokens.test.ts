@@ -53,6 +53,8 @@ describe("login", () => {
       tokenType: "Bearer",
       expiresIn: 900,
       user: ada,
+      refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      refreshExpiresIn: 7 * 24 * 60 * 60,
     });
 
     const { payload, protectedHeader } = await verifyWithJwks(client, token.accessToken);

@@ -34,23 +34,6 @@ export const register = defineRpc({
   timeoutMs: 10_000,
 });
 
-export const Token = v.object({
-  accessToken: v.string(),
-  tokenType: v.literal("Bearer"),
-  expiresIn: v.pipe(v.number(), v.integer()),
-  user: User,
-});
-
-export const login = defineRpc({
-  service: "users",
-  name: "login",
-  description: "Check a password and issue a short-lived EdDSA access token.",
-  request: v.object({ email: Email, password: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }),
-  response: Token,
-  errors: ["BAD_REQUEST", "UNAUTHORIZED"],
-  timeoutMs: 10_000,
-});
-
 export const getUser = defineRpc({
   service: "users",
   name: "get",

@@ -30,13 +30,14 @@ describe("createLogger", () => {
       {
         password: "p1",
         user: { passwordHash: "h1", token: "t1" },
+        session: { refreshToken: "r1" },
         req: { body: { secret: "s1" } },
         headers: { authorization: "Bearer x" },
       },
       "secrets",
     );
     const text = JSON.stringify(logs.lines());
-    for (const secret of ["p1", "h1", "t1", "s1", "Bearer x"]) expect(text).not.toContain(secret);
+    for (const secret of ["p1", "h1", "t1", "r1", "s1", "Bearer x"]) expect(text).not.toContain(secret);
     expect(text).toContain("[redacted]");
   });
 });

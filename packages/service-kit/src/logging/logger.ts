@@ -40,11 +40,15 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       redact: {
         // Secrets never reach a log line, at the top level or nested up to two objects deep.
         paths: [
-          ...["password", "passwordHash", "accessToken", "token", "secret", "privateKey"].flatMap((k) => [
-            k,
-            `*.${k}`,
-            `*.*.${k}`,
-          ]),
+          ...[
+            "password",
+            "passwordHash",
+            "accessToken",
+            "refreshToken",
+            "token",
+            "secret",
+            "privateKey",
+          ].flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
           "headers.authorization",
           "*.headers.authorization",
         ],

@@ -1,18 +1,44 @@
 import { type RpcResponse, users } from "@bazaar/contracts";
 import { AppError, RateLimitedError } from "@bazaar/service-kit/platform";
+import type { Context } from "hono";
 import * as v from "valibot";
 import type { GatewayRuntime } from "../declaration.js";
 import { downstream } from "../http/downstream.js";
 import { withResponseHeaders } from "../http/errors.js";
+import type { GatewayEnv } from "../http/gateway-env.js";
 import { idempotencyKeyOf } from "../http/idempotency.js";
 import { accountKey, type LoginThrottle } from "../middleware/login-throttle.js";
 import { defineRoute } from "../routing/define-route.js";
 import type { RouteGroup } from "../routing/route-group.js";
 
-/** What a login returns to the client: the token, without the user record users adds for services. */
-export const AccessToken = v.pick(users.Token, ["accessToken", "tokenType", "expiresIn"]);
+/**
+ * What login and refresh return to the client: the access token and the refresh token that gets the next
+ * one, without the user record users adds for services.
+ */
+export const AccessToken = v.pick(users.Session, [
+  "accessToken",
+  "tokenType",
+  "expiresIn",
+  "refreshToken",
+  "refreshExpiresIn",
+]);
 
-/** `authRoutes`: registration and login (throttled per account), under `/api/auth` (users). */
+/** `tokenResponse` answers a session to the client; a token response must never be cached (RFC 6749 §5.1). */
+function tokenResponse(c: Context<GatewayEnv>, session: RpcResponse<typeof users.refresh>): Response {
+  c.header("Cache-Control", "no-store");
+  return c.json({
+    accessToken: session.accessToken,
+    tokenType: session.tokenType,
+    expiresIn: session.expiresIn,
+    refreshToken: session.refreshToken,
+    refreshExpiresIn: session.refreshExpiresIn,
+  } satisfies v.InferOutput<typeof AccessToken>);
+}
+
+/**
+ * `authRoutes`: registration, login (throttled per account), refresh and logout, under `/api/auth` (users).
+ * All of them are under the stricter per-IP `/api/auth/*` rate limit.
+ */
 export function authRoutes(runtime: GatewayRuntime, throttle: LoginThrottle): RouteGroup {
   const register = defineRoute({
     method: "post",
@@ -35,11 +61,11 @@ export function authRoutes(runtime: GatewayRuntime, throttle: LoginThrottle): Ro
     method: "post",
     path: "/login",
     access: "public",
-    summary: "Exchange an email and password for a short-lived access token (EdDSA JWT)",
+    summary: "Exchange an email and password for a short-lived access token (EdDSA JWT) and a refresh token",
     description:
-      "Changes nothing, so it takes no Idempotency-Key: a retry just gets another token. A wrong email or password is 401. Failed attempts are limited per account (after a few, each further attempt waits, longer each time: 429 with Retry-After) as well as per client IP; a successful login counts against neither.",
+      "Starts a session: the refresh token (opaque, single use) gets the next access token from POST /api/auth/refresh. Takes no Idempotency-Key: a retry just starts another session. A wrong email or password is 401. Failed attempts are limited per account (after a few, each further attempt waits, longer each time: 429 with Retry-After) as well as per client IP; a successful login counts against neither.",
     body: users.login.request,
-    success: { status: 200, description: "A bearer token", schema: AccessToken },
+    success: { status: 200, description: "A bearer token and a refresh token", schema: AccessToken },
     errors: ["UNAUTHORIZED", "RATE_LIMITED"],
     handler: async (c, { body: credentials }) => {
       const account = accountKey(credentials.email);
@@ -58,15 +84,43 @@ export function authRoutes(runtime: GatewayRuntime, throttle: LoginThrottle): Ro
         throw err;
       }
       throttle.succeeded(account);
-      // A token response must never be cached (RFC 6749 §5.1).
-      c.header("Cache-Control", "no-store");
-      return c.json({
-        accessToken: token.accessToken,
-        tokenType: token.tokenType,
-        expiresIn: token.expiresIn,
-      });
+      return tokenResponse(c, token);
     },
   });
 
-  return { prefix: "/api/auth", tag: "auth", routes: [register, login] };
+  const refresh = defineRoute({
+    method: "post",
+    path: "/refresh",
+    access: "public",
+    summary: "Trade a refresh token for a new access token and a rotated refresh token",
+    description:
+      "The refresh token sent is spent: keep only the one returned. The new access token carries the account's current role. Every refusal is the same 401 (reason INVALID_REFRESH_TOKEN): unknown, expired, logged out, account deleted, or already used. A token used a second time is taken as stolen and ends its whole session, the newest token included, so a client must never send two refreshes with one token. No Idempotency-Key: a retry of a refresh that went through is such a second use.",
+    body: users.refresh.request,
+    success: {
+      status: 200,
+      description: "A bearer token and the refresh token that replaces the one sent",
+      schema: AccessToken,
+    },
+    errors: ["UNAUTHORIZED", "RATE_LIMITED"],
+    handler: async (c, { body }) =>
+      tokenResponse(c, await runtime.call(users.refresh, body, downstream(c, users.refresh))),
+  });
+
+  const logout = defineRoute({
+    method: "post",
+    path: "/logout",
+    access: "public",
+    summary: "End the session a refresh token belongs to",
+    description:
+      "Revokes the refresh token and every token of its session. Idempotent: an unknown, expired or already revoked token is 204 as well. Access tokens already issued stay valid until they expire.",
+    body: users.logout.request,
+    success: { status: 204, description: "The session is over (or was already)" },
+    errors: ["RATE_LIMITED"],
+    handler: async (c, { body }) => {
+      await runtime.call(users.logout, body, downstream(c, users.logout));
+      return c.body(null, 204);
+    },
+  });
+
+  return { prefix: "/api/auth", tag: "auth", routes: [register, login, refresh, logout] };
 }

@@ -45,4 +45,32 @@ export const signingKeys = sqliteTable(
   ],
 );
 
-export const schema = { accounts, signingKeys };
+/**
+ * Refresh tokens, one row per token issued; the rows of one login share `family_id` (a session). Only the
+ * SHA-256 of a token is kept, so a copy of this table signs nobody in. A rotated row stays until it
+ * expires: presenting it again is how reuse (a stolen token) is detected, and it revokes the family.
+ * `session_expires_at` is the family's absolute end, copied to each row so a rotation needs no join.
+ */
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    /** Hex SHA-256 of the token: the token itself never reaches the disk. */
+    tokenHash: text("token_hash").primaryKey(),
+    familyId: text("family_id").notNull(),
+    userId: text("user_id").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    sessionExpiresAt: text("session_expires_at").notNull(),
+    /** When this token was traded for its successor; set once. */
+    rotatedAt: text("rotated_at"),
+    /** When its family was revoked (logout, reuse, account gone). */
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [
+    index("refresh_tokens_family").on(t.familyId),
+    index("refresh_tokens_user").on(t.userId),
+    index("refresh_tokens_expires_at").on(t.expiresAt),
+  ],
+);
+
+export const schema = { accounts, signingKeys, refreshTokens };
