@@ -5,6 +5,7 @@ export type {
   SagaDefinition,
   SagaHistoryEntry,
   SagaHooks,
+  SagaListOptions,
   SagaRetryPolicy,
   SagaSnapshot,
   SagaStatus,

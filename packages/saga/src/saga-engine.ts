@@ -17,9 +17,9 @@ import { createSagaStore, type SagaRecord, type SagaStore } from "./saga-store.j
 import { traced } from "./saga-tracing.js";
 import type {
   SagaDefinition,
+  SagaListOptions,
   SagaRetryPolicy,
   SagaSnapshot,
-  SagaStatus,
   SagaSummary,
   SagaView,
   StepContext,
@@ -225,7 +225,7 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
     return this.#store.view(undefined, correlationId);
   }
 
-  list(options: { status?: SagaStatus | undefined; limit: number; cursor?: string | undefined }) {
+  list(options: SagaListOptions) {
     return this.#store.list(options);
   }
 

@@ -2,6 +2,7 @@ import { decodeCursor, keysetLimit, keysetPage } from "@bazaar/service-kit/platf
 import type Database from "better-sqlite3";
 import type {
   SagaHistoryEntry,
+  SagaListOptions,
   SagaStatus,
   SagaStepView,
   SagaSummary,
@@ -149,10 +150,24 @@ export function createSagaStore(sqlite: Database.Database) {
        FROM saga_instances WHERE status IN ('running', 'compensating', 'requires_attention')`,
     ),
     list: sqlite.prepare<
-      [{ status: string | null; createdAt: string | null; sagaId: string | null; limit: number }],
+      [
+        {
+          status: string | null;
+          correlationId: string | null;
+          before: string | null;
+          after: string | null;
+          createdAt: string | null;
+          sagaId: string | null;
+          limit: number;
+        },
+      ],
       InstanceRow
     >(
+      // Timestamps are stored as toISOString() text, so comparing the same form compares instants.
       `SELECT * FROM saga_instances WHERE (@status IS NULL OR status = @status)
+       AND (@correlationId IS NULL OR correlation_id = @correlationId)
+       AND (@before IS NULL OR created_at < @before)
+       AND (@after IS NULL OR created_at >= @after)
        AND (@createdAt IS NULL OR (created_at, saga_id) < (@createdAt, @sagaId)) ORDER BY created_at DESC, saga_id DESC LIMIT @limit`,
     ),
   };
@@ -180,6 +195,10 @@ export function createSagaStore(sqlite: Database.Database) {
     compensationAttempts: r.compensation_attempts,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    durationMs:
+      r.started_at && r.finished_at
+        ? Math.max(0, Date.parse(r.finished_at) - Date.parse(r.started_at))
+        : null,
     lastError: r.last_error,
   });
 
@@ -291,7 +310,7 @@ export function createSagaStore(sqlite: Database.Database) {
         })),
       };
     },
-    list(options: { status?: SagaStatus | undefined; limit: number; cursor?: string | undefined }): {
+    list(options: SagaListOptions): {
       items: SagaSummary[];
       nextCursor: string | null;
     } {
@@ -300,6 +319,9 @@ export function createSagaStore(sqlite: Database.Database) {
         : [null, null];
       const rows = s.list.all({
         status: options.status ?? null,
+        correlationId: options.correlationId ?? null,
+        before: options.createdBefore?.toISOString() ?? null,
+        after: options.createdAfter?.toISOString() ?? null,
         createdAt,
         sagaId,
         limit: keysetLimit(options.limit),

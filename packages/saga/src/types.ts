@@ -95,7 +95,25 @@ export interface SagaStepView {
   readonly compensationAttempts: number;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
+  /**
+   * Wall-clock time from the step's first start to its last finish (retries and waits included; for a
+   * compensated step, up to the end of its compensation), or null while it has not finished.
+   */
+  readonly durationMs: number | null;
   readonly lastError: string | null;
+}
+
+/** Which sagas a listing shows: every field narrows it. */
+export interface SagaListOptions {
+  readonly status?: SagaStatus | undefined;
+  /** Exactly this correlation id (the order saga's order id). */
+  readonly correlationId?: string | undefined;
+  /** Created before this instant. */
+  readonly createdBefore?: Date | undefined;
+  /** Created at or after this instant. */
+  readonly createdAfter?: Date | undefined;
+  readonly limit: number;
+  readonly cursor?: string | undefined;
 }
 
 export interface SagaView {

@@ -17,12 +17,25 @@ export {
 } from "./errors/app-error.js";
 export { parseOrThrow, toIssues } from "./errors/validation.js";
 export { type ApplyOutcome, type ConsumerStatus, consumerName, type EventMeta } from "./events/consumer.js";
+export {
+  type DeadLetterBulkAction,
+  type DeadLetterBulkCounts,
+  type DeadLetterBulkOptions,
+  DeadLetterBulkStopped,
+  runDeadLetterBulk,
+} from "./events/dead-letter-bulk.js";
+export { EDITED_AT_HEADER, EDITED_BY_HEADER } from "./events/dead-letter-decode.js";
+export { deadLetterGroupKey, normalizeError } from "./events/dead-letter-filter.js";
 export { deadLetterSubject } from "./events/dead-letter-writer.js";
 export {
   createDeadLetters,
   type DeadLetter,
+  type DeadLetterFilter,
+  type DeadLetterGroup,
+  type DeadLetterPage,
   type DeadLetterStats,
   type DeadLetters,
+  type EditReplayResult,
   type ReplayResult,
 } from "./events/dead-letters.js";
 export type { StartFrom } from "./events/durable-consumer.js";
@@ -46,7 +59,7 @@ export * from "./index.js";
 export { createLogger } from "./logging/logger.js";
 export { createMetrics } from "./metrics/metrics.js";
 export { connectNats, type NatsLink } from "./nats/connect.js";
-export { H as HEADERS } from "./nats/headers.js";
+export { H as HEADERS, makeHeaders } from "./nats/headers.js";
 export {
   type AdminGrants,
   adminApiGrants,
@@ -78,6 +91,7 @@ export {
   type ServiceDeclaration,
 } from "./service/declare-service.js";
 export { HEALTH_SUBJECT } from "./service/health-wiring.js";
+export { SERVICE_NODE_FLAGS, SERVICE_START_COMMAND } from "./service/node-flags.js";
 export { type RunningService, type StartServiceOptions, startService } from "./service/start-service.js";
 export type {
   BaseContext,

@@ -96,6 +96,8 @@ export const SagaStep = v.object({
   compensationAttempts: v.number(),
   startedAt: v.nullable(Timestamp),
   finishedAt: v.nullable(Timestamp),
+  /** From its first start to its last finish (retries and waits included); null until it finishes. */
+  durationMs: v.optional(v.nullable(v.number())),
   lastError: v.nullable(v.string()),
 });
 
@@ -140,9 +142,15 @@ export const SagaSummary = v.object({
 export const listSagas = defineRpc({
   service: "orders",
   name: "listSagas",
-  description: "Sagas, newest first, optionally by status (admin).",
+  description:
+    "Sagas, newest first, optionally by status, by order id (exact) and by age: created before `olderThan`, at or after `newerThan` (admin).",
   request: v.object({
     status: v.optional(SagaStatus),
+    orderId: v.optional(Id),
+    /** Created before this instant (ISO 8601). */
+    olderThan: v.optional(Timestamp),
+    /** Created at or after this instant (ISO 8601). */
+    newerThan: v.optional(Timestamp),
     limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200)), 50),
     cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
   }),

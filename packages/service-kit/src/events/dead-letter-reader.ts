@@ -49,21 +49,23 @@ export async function readRange(o: ReadRangeOptions): Promise<void> {
 /**
  * `readNewest` collects up to `limit` matching messages, newest first, reading windows backwards from
  * `lastSeq` (each window four times the previous one, so a sparse filter costs a few reads, not one per
- * sequence).
+ * sequence). `pick` decodes and filters what the subject filter cannot (undefined: skip the message).
  */
-export async function readNewest(
+export async function readNewest<T = RawLetter>(
   o: Omit<ReadRangeOptions, "fromSeq" | "toSeq" | "visit"> & {
     readonly firstSeq: number;
     readonly lastSeq: number;
     readonly limit: number;
+    readonly pick?: (letter: RawLetter) => T | undefined;
   },
-): Promise<RawLetter[]> {
-  const out: RawLetter[] = [];
+): Promise<T[]> {
+  const pick = o.pick ?? ((letter: RawLetter) => letter as T);
+  const out: T[] = [];
   let hi = o.lastSeq;
   let size = Math.max(o.limit, 64);
   while (out.length < o.limit && hi >= o.firstSeq) {
     const lo = Math.max(o.firstSeq, hi - size + 1);
-    const chunk: RawLetter[] = [];
+    const chunk: T[] = [];
     await readRange({
       js: o.js,
       stream: o.stream,
@@ -71,7 +73,8 @@ export async function readNewest(
       fromSeq: lo,
       toSeq: hi,
       visit: (letter) => {
-        chunk.push(letter);
+        const picked = pick(letter);
+        if (picked !== undefined) chunk.push(picked);
         return undefined;
       },
     });
@@ -80,4 +83,30 @@ export async function readNewest(
     size *= 4;
   }
   return out.slice(0, o.limit);
+}
+
+/**
+ * `readBatches` yields the messages of `[fromSeq, toSeq]` matching `filter` in stream order, `batchSize`
+ * at a time, so a caller can act on each batch (and wait) before the next is read: memory stays one batch
+ * however long the stream is.
+ */
+export async function* readBatches(
+  o: Omit<ReadRangeOptions, "visit"> & { readonly batchSize: number },
+): AsyncGenerator<RawLetter[]> {
+  let from = o.fromSeq;
+  while (from <= o.toSeq) {
+    const batch: RawLetter[] = [];
+    await readRange({
+      ...o,
+      fromSeq: from,
+      visit: (letter) => {
+        batch.push(letter);
+        return batch.length < o.batchSize ? undefined : false;
+      },
+    });
+    const last = batch.at(-1);
+    if (!last) return;
+    yield batch;
+    from = last.seq + 1;
+  }
 }

@@ -1,38 +1,25 @@
 import { DEAD_LETTER_STREAM } from "@bazaar/contracts";
-import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jetstream";
-import { headers as natsHeaders } from "@nats-io/transport-node";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import { NotFoundError } from "../errors/app-error.js";
-import { H } from "../nats/headers.js";
-import { type RawLetter, readNewest, readRange } from "./dead-letter-reader.js";
-import { REPLAY_FOR_HEADER } from "./dead-letter-writer.js";
+import {
+  type DeadLetter,
+  EDITED_AT_HEADER,
+  EDITED_BY_HEADER,
+  fromStored,
+  toDeadLetter,
+} from "./dead-letter-decode.js";
+import { editedEnvelope } from "./dead-letter-edit.js";
+import { type DeadLetterFilter, deadLetterFilter, matchesDeadLetter } from "./dead-letter-filter.js";
+import { createDeadLetterGrouping, type DeadLetterGroup } from "./dead-letter-groups.js";
+import { type RawLetter, readBatches, readNewest, readRange } from "./dead-letter-reader.js";
+import { type ReplayResult, republish } from "./dead-letter-republish.js";
 import { isNotFound } from "./streams.js";
 
-/** A message a consumer gave up on, as the replay API shows it. */
-export interface DeadLetter {
-  /** Its sequence in the dead-letter stream: the id to replay it by. */
-  readonly id: number;
-  readonly service: string;
-  readonly consumer: string;
-  readonly stream: string;
-  readonly subject: string;
-  readonly sequence: number;
-  readonly deliveries: number;
-  readonly reason: string;
-  readonly error: string;
-  readonly failedAt: string;
-  readonly eventId: string | undefined;
-  readonly eventType: string | undefined;
-  /** The original payload (parsed JSON when it is JSON, else the raw text). */
-  readonly payload: unknown;
-}
-
-export interface ReplayResult {
-  readonly id: number;
-  readonly subject: string;
-  readonly eventId: string | undefined;
-  /** Sequence of the republished message in its original stream. */
-  readonly streamSeq: number;
-}
+export type { DeadLetter } from "./dead-letter-decode.js";
+export type { DeadLetterFilter } from "./dead-letter-filter.js";
+export { deadLetterFilter } from "./dead-letter-filter.js";
+export type { DeadLetterGroup } from "./dead-letter-groups.js";
+export type { ReplayResult } from "./dead-letter-republish.js";
 
 /** How many dead letters there are (of one service, or all) and when the oldest of them failed. */
 export interface DeadLetterStats {
@@ -41,9 +28,30 @@ export interface DeadLetterStats {
   readonly oldestAt: Date | undefined;
 }
 
+/** One page of dead letters, newest first; pass `nextCursor` as `before` for the next (null: the last page). */
+export interface DeadLetterPage {
+  readonly items: DeadLetter[];
+  readonly nextCursor: number | null;
+}
+
+/** A dead letter republished with data an operator edited. */
+export interface EditReplayResult extends ReplayResult {
+  readonly editedBy: string | null;
+  readonly editedAt: string;
+}
+
 export interface DeadLetters {
   /** Newest first, at most `limit` (default 100), optionally one service's. */
   list(options?: { limit?: number; service?: string }): Promise<DeadLetter[]>;
+  /** Newest first, those matching `filter`, with ids below `before` (a previous page's `nextCursor`). */
+  page(options?: { filter?: DeadLetterFilter; limit?: number; before?: number }): Promise<DeadLetterPage>;
+  /** The matching dead letters grouped by service, consumer and normalized error, largest group first. */
+  groups(filter?: DeadLetterFilter): Promise<{ groups: DeadLetterGroup[]; total: number }>;
+  /**
+   * The matching dead letters, oldest first, `batchSize` (default 100) at a time, up to the last one as it
+   * is when the scan starts (one that fails again after a replay lands after it: a scan always ends).
+   */
+  scan(filter?: DeadLetterFilter, options?: { batchSize?: number }): AsyncGenerator<DeadLetter[]>;
   get(id: number): Promise<DeadLetter>;
   /**
    * Republishes one dead letter to its original subject, for the consumer that gave up on it only, then
@@ -52,6 +60,11 @@ export interface DeadLetters {
   replay(id: number): Promise<ReplayResult>;
   /** Replays every dead letter (of one service), oldest first. */
   replayAll(options?: { service?: string }): Promise<ReplayResult[]>;
+  /**
+   * Republishes one dead letter with new `data` (checked against its event's contract) under the same
+   * event id, so the inbox still dedupes, recording who edited it and when; then removes the dead letter.
+   */
+  editReplay(id: number, edit: { data: unknown; editedBy: string | undefined }): Promise<EditReplayResult>;
   /** An operator's decision that a dead letter will never be replayed: removes it for good. */
   discard(id: number): Promise<DeadLetter>;
   count(): Promise<number>;
@@ -60,46 +73,6 @@ export interface DeadLetters {
 
 /** Replays in flight at once during `replayAll` (each is a publish and a delete). */
 const REPLAY_WINDOW = 32;
-
-function toDeadLetter(m: RawLetter): DeadLetter {
-  const h = m.headers;
-  const header = (name: string): string => h?.get(name) ?? "";
-  const text = new TextDecoder().decode(m.data);
-  let payload: unknown = text;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  const env = payload && typeof payload === "object" ? (payload as { id?: unknown; type?: unknown }) : {};
-  return {
-    id: m.seq,
-    service: header(H.dlqService),
-    consumer: header(H.dlqConsumer),
-    stream: header(H.dlqStream),
-    subject: header(H.dlqSubject),
-    sequence: Number(header(H.dlqSequence)),
-    deliveries: Number(header(H.dlqDeliveries)),
-    reason: header(H.dlqReason),
-    error: header(H.dlqError),
-    failedAt: header(H.dlqFailedAt),
-    eventId: typeof env.id === "string" ? env.id : undefined,
-    eventType: typeof env.type === "string" ? env.type : undefined,
-    payload,
-  };
-}
-
-const fromStored = (sm: StoredMsg): RawLetter => ({
-  seq: sm.seq,
-  headers: sm.header,
-  data: sm.data,
-  time: sm.time,
-});
-
-/** `deadLetterFilter` is the dead-letter subjects of one service (`dlq.<service>.>`), or all of them. */
-export function deadLetterFilter(service?: string): string {
-  return service ? `dlq.${service}.>` : "dlq.>";
-}
 
 /**
  * `createDeadLetters` is the replay API over the dead-letter stream. A replay republishes the original
@@ -133,36 +106,86 @@ export function createDeadLetters(options: { js: JetStreamClient; jsm: JetStream
     }
   };
 
-  const replayRaw = async (raw: RawLetter): Promise<ReplayResult> => {
-    const dl = toDeadLetter(raw);
-    const h = natsHeaders();
-    for (const [key, values] of raw.headers ?? []) {
-      if (key.startsWith("Bazaar-Dlq-") || key.startsWith("Nats-") || key === REPLAY_FOR_HEADER) continue;
-      for (const value of values) h.append(key, value);
-    }
-    h.set("Bazaar-Replayed-From", `${stream}:${raw.seq}`);
-    if (dl.consumer) h.set(REPLAY_FOR_HEADER, dl.consumer);
-    const ack = await js.publish(dl.subject, raw.data, {
-      headers: h,
-      msgID: `${dl.eventId ?? dl.stream}:replay:${raw.seq}`,
+  const replayRaw = (raw: RawLetter): Promise<ReplayResult> =>
+    republish({ js, jsm, stream, raw, letter: toDeadLetter(raw), kind: "replay" });
+
+  /** What the subject filter cannot narrow (everything but the service) is checked on the decoded letter. */
+  const picker =
+    (filter: DeadLetterFilter) =>
+    (raw: RawLetter): DeadLetter | undefined => {
+      const letter = toDeadLetter(raw);
+      return matchesDeadLetter(letter, filter) ? letter : undefined;
+    };
+
+  const page = async ({
+    filter = {},
+    limit = 100,
+    before,
+  }: {
+    filter?: DeadLetterFilter;
+    limit?: number;
+    before?: number;
+  } = {}): Promise<DeadLetterPage> => {
+    const state = await streamState();
+    const lastSeq = before === undefined ? state.last_seq : Math.min(state.last_seq, before - 1);
+    if (state.messages === 0 || limit <= 0 || lastSeq < state.first_seq)
+      return { items: [], nextCursor: null };
+    // One more than asked says whether there is a next page.
+    const found = await readNewest({
+      js,
+      stream,
+      filter: deadLetterFilter(filter.service),
+      firstSeq: state.first_seq,
+      lastSeq,
+      limit: limit + 1,
+      pick: picker(filter),
     });
-    await jsm.streams.deleteMessage(stream, raw.seq, false);
-    return { id: raw.seq, subject: dl.subject, eventId: dl.eventId, streamSeq: ack.seq };
+    const items = found.slice(0, limit);
+    return { items, nextCursor: found.length > limit ? (items.at(-1)?.id ?? null) : null };
   };
 
   return {
     async list({ limit = 100, service } = {}) {
+      return (await page({ limit, filter: { service } })).items;
+    },
+
+    page,
+
+    async groups(filter = {}) {
+      const grouping = createDeadLetterGrouping();
       const state = await streamState();
-      if (state.messages === 0 || limit <= 0) return [];
-      const raws = await readNewest({
+      if (state.messages === 0) return grouping.result();
+      const pick = picker(filter);
+      await readRange({
         js,
         stream,
-        filter: deadLetterFilter(service),
-        firstSeq: state.first_seq,
-        lastSeq: state.last_seq,
-        limit,
+        filter: deadLetterFilter(filter.service),
+        fromSeq: state.first_seq,
+        toSeq: state.last_seq,
+        visit: (raw) => {
+          const letter = pick(raw);
+          if (letter) grouping.add(letter);
+          return undefined;
+        },
       });
-      return raws.map(toDeadLetter);
+      return grouping.result();
+    },
+
+    async *scan(filter = {}, { batchSize = 100 } = {}) {
+      const state = await streamState();
+      if (state.messages === 0) return;
+      const pick = picker(filter);
+      for await (const batch of readBatches({
+        js,
+        stream,
+        filter: deadLetterFilter(filter.service),
+        fromSeq: state.first_seq,
+        toSeq: state.last_seq,
+        batchSize,
+      })) {
+        const letters = batch.map(pick).filter((l): l is DeadLetter => l !== undefined);
+        if (letters.length > 0) yield letters;
+      }
     },
 
     async get(id) {
@@ -215,6 +238,25 @@ export function createDeadLetters(options: { js: JetStreamClient; jsm: JetStream
       // The ones replayed before a failure stay replayed (each was removed right after its publish).
       if (failure) throw failure.err;
       return results.sort((a, b) => a.id - b.id);
+    },
+
+    async editReplay(id, { data, editedBy }) {
+      const raw = await getRaw(id);
+      if (!raw) throw new NotFoundError(`dead letter ${id} not found`);
+      const letter = toDeadLetter(raw);
+      const envelope = editedEnvelope(letter, data);
+      const editedAt = new Date().toISOString();
+      const result = await republish({
+        js,
+        jsm,
+        stream,
+        raw,
+        letter,
+        body: new TextEncoder().encode(JSON.stringify(envelope)),
+        extraHeaders: { [EDITED_AT_HEADER]: editedAt, ...(editedBy ? { [EDITED_BY_HEADER]: editedBy } : {}) },
+        kind: "edit",
+      });
+      return { ...result, editedBy: editedBy ?? null, editedAt };
     },
 
     async discard(id) {

@@ -9,6 +9,9 @@ import type { RouteGroup } from "../routing/route-group.js";
 
 const SagaQuery = v.object({
   status: v.optional(v.string()),
+  orderId: v.optional(v.string()),
+  olderThan: v.optional(v.string()),
+  newerThan: v.optional(v.string()),
   cursor: v.optional(v.string()),
   limit: v.optional(IntQuery),
 });
@@ -21,7 +24,8 @@ export function adminSagaRoutes(runtime: GatewayRuntime): RouteGroup {
     method: "get",
     path: "/",
     access: "admin",
-    summary: "Order sagas, newest first, optionally by status",
+    summary:
+      "Order sagas, newest first, optionally by status, order id (exact) and age (`olderThan`/`newerThan`: ISO 8601 timestamps on createdAt)",
     query: { raw: SagaQuery, schema: orders.listSagas.request },
     success: { status: 200, description: "A page of sagas", schema: orders.listSagas.response },
     handler: async (c, { query }) =>
@@ -32,7 +36,8 @@ export function adminSagaRoutes(runtime: GatewayRuntime): RouteGroup {
     method: "get",
     path: "/:id",
     access: "admin",
-    summary: "A saga's steps and timeline",
+    summary:
+      "A saga's steps (attempts, last error, duration) and timeline (every attempt, its error and duration)",
     params: IdParams,
     success: { status: 200, description: "The saga", schema: orders.Saga },
     errors: ["NOT_FOUND"],

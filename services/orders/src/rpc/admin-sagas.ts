@@ -3,9 +3,16 @@ import { NotFoundError } from "@bazaar/service-kit";
 import { ordersService } from "../declaration.js";
 import { toSaga, toSagaSummary } from "../saga-views.js";
 
-/** Sagas, newest first, optionally by status. */
+/** Sagas, newest first, optionally by status, order (the saga's correlation id) and age. */
 export const listSagas = ordersService.handle(orders.listSagas, (input, ctx) => {
-  const page = ctx.deps.sagas.list({ status: input.status, limit: input.limit, cursor: input.cursor });
+  const page = ctx.deps.sagas.list({
+    status: input.status,
+    correlationId: input.orderId,
+    createdBefore: input.olderThan === undefined ? undefined : new Date(input.olderThan),
+    createdAfter: input.newerThan === undefined ? undefined : new Date(input.newerThan),
+    limit: input.limit,
+    cursor: input.cursor,
+  });
   return { items: page.items.map(toSagaSummary), nextCursor: page.nextCursor };
 });
 
