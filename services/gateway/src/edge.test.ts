@@ -46,6 +46,18 @@ describe("request bodies", () => {
     });
   });
 
+  it("refuses a JSON body that is not an object with 400, also where every field is optional", async () => {
+    for (const body of ["[]", "[{}]", '"reason"', "null", "7"]) {
+      const res = await sys.api.post("/api/orders/ord-1/cancel", body, {
+        token: customer,
+        headers: { "content-type": "application/json" },
+      });
+      expect(res.status, body).toBe(400);
+      expect(problemOf(res.body)).toMatchObject({ code: "BAD_REQUEST" });
+      expect(JSON.stringify(res.body)).toContain("must be a JSON object");
+    }
+  });
+
   it("refuses a body that is not JSON with 415", async () => {
     const text = await post("items=1", { "content-type": "text/plain" });
     expect(text.status).toBe(415);

@@ -1,7 +1,7 @@
 import { parseOrThrow } from "@bazaar/service-kit/platform";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type * as v from "valibot";
+import * as v from "valibot";
 import type { GatewayEnv } from "../http/gateway-env.js";
 import { requiredIdempotencyKey } from "../http/idempotency.js";
 import { checkJsonContent } from "../http/input.js";
@@ -20,6 +20,15 @@ export interface InputRules {
   readonly body: v.GenericSchema | undefined;
   readonly bodyRequired: boolean;
 }
+
+/**
+ * Every body the gateway takes is a JSON object. valibot's `object` also takes an array (as an object with
+ * none of its keys), so `[]` would read as `{}`: an empty filter, "everything", on a bulk command.
+ */
+const JSON_OBJECT = v.custom<Record<string, unknown>>(
+  (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+  "must be a JSON object",
+);
 
 /** The query as Hono's validator reads it: one value per name, or an array when a name repeats. */
 function rawQuery(c: Context<GatewayEnv>): Record<string, string | string[]> {
@@ -59,7 +68,11 @@ export async function readInput(
   let body: unknown;
   if (rules.body) {
     checkJsonContent(c, { optional: !rules.bodyRequired });
-    body = parseOrThrow(rules.body, await jsonOf(c), "request body");
+    body = parseOrThrow(
+      rules.body,
+      parseOrThrow(JSON_OBJECT, await jsonOf(c), "request body"),
+      "request body",
+    );
   }
   return { params, query, body };
 }
