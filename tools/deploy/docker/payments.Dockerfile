@@ -38,4 +38,4 @@ EXPOSE 8080 9464
 # Liveness only (the process answers); readiness (NATS, JetStream, SQLite) is the orchestrator's to probe.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/health/live').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node itself, not npm start: it receives SIGTERM directly and the kit shuts down gracefully.
-CMD ["node", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=16", "dist/main.js"]

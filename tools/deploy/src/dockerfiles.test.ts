@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { SERVICE_START_COMMAND } from "@bazaar/service-kit/platform";
 import { tempDir } from "@bazaar/testing";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -95,7 +96,7 @@ describe.each(services)("the Dockerfile of $name", (service) => {
 
   it("starts what `npm start` starts in the folder", () => {
     const start = readPackageJson(service.dir).scripts?.start ?? "";
-    expect(start).toBe("node dist/main.js");
+    expect(start).toBe(SERVICE_START_COMMAND);
     expect(runtime?.lines.at(-1)).toBe(`CMD ${JSON.stringify(start.split(" "))}`.replaceAll(",", ", "));
   });
 });

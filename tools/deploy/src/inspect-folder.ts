@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { SERVICE_START_COMMAND } from "@bazaar/service-kit/platform";
 import type { ServiceInfo } from "./repo.js";
 import { betterSqlite3Dirs } from "./slim-folder.js";
 import { loadedAddon } from "./sqlite-addon.js";
@@ -88,8 +89,8 @@ export function inspectDeployFolder(dir: string, service: ServiceInfo): FolderRe
 
   const manifest = readManifest(join(dir, "package.json"));
   if (!manifest) problems.push("no package.json");
-  else if (manifest.scripts?.start !== "node dist/main.js")
-    problems.push(`"start" is ${JSON.stringify(manifest.scripts?.start)}, not "node dist/main.js"`);
+  else if (manifest.scripts?.start !== SERVICE_START_COMMAND)
+    problems.push(`"start" is ${JSON.stringify(manifest.scripts?.start)}, not "${SERVICE_START_COMMAND}"`);
   if (!existsSync(join(dir, "dist", "main.js"))) problems.push("no dist/main.js");
   for (const file of unreachableFiles(dir, entryPoints(dir, manifest ?? {}))) {
     problems.push(`${file} is shipped but nothing imports it: exclude it from tsconfig.build.json`);

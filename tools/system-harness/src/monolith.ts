@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SERVICE_NODE_FLAGS } from "@bazaar/service-kit/platform";
 import { type ManagedProcess, startManagedProcess } from "./managed-process.js";
 import { answers, waitUntil } from "./wait-until.js";
 
@@ -39,7 +40,8 @@ export function startMonolith(options: MonolithOptions): Monolith {
   const spec = options.stages.map((stage) => stage.map(({ name, folder, env }) => ({ name, folder, env })));
   const proc = startManagedProcess({
     command: process.execPath,
-    args: [MONOLITH_MAIN],
+    // The flags every service's production `node` runs with, for the one process that holds them all.
+    args: [...SERVICE_NODE_FLAGS, MONOLITH_MAIN],
     cwd: options.dir,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", MONOLITH_STAGES: JSON.stringify(spec) },
     logFile: join(options.logDir, "monolith.log"),

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ExitStatus, type ManagedProcess, startManagedProcess } from "./managed-process.js";
 import { answers, waitUntil } from "./wait-until.js";
@@ -21,7 +22,7 @@ export interface ServiceProcess {
   /** The current process id (its group's), for faults that act on it; -1 when not running. */
   readonly pid: number;
   /**
-   * Starts `node dist/main.js` (what `npm start` runs) and waits until it answers `/health/live`.
+   * Starts what `npm start` runs (`node <flags> dist/main.js`) and waits until it answers `/health/live`.
    * `extraEnv` applies to this start only (a skewed clock, say).
    */
   start(extraEnv?: Readonly<Record<string, string>>): Promise<void>;
@@ -37,7 +38,21 @@ const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 15_000;
 
 /**
- * `serviceProcess` runs a service as production does: `node dist/main.js` in its folder, only the given
+ * The arguments of `node` that the folder's `npm start` gives (`node <flags> dist/main.js`): the harness
+ * runs the production command itself, without npm in between, so signals reach the service directly.
+ */
+export function startArgs(folder: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(folder, "package.json"), "utf8")) as {
+    scripts?: { start?: string };
+  };
+  const [command, ...args] = (manifest.scripts?.start ?? "").trim().split(/\s+/);
+  if (command !== "node" || args.length === 0)
+    throw new Error(`${folder}: its start script is not "node … dist/main.js"`);
+  return args;
+}
+
+/**
+ * `serviceProcess` runs a service as production does: what `npm start` runs in its folder, only the given
  * environment, its own process group; output goes to `<logDir>/<name>.log` across restarts.
  */
 export function serviceProcess(options: ServiceProcessOptions): ServiceProcess {
@@ -59,7 +74,7 @@ export function serviceProcess(options: ServiceProcessOptions): ServiceProcess {
       if (alive()) throw new Error(`${options.name} is already running`);
       const proc = startManagedProcess({
         command: process.execPath,
-        args: ["dist/main.js"],
+        args: startArgs(options.folder),
         cwd: options.folder,
         env: { PATH: process.env.PATH ?? "", ...options.env, ...extraEnv },
         logFile: join(options.logDir, `${options.name}.log`),

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { SERVICE_START_COMMAND } from "@bazaar/service-kit/platform";
 import { buildCommand, deployCommand, slimShell } from "../commands.js";
 import { DATA_DIR, HTTP_PORT, LIVENESS_PATH, METRICS_PORT } from "../k8s/settings.js";
 import { catalogVersion, findRepoRoot, type ServiceInfo } from "../repo.js";
@@ -77,7 +78,7 @@ export function renderDockerfile(service: ServiceInfo, root: string = findRepoRo
     "# Liveness only (the process answers); readiness (NATS, JetStream, SQLite) is the orchestrator's to probe.",
     `HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 CMD ["node", "-e", "${healthcheckScript()}"]`,
     "# node itself, not npm start: it receives SIGTERM directly and the kit shuts down gracefully.",
-    'CMD ["node", "dist/main.js"]',
+    `CMD ${JSON.stringify(SERVICE_START_COMMAND.split(" ")).replaceAll(",", ", ")}`,
     "",
   ].join("\n");
 }

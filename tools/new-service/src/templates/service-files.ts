@@ -14,7 +14,8 @@ export function packageJson(n: Names): string {
     scripts: {
       build: "tsc -p tsconfig.build.json",
       dev: "tsx watch --conditions=@bazaar/source src/main.ts",
-      start: "node dist/main.js",
+      // The kit's SERVICE_START_COMMAND (the deploy check refuses any other).
+      start: "node --max-semi-space-size=16 dist/main.js",
       deploy: `pnpm -w run deploy:service ${n.name} --skip-build`,
       test: "vitest run",
       "test:watch": "vitest",
