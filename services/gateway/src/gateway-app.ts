@@ -9,6 +9,7 @@ import { gatewayRouteGroups } from "./gateway-routes.js";
 import { clientIpResolver } from "./http/client-ip.js";
 import { gatewayErrorHandler, withResponseHeaders } from "./http/errors.js";
 import type { GatewayEnv } from "./http/gateway-env.js";
+import { hasBody } from "./http/has-body.js";
 import { bodyTimeout } from "./middleware/body-timeout.js";
 import { corsFor } from "./middleware/cors.js";
 import { deadline } from "./middleware/deadline.js";
@@ -58,20 +59,18 @@ export function createGatewayApi(runtime: GatewayRuntime, live: LiveEvents): Hon
       clientIp: clientIpResolver({ trustedHops: config.TRUST_PROXY }),
     }),
   );
-  api.use(
-    "*",
-    bodyLimit({
-      maxSize: config.BODY_LIMIT_BYTES,
-      onError: () => {
-        // The rest of the body is never read, and the server drops the socket: saying so lets a
-        // keep-alive client open a new one instead of sending its next request into a dead one.
-        throw withResponseHeaders(
-          appError("PAYLOAD_TOO_LARGE", `the request body exceeds ${config.BODY_LIMIT_BYTES} bytes`),
-          { Connection: "close" },
-        );
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: config.BODY_LIMIT_BYTES,
+    onError: () => {
+      // The rest of the body is never read, and the server drops the socket: saying so lets a
+      // keep-alive client open a new one instead of sending its next request into a dead one.
+      throw withResponseHeaders(
+        appError("PAYLOAD_TOO_LARGE", `the request body exceeds ${config.BODY_LIMIT_BYTES} bytes`),
+        { Connection: "close" },
+      );
+    },
+  });
+  api.use("*", (c, next) => (hasBody(c.req.raw) ? limitBody(c, next) : next()));
   api.use("/api/*", bodyTimeout({ timeoutMs: config.BODY_TIMEOUT_MS }));
   api.use(EVENTS_STREAM_PATH, queryToken({ verify }));
   api.use("/api/admin/*", requireAdmin);

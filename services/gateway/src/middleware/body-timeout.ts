@@ -2,9 +2,7 @@ import { appError } from "@bazaar/service-kit/platform";
 import type { MiddlewareHandler } from "hono";
 import { withResponseHeaders } from "../http/errors.js";
 import type { GatewayEnv } from "../http/gateway-env.js";
-
-const hasBody = (req: Request): boolean =>
-  req.headers.has("transfer-encoding") || Number(req.headers.get("content-length") ?? "0") > 0;
+import { hasBody } from "../http/has-body.js";
 
 /**
  * `bodyTimeout` reads a request's body before anything else does, and refuses it with 400 when it has not
