@@ -1,16 +1,18 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DemoClient, RateLimitedError, retryAfterSeconds } from "./demo-client.js";
+import { createDemoClient, RateLimitedError } from "./demo-client.js";
 
 // A stand-in gateway: a real HTTP server that answers 429 with the Retry-After each test gives it, the
 // way the gateway's rate limiter does before a route runs.
 let server: Server;
 let url = "";
 let requests = 0;
+let keys: Array<string | undefined> = [];
 let answers: Array<{ status: number; retryAfter?: string }> = [];
 beforeAll(async () => {
-  server = createServer((_req, res) => {
+  server = createServer((req, res) => {
     requests++;
+    keys.push(req.headers["idempotency-key"] as string | undefined);
     const answer = answers.shift() ?? { status: 200 };
     res.writeHead(answer.status, {
       "content-type": "application/json",
@@ -27,21 +29,20 @@ afterAll(() => {
 });
 
 describe("the demo's client after a 429", () => {
-  it("reads Retry-After as seconds or as a date", () => {
-    expect(retryAfterSeconds("12")).toBe(12);
-    expect(retryAfterSeconds(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThanOrEqual(4);
-    expect(retryAfterSeconds(null)).toBe(1);
-  });
-
   it("waits as long as Retry-After says and sends the request again, saying so", async () => {
     answers = [{ status: 429, retryAfter: "1" }];
     requests = 0;
+    keys = [];
     const lines: string[] = [];
-    const client = new DemoClient(url, 60, (line) => lines.push(line));
+    const client = createDemoClient({ baseUrl: url, log: (line) => lines.push(line) });
     const started = Date.now();
-    const res = await client.post("/api/auth/login", { email: "a@b.c", password: "x" });
-    expect(res).toEqual({ status: 200, body: { accessToken: "t" } });
+    const res = await client.login({ email: "a@b.c", password: "x" });
+    expect(res.response.status).toBe(200);
+    expect(res.data).toEqual({ accessToken: "t" });
     expect(requests).toBe(2);
+    // The second attempt is the same operation: the same Idempotency-Key.
+    expect(keys[0]).toBeTypeOf("string");
+    expect(keys[1]).toBe(keys[0]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(lines).toEqual([
       "  … POST /api/auth/login was rate-limited by the gateway (HTTP 429 Too Many Requests); waiting 1 s as its Retry-After says",
@@ -51,8 +52,8 @@ describe("the demo's client after a 429", () => {
   it("stops with a message that names the 429 when the wait is longer than it will wait", async () => {
     answers = [{ status: 429, retryAfter: "300" }];
     requests = 0;
-    const client = new DemoClient(url, 60, () => undefined);
-    const error = await client.post("/api/auth/login", {}).then(
+    const client = createDemoClient({ baseUrl: url, log: () => undefined });
+    const error = await client.login({ email: "a@b.c", password: "x" }).then(
       () => undefined,
       (err: unknown) => err,
     );
@@ -60,6 +61,19 @@ describe("the demo's client after a 429", () => {
     expect(String(error)).toContain("HTTP 429 Too Many Requests");
     expect(String(error)).toContain("wait 300 s");
     expect(String(error)).toContain("RATE_LIMIT_AUTH");
+    expect(requests).toBe(1);
+  });
+
+  it("reads a Retry-After date too", async () => {
+    answers = [{ status: 429, retryAfter: new Date(Date.now() + 300_000).toUTCString() }];
+    requests = 0;
+    const client = createDemoClient({ baseUrl: url, maxWaitSeconds: 10, log: () => undefined });
+    const error = await client.GET("/api/products").then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(String(error)).toMatch(/GET \/api\/products was rate-limited .*; it asks to wait (299|300) s/);
     expect(requests).toBe(1);
   });
 });

@@ -1,84 +1,89 @@
+import { type BazaarClient, createBazaarClient, type RetryEvent, retryAfterMs } from "@bazaar/client";
+
 /** Said when the gateway's rate limit stops the demo: what happened, and what to do. */
 export class RateLimitedError extends Error {
   override readonly name = "RateLimitedError";
 }
 
-/** Seconds the gateway asks to wait: Retry-After is seconds or an HTTP date; 1 when unreadable. */
-export function retryAfterSeconds(value: string | null, now: number = Date.now()): number {
-  if (value && /^\d+$/.test(value.trim())) return Math.max(1, Number(value.trim()));
-  const at = value ? Date.parse(value) : Number.NaN;
-  return Number.isFinite(at) ? Math.max(1, Math.ceil((at - now) / 1000)) : 1;
+export interface DemoClientOptions {
+  readonly baseUrl: string;
+  /** The longest Retry-After waited out; a longer one stops the demo with a clear message. */
+  readonly maxWaitSeconds?: number;
+  readonly log?: (line: string) => void;
 }
 
-/** A small JSON client for the public API, as any HTTP client would use it. */
-export class DemoClient {
-  token: string | undefined;
+/** `METHOD /path?query` of a request, as the demo names it. */
+function requestName(method: string, url: string): string {
+  const { pathname, search } = new URL(url);
+  return `${method} ${pathname}${search}`;
+}
 
-  constructor(
-    readonly baseUrl: string,
-    /** The longest Retry-After waited out; a longer one stops the demo with a clear message. */
-    readonly maxWaitSeconds = 60,
-    readonly log: (line: string) => void = (line) => console.log(line),
-  ) {}
+function rateLimited(method: string, url: string): string {
+  return `${requestName(method, url)} was rate-limited by the gateway (HTTP 429 Too Many Requests)`;
+}
 
-  async request(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<{ status: number; body: unknown }> {
-    for (;;) {
-      const res = await fetch(new URL(path, this.baseUrl), {
-        method,
-        headers: {
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-          ...headers,
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      if (res.status === 429) {
-        // The rate limiter answered before the route ran: the same request can be sent again.
-        const seconds = retryAfterSeconds(res.headers.get("retry-after"));
-        const what = `${method} ${path} was rate-limited by the gateway (HTTP 429 Too Many Requests)`;
-        if (seconds > this.maxWaitSeconds)
-          throw new RateLimitedError(
-            `${what}; it asks to wait ${seconds} s. Try again then, or raise the limit (RATE_LIMIT_AUTH, RATE_LIMIT_USER; \`pnpm dev\` sets generous ones).`,
+/**
+ * `createDemoClient` is the public client (`@bazaar/client`) with the demo's manners: a 429 is waited
+ * out as its Retry-After says (the rate limiter answered before the route ran, so the same request, with
+ * the same Idempotency-Key, can be sent again), and one that asks for longer than `maxWaitSeconds` stops
+ * the demo with a `RateLimitedError` that says what to do.
+ */
+export function createDemoClient(options: DemoClientOptions): BazaarClient {
+  const { baseUrl, maxWaitSeconds = 60, log = (line) => console.log(line) } = options;
+  const onRetry = (e: RetryEvent): void => {
+    if (e.status !== 429) return;
+    log(
+      e.retryAfterMs === undefined
+        ? `  … ${rateLimited(e.method, e.url)}; trying again in ${e.delayMs} ms`
+        : `  … ${rateLimited(e.method, e.url)}; waiting ${Math.max(1, Math.ceil(e.retryAfterMs / 1000))} s as its Retry-After says`,
+    );
+  };
+  return createBazaarClient({
+    baseUrl,
+    retry: { maxAttempts: 6, maxRetryAfterMs: maxWaitSeconds * 1000, onRetry },
+    middleware: [
+      {
+        // A 429 that reaches here is one the client would not (or no longer) wait for.
+        onResponse({ request, response }) {
+          if (response.status !== 429) return undefined;
+          const seconds = Math.max(
+            1,
+            Math.ceil((retryAfterMs(response.headers.get("retry-after")) ?? 1000) / 1000),
           );
-        this.log(`  … ${what}; waiting ${seconds} s as its Retry-After says`);
-        await new Promise((r) => setTimeout(r, seconds * 1000));
-        continue;
-      }
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // not JSON
-      }
-      return { status: res.status, body: parsed };
-    }
-  }
+          throw new RateLimitedError(
+            `${rateLimited(request.method, request.url)}; it asks to wait ${seconds} s. Try again then, or raise the limit (RATE_LIMIT_AUTH, RATE_LIMIT_USER; \`pnpm dev\` sets generous ones).`,
+          );
+        },
+      },
+    ],
+  });
+}
 
-  get(path: string) {
-    return this.request("GET", path);
-  }
+/** What a typed call returns, as far as polling needs it. */
+interface Answer<T> {
+  readonly data?: T;
+  readonly error?: unknown;
+  readonly response: Response;
+}
 
-  post(path: string, body: unknown, headers?: Record<string, string>) {
-    return this.request("POST", path, body, headers);
-  }
-
-  /** Polls a GET until `done(body)` holds (the saga and the read model settle asynchronously). */
-  async waitFor(path: string, done: (body: unknown) => boolean, timeoutMs = 30_000): Promise<unknown> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await this.get(path);
-      if (res.status === 200 && done(res.body)) return res.body;
-      if (Date.now() > until)
-        throw new Error(
-          `GET ${path} did not settle in ${timeoutMs} ms (last: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)})`,
-        );
-      await new Promise((r) => setTimeout(r, 200));
-    }
+/**
+ * `waitFor` repeats a GET until `done(data)` holds (the saga and the read model settle asynchronously),
+ * failing with the last answer after `timeoutMs`.
+ */
+export async function waitFor<T>(options: {
+  readonly read: () => Promise<Answer<T>>;
+  readonly done: (data: T) => boolean;
+  readonly timeoutMs?: number;
+}): Promise<T> {
+  const { read, done, timeoutMs = 30_000 } = options;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await read();
+    if (res.data !== undefined && done(res.data)) return res.data;
+    if (Date.now() > until)
+      throw new Error(
+        `${res.response.url ? `GET ${new URL(res.response.url).pathname}` : "the request"} did not settle in ${timeoutMs} ms (last: HTTP ${res.response.status} ${JSON.stringify(res.data ?? res.error).slice(0, 300)})`,
+      );
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -4,12 +4,12 @@
 // anything does not end as expected, so it doubles as a smoke test.
 import { randomUUID } from "node:crypto";
 import { topology } from "@bazaar/topology";
-import { DemoClient } from "./demo-client.js";
+import { createDemoClient, waitFor } from "./demo-client.js";
 
 const gateway =
   process.env.GATEWAY_URL ??
   `http://127.0.0.1:${process.env.GATEWAY_PORT ?? topology.services.find((s) => s.name === "gateway")?.port}`;
-const api = new DemoClient(gateway);
+const api = createDemoClient({ baseUrl: gateway });
 const failures: string[] = [];
 const step = (text: string): void => console.log(`\n▸ ${text}`);
 const check = (ok: boolean, what: string): void => {
@@ -17,27 +17,15 @@ const check = (ok: boolean, what: string): void => {
   if (!ok) failures.push(what);
 };
 
-interface Timeline {
-  steps: Array<{ name: string; status: string; attempts: number }>;
-  history: Array<{
-    at: string;
-    step: string | null;
-    phase: string;
-    outcome: string;
-    attempt: number | null;
-    durationMs: number | null;
-    error: string | null;
-    message: string | null;
-  }>;
-  status: string;
-}
-
 /** The access token of a login, or an error that says why there is none (the problem's own words). */
-function tokenOf(login: { status: number; body: unknown }, who: string): string {
-  const body = login.body as { accessToken?: string; title?: string; detail?: string } | undefined;
-  if (login.status === 200 && body?.accessToken) return body.accessToken;
+function tokenOf(
+  login: { data?: { accessToken: string }; error?: { title?: string; detail?: string }; response: Response },
+  who: string,
+): string {
+  if (login.data?.accessToken) return login.data.accessToken;
+  const problem = login.error;
   throw new Error(
-    `${who} could not log in (HTTP ${login.status}${body?.detail ? `: ${body.detail}` : body?.title ? `: ${body.title}` : ""})`,
+    `${who} could not log in (HTTP ${login.response.status}${problem?.detail ? `: ${problem.detail}` : problem?.title ? `: ${problem.title}` : ""})`,
   );
 }
 
@@ -52,31 +40,29 @@ async function main(): Promise<number> {
   const password = "demo-password-123";
 
   step(`register ${email}`);
-  // Commands that create or move something carry an Idempotency-Key: one per operation, reused on retry.
-  const registered = await api.post(
-    "/api/auth/register",
-    { email, password, name: "Demo Customer" },
-    { "Idempotency-Key": randomUUID() },
-  );
-  check(registered.status === 201, `registered (HTTP ${registered.status})`);
+  // Every command carries an Idempotency-Key (the client makes one per operation and reuses it on retry).
+  const registered = await api.POST("/api/auth/register", {
+    body: { email, password, name: "Demo Customer" },
+  });
+  check(registered.response.status === 201, `registered (HTTP ${registered.response.status})`);
 
   step("log in");
-  const login = await api.post("/api/auth/login", { email, password });
-  check(login.status === 200, `logged in (HTTP ${login.status})`);
+  const login = await api.login({ email, password });
+  check(login.response.status === 200, `logged in (HTTP ${login.response.status})`);
   // Without a token every later call is a 401: stop here and say why instead.
-  api.token = tokenOf(login, "the customer");
-  const admin = new DemoClient(gateway);
-  const adminLogin = await admin.post("/api/auth/login", {
+  tokenOf(login, "the customer");
+  const admin = createDemoClient({ baseUrl: gateway });
+  const adminLogin = await admin.login({
     email: process.env.ADMIN_EMAIL ?? "admin@bazaar.local",
     password: process.env.ADMIN_PASSWORD ?? "bazaar-admin-dev",
   });
-  check(adminLogin.status === 200, "the admin logged in too (to read saga timelines)");
-  admin.token = tokenOf(adminLogin, "the admin");
+  check(adminLogin.response.status === 200, "the admin logged in too (to read saga timelines)");
+  tokenOf(adminLogin, "the admin");
 
   step("list products");
-  const products = (await api.get("/api/products?limit=100")).body as {
-    items: Array<{ sku: string; name: string; priceCents: number; available: number }>;
-  };
+  const listed = await api.GET("/api/products", { params: { query: { limit: 100 } } });
+  if (!listed.data) throw new Error(`GET /api/products answered HTTP ${listed.response.status}`);
+  const products = listed.data;
   check(products.items.length > 0, `${products.items.length} products`);
   for (const p of products.items.slice(0, 6))
     console.log(
@@ -119,32 +105,27 @@ async function main(): Promise<number> {
   const placed: Array<{ orderId: string; expect: string; label: string }> = [];
   for (const s of scenarios) {
     step(`place ${s.label}`);
-    const res = await api.post(
-      "/api/orders",
-      { items: s.items, shippingAddress: address, paymentMethod: { token: s.token } },
-      { "Idempotency-Key": randomUUID() },
-    );
-    check(res.status === 202, `accepted (HTTP ${res.status})`);
-    placed.push({ orderId: (res.body as { orderId: string }).orderId, expect: s.expect, label: s.label });
+    const res = await api.POST("/api/orders", {
+      body: { items: s.items, shippingAddress: address, paymentMethod: { token: s.token } },
+    });
+    check(res.response.status === 202, `accepted (HTTP ${res.response.status})`);
+    if (res.data) placed.push({ orderId: res.data.orderId, expect: s.expect, label: s.label });
   }
 
   for (const p of placed) {
     step(`wait for ${p.label}`);
-    const order = await api.waitFor(
-      `/api/orders/${p.orderId}`,
-      (b) =>
-        (b as { status?: string; order?: { status?: string } }).status !== "pending" &&
-        (b as { order?: { status?: string } }).order?.status !== "pending",
+    const order = await waitFor({
+      read: () => api.GET("/api/orders/{id}", { params: { path: { id: p.orderId } } }),
+      done: (o) => o.status !== "pending",
+    });
+    check(
+      order.status === p.expect,
+      `order ${p.orderId.slice(0, 8)} is ${order.status} (expected ${p.expect})`,
     );
-    const status =
-      (order as { status?: string; order?: { status: string } }).order?.status ??
-      (order as { status?: string }).status;
-    check(status === p.expect, `order ${p.orderId.slice(0, 8)} is ${status} (expected ${p.expect})`);
-    const saga = (
-      await admin.get(
-        `/api/admin/sagas/${(order as { order?: { sagaId: string }; sagaId?: string }).order?.sagaId ?? (order as { sagaId: string }).sagaId}`,
-      )
-    ).body as Timeline;
+    const timeline = await admin.GET("/api/admin/sagas/{id}", { params: { path: { id: order.sagaId } } });
+    const saga = timeline.data;
+    if (!saga)
+      throw new Error(`GET /api/admin/sagas/${order.sagaId} answered HTTP ${timeline.response.status}`);
     console.log(`    saga ${saga.status}: ${saga.steps.map((s) => `${s.name}=${s.status}`).join(", ")}`);
     for (const h of saga.history) {
       const what = [h.phase, h.step, h.outcome].filter(Boolean).join(" ");
@@ -155,21 +136,11 @@ async function main(): Promise<number> {
   }
 
   step("the read model (GET /api/my-orders, built from events)");
-  const mine = await api.waitFor("/api/my-orders", (b) => {
-    const items = (b as { items: Array<{ orderId: string; status: string }> }).items;
-    return placed.every((p) => items.some((i) => i.orderId === p.orderId && i.status === p.expect));
+  const mine = await waitFor({
+    read: () => api.GET("/api/my-orders"),
+    done: (b) => placed.every((p) => b.items.some((i) => i.orderId === p.orderId && i.status === p.expect)),
   });
-  for (const o of (
-    mine as {
-      items: Array<{
-        orderId: string;
-        status: string;
-        paymentStatus: string;
-        totalCents: number | null;
-        trackingNumber: string | null;
-      }>;
-    }
-  ).items) {
+  for (const o of mine.items) {
     console.log(
       `    ${o.orderId.slice(0, 8)}  ${o.status.padEnd(10)} payment ${o.paymentStatus.padEnd(9)} total ${o.totalCents ?? "?"}  tracking ${o.trackingNumber ?? "-"}`,
     );

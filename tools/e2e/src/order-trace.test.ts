@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { type BazaarClient, createBazaarClient } from "@bazaar/client";
 import { freePort } from "@bazaar/testing";
 import {
   describeTree,
@@ -31,42 +32,31 @@ afterAll(async () => {
   await viewer?.stop();
 });
 
-async function login(api: string): Promise<string> {
-  const res = await fetch(`${api}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "idempotency-key": randomUUID() },
-    body: JSON.stringify({ email: "customer@bazaar.local", password: "bazaar-customer-dev" }),
-  });
-  return ((await res.json()) as { accessToken: string }).accessToken;
+async function customer(baseUrl: string): Promise<BazaarClient> {
+  const api = createBazaarClient({ baseUrl });
+  const login = await api.login({ email: "customer@bazaar.local", password: "bazaar-customer-dev" });
+  expect(login.response.status).toBe(200);
+  return api;
 }
 
 describe.skipIf(!installed)("one order's trace", () => {
   it("joins the gateway and every service on the order's path, each span under its cause", async () => {
-    const api = t.system.url("gateway");
-    const token = await login(api);
+    const api = await customer(t.system.url("gateway"));
     const traceId = randomBytes(16).toString("hex");
     const clientSpan = randomBytes(8).toString("hex");
-    const placed = await fetch(`${api}/api/orders`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        authorization: `Bearer ${token}`,
-        "idempotency-key": randomUUID(),
-        traceparent: `00-${traceId}-${clientSpan}-01`,
-      },
-      body: JSON.stringify({
+    const placed = await api.POST("/api/orders", {
+      headers: { traceparent: `00-${traceId}-${clientSpan}-01` },
+      body: {
         items: [{ sku: "PEN-001", quantity: 1 }],
         shippingAddress: ADDRESS,
         paymentMethod: { token: "tok_visa" },
-      }),
+      },
     });
-    expect(placed.status).toBe(202);
-    const { orderId } = (await placed.json()) as { orderId: string };
+    expect(placed.response.status).toBe(202);
+    const orderId = placed.data?.orderId ?? "";
     await eventually(async () => {
-      const res = await fetch(`${api}/api/orders/${orderId}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      expect(((await res.json()) as { status: string }).status).toBe("confirmed");
+      const res = await api.GET("/api/orders/{id}", { params: { path: { id: orderId } } });
+      expect(res.data?.status).toBe("confirmed");
     });
 
     const services = [

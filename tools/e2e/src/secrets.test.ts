@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { type BazaarClient, createBazaarClient } from "@bazaar/client";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADDRESS, eventually, startTestSystem, type TestSystem } from "./support/test-system.js";
@@ -14,7 +15,8 @@ const paymentToken = secret("tok_e2eSecret");
 const forged = `eyJhbGciOiJFZERTQSJ9.${secret("forged")}.${secret("sig")}`;
 
 let t: TestSystem;
-let api: string;
+let api: BazaarClient;
+let admin: BazaarClient;
 beforeAll(async () => {
   t = await startTestSystem("processes", {
     gateway: true,
@@ -22,60 +24,45 @@ beforeAll(async () => {
     envFor: { users: { ADMIN_PASSWORD: adminPassword } },
     onLine: (service, line) => lines.push({ service, line }),
   });
-  api = t.system.url("gateway");
+  api = createBazaarClient({ baseUrl: t.system.url("gateway") });
+  admin = createBazaarClient({ baseUrl: t.system.url("gateway") });
 }, 120_000);
 afterAll(async () => {
   await t?.stop();
 });
 
-async function post(path: string, body: unknown, token?: string): Promise<Response> {
-  return fetch(`${api}${path}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "idempotency-key": randomUUID(),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-}
-
 describe("secrets", () => {
   it("never appear in a log line, at any level, and the card token leaves the saga once charged", async () => {
     const email = `secret-${randomUUID()}@example.com`;
-    expect((await post("/api/auth/register", { email, password, name: "Sec Ret" })).status).toBe(201);
-    const login = await post("/api/auth/login", { email, password });
-    expect(login.status).toBe(200);
-    const { accessToken } = (await login.json()) as { accessToken: string };
-    expect((await post("/api/auth/login", { email, password: `${password}-wrong` })).status).toBe(401);
-    const admin = await post("/api/auth/login", { email: "admin@bazaar.local", password: adminPassword });
-    expect(admin.status).toBe(200);
-    const adminToken = ((await admin.json()) as { accessToken: string }).accessToken;
+    const registered = await api.POST("/api/auth/register", { body: { email, password, name: "Sec Ret" } });
+    expect(registered.response.status).toBe(201);
+    const login = await api.login({ email, password });
+    expect(login.response.status).toBe(200);
+    const accessToken = login.data?.accessToken ?? "";
+    // A failed login keeps the token the client has.
+    const wrong = await api.login({ email, password: `${password}-wrong` });
+    expect(wrong.response.status).toBe(401);
+    const adminLogin = await admin.login({ email: "admin@bazaar.local", password: adminPassword });
+    expect(adminLogin.response.status).toBe(200);
+    const adminToken = adminLogin.data?.accessToken ?? "";
 
-    const placed = await post(
-      "/api/orders",
-      {
+    const placed = await api.POST("/api/orders", {
+      body: {
         items: [{ sku: "PEN-001", quantity: 1 }],
         shippingAddress: ADDRESS,
         paymentMethod: { token: paymentToken },
       },
-      accessToken,
-    );
-    expect(placed.status).toBe(202);
-    const { orderId } = (await placed.json()) as { orderId: string };
+    });
+    expect(placed.response.status).toBe(202);
+    const orderId = placed.data?.orderId ?? "";
     await eventually(async () => {
-      const order = await fetch(`${api}/api/orders/${orderId}`, {
-        headers: { authorization: `Bearer ${accessToken}` },
-      });
-      expect(((await order.json()) as { status: string }).status).toBe("confirmed");
+      const order = await api.GET("/api/orders/{id}", { params: { path: { id: orderId } } });
+      expect(order.data?.status).toBe("confirmed");
     });
-    expect((await fetch(`${api}/api/me`, { headers: { authorization: `Bearer ${forged}` } })).status).toBe(
-      401,
-    );
-    const sagas = await fetch(`${api}/api/admin/sagas`, {
-      headers: { authorization: `Bearer ${adminToken}` },
-    });
-    expect(sagas.status).toBe(200);
+    const forger = createBazaarClient({ baseUrl: t.system.url("gateway"), token: forged });
+    expect((await forger.GET("/api/me")).response.status).toBe(401);
+    const sagas = await admin.GET("/api/admin/sagas");
+    expect(sagas.response.status).toBe(200);
 
     // The stored saga kept the token only until the charge was settled.
     const db = new Database(join(t.dataDir, "orders.db"), { readonly: true });

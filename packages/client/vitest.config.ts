@@ -1,0 +1,3 @@
+import { bazaarVitestConfig } from "@bazaar/testing/vitest";
+
+export default bazaarVitestConfig();
