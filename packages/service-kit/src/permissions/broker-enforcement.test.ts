@@ -7,6 +7,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/
 import { connect, type NatsConnection, usernamePasswordAuthenticator } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumerName } from "../events/consumer.js";
+import { createDeadLetters } from "../events/dead-letters.js";
 import { ensureStream } from "../events/streams.js";
 import { inboxPrefix } from "./inbox-prefix.js";
 
@@ -110,6 +111,20 @@ describe("events", () => {
     await expect(js.publish("dlq.order-views.evt.order.placed.v1", "{}", { msgID: "dl-x" })).rejects.toThrow(
       violation("dlq.order-views.evt.order.placed.v1"),
     );
+  });
+
+  it("lets a consumer read its own dead letters' count and age, and no one else's letters", async () => {
+    const nc = await as("notifications");
+    await jetstream(nc).publish("dlq.notifications.evt.order.placed.v1", "{}", { msgID: "dl-own-age" });
+    const stats = await createDeadLetters({ js: jetstream(nc), jsm: await jsmOf(nc) }).stats({
+      service: "notifications",
+    });
+    expect(stats.count).toBeGreaterThan(0);
+    expect(stats.oldestAt).toBeInstanceOf(Date);
+    // Reading another service's dead letters (their payloads are that service's business) is refused.
+    await expect(
+      jetstream(nc).consumers.get(DEAD_LETTER_STREAM.name, { filter_subjects: "dlq.order-views.>" }),
+    ).rejects.toThrow(/Permissions Violation|timeout/i);
   });
 });
 

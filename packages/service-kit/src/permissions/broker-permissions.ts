@@ -95,7 +95,18 @@ function publishRules(
   if (def.consumes.length > 0) owned.set(DEAD_LETTER_STREAM.name, DEAD_LETTER_STREAM);
   for (const name of owned.keys())
     allow.push(js.streamCreate(name), js.streamUpdate(name), js.streamInfo(name));
-  if (def.consumes.length > 0) allow.push(deadLetterFilter(def.name));
+  if (def.consumes.length > 0) {
+    const dl = DEAD_LETTER_STREAM.name;
+    // Its own dead letters' count and age (the kit's dead-letter metrics): an ordered read filtered on its
+    // own `dlq.<service>.>` subjects only; listing and replaying them all is the gateway's (admin) grant.
+    allow.push(
+      deadLetterFilter(def.name),
+      js.consumerCreateFiltered(dl, "*", deadLetterFilter(def.name)),
+      js.consumerInfo(dl, "*"),
+      js.next(dl, "*"),
+      js.consumerDelete(dl, "*"),
+    );
+  }
   // Streams it reads: through its own durables, and ordered (ephemeral) reads filtered on what it consumes.
   const consumed = new Map<string, EventContract[]>();
   for (const c of def.consumes)
