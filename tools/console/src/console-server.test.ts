@@ -1,7 +1,15 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { join, relative } from "node:path";
 import { topology } from "@bazaar/topology";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createConsoleApp } from "./console-server.js";
+import { createConsoleApp, startConsole } from "./console-server.js";
+
+const PUBLIC = new URL("../public/", import.meta.url).pathname;
+const scripts = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? scripts(join(dir, e.name)) : e.name.endsWith(".js") ? [join(dir, e.name)] : [],
+  );
 
 const call = (from: string, to: string) => ({ kind: "call", from, to, subject: `rpc.${to}.x` });
 
@@ -121,5 +129,52 @@ describe("console server", () => {
     expect(await (await on.request("/traces.json")).json()).toEqual({
       traceUrl: "http://127.0.0.1:9411/zipkin/traces/{traceId}",
     });
+  });
+
+  it("serves every module the page imports, and only api.js calls fetch (one door: token, banner)", async () => {
+    const app = createConsoleApp({ gatewayUrl });
+    for (const file of scripts(PUBLIC)) {
+      const source = readFileSync(file, "utf8");
+      for (const [, spec] of source.matchAll(/from "(\.{1,2}\/[^"]+)"/g)) {
+        const target = new URL(spec ?? "", `http://x/${relative(PUBLIC, file)}`).pathname;
+        expect((await app.request(target)).status, `${relative(PUBLIC, file)} imports ${spec}`).toBe(200);
+      }
+      if (!file.endsWith("api.js")) expect(source, relative(PUBLIC, file)).not.toMatch(/\bfetch\(/);
+      // The CSP (style-src 'self') would drop inline styles silently.
+      expect(source, relative(PUBLIC, file)).not.toMatch(/style="/);
+    }
+  });
+
+  it("serves the sampled metrics as /metrics-history.json, and null when it samples none", async () => {
+    expect(await (await createConsoleApp({ gatewayUrl }).request("/metrics-history.json")).json()).toBeNull();
+    const service = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" }).end('bazaar_outbox_pending{service="orders"} 4\n');
+    });
+    await new Promise<void>((resolve) => service.listen(0, "127.0.0.1", resolve));
+    const address = service.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const web = await startConsole({
+      port: 0,
+      gatewayUrl,
+      metricsUrls: { orders: `http://127.0.0.1:${port}/metrics` },
+      metricsIntervalMs: 50,
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const res = await fetch(`${web.url}/metrics-history.json`);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      const history = (await res.json()) as {
+        intervalMs: number;
+        series: Array<{ chart: string; labels: Record<string, string>; points: Array<[number, number]> }>;
+      };
+      expect(history.intervalMs).toBe(50);
+      const outbox = history.series.find((s) => s.chart === "outbox_pending");
+      expect(outbox?.labels).toEqual({ service: "orders" });
+      expect(outbox?.points.length).toBeGreaterThanOrEqual(2);
+      expect(outbox?.points.every(([, v]) => v === 4)).toBe(true);
+    } finally {
+      await web.stop();
+      service.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { topology } from "@bazaar/topology";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
+import { createMetricsSampler, type MetricsHistory } from "./metrics/metrics-sampler.js";
 
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), "..", "public");
 const TYPES: Record<string, string> = {
@@ -25,6 +26,13 @@ export interface ConsoleServerOptions {
   readonly gatewayUrl: string;
   /** The trace viewer's UI, when one runs: every trace id the console shows links to it. */
   readonly tracesUiUrl?: string;
+  /**
+   * Each service's Prometheus `/metrics` URL, by service name: the console samples them into a bounded
+   * in-memory history for its charts (`/metrics-history.json`). Without it the charts say so.
+   */
+  readonly metricsUrls?: Readonly<Record<string, string>>;
+  /** How often to sample `metricsUrls` (default 5 s). */
+  readonly metricsIntervalMs?: number;
 }
 
 export interface ConsoleServer {
@@ -38,7 +46,12 @@ export interface ConsoleServer {
  * gateway's admin API, with the operator's token. It also serves the registry of services as
  * `/topology.json` (public data: names, roles, the order they are listed in; no state, no secret).
  */
-export function createConsoleApp(options: { gatewayUrl: string; tracesUiUrl?: string }): Hono {
+export function createConsoleApp(options: {
+  gatewayUrl: string;
+  tracesUiUrl?: string;
+  /** The sampled metrics, when the console samples any (see `ConsoleServerOptions.metricsUrls`). */
+  metricsHistory?: () => MetricsHistory;
+}): Hono {
   const app = new Hono();
   app.all("/api/*", async (c) => {
     const target = new URL(c.req.path + (new URL(c.req.url).search || ""), options.gatewayUrl);
@@ -75,6 +88,13 @@ export function createConsoleApp(options: { gatewayUrl: string; tracesUiUrl?: st
       { "cache-control": "no-cache", "x-content-type-options": "nosniff" },
     ),
   );
+  // The charts' data: null when nothing is sampled (the page says where the URLs come from).
+  app.get("/metrics-history.json", (c) =>
+    c.json(options.metricsHistory?.() ?? null, 200, {
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    }),
+  );
   app.get("/topology.json", (c) =>
     c.json(topology, 200, { "cache-control": "no-cache", "x-content-type-options": "nosniff" }),
   );
@@ -100,8 +120,18 @@ export function createConsoleApp(options: { gatewayUrl: string; tracesUiUrl?: st
 /** `startConsole` serves the console on a local port. */
 export async function startConsole(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const host = options.host ?? "127.0.0.1";
+  const sampler = options.metricsUrls
+    ? createMetricsSampler({
+        urls: options.metricsUrls,
+        ...(options.metricsIntervalMs ? { intervalMs: options.metricsIntervalMs } : {}),
+      })
+    : undefined;
   const server = serve({
-    fetch: createConsoleApp(options).fetch,
+    fetch: createConsoleApp({
+      gatewayUrl: options.gatewayUrl,
+      ...(options.tracesUiUrl ? { tracesUiUrl: options.tracesUiUrl } : {}),
+      ...(sampler ? { metricsHistory: () => sampler.history() } : {}),
+    }).fetch,
     port: options.port,
     hostname: host,
   }) as Server;
@@ -111,10 +141,12 @@ export async function startConsole(options: ConsoleServerOptions): Promise<Conso
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
+  sampler?.start();
   return {
     url: `http://${host}:${port}`,
     stop: () =>
       new Promise<void>((resolve) => {
+        sampler?.stop();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

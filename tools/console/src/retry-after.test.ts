@@ -64,13 +64,13 @@ describe("the console after a 429", () => {
     expect(requests).toBe(1);
   });
 
-  it("is served to the page next to app.js, which uses it for every call", async () => {
+  it("is served to the page next to api.js, which every call goes through", async () => {
     const app = createConsoleApp({ gatewayUrl: "http://127.0.0.1:1" });
     const module = await app.request("/retry-after.js");
     expect(module.status).toBe(200);
     expect(module.headers.get("content-type")).toContain("text/javascript");
-    const appJs = await (await app.request("/app.js")).text();
-    expect(appJs).toContain('import { rateLimitGate } from "./retry-after.js"');
-    expect(appJs).toMatch(/await rateLimit\.send\(\(\) =>\s+fetch\(path/);
+    const apiJs = await (await app.request("/api.js")).text();
+    expect(apiJs).toContain('import { rateLimitGate } from "./retry-after.js"');
+    expect(apiJs).toMatch(/await rateLimit\.send\(\(\) =>\s+fetch\(path/);
   });
 });

@@ -172,6 +172,10 @@ async function startAll(options: DevRunOptions, running: Running, out: Out): Pro
     running.console = await startConsole({
       port: consolePort,
       gatewayUrl,
+      // In dev each service serves /metrics on its own HTTP port (METRICS_PORT=0): the console charts them.
+      metricsUrls: Object.fromEntries(
+        selected.map((s) => [s.name, `http://127.0.0.1:${ports[s.name] ?? s.port}/metrics`]),
+      ),
       ...(viewer ? { tracesUiUrl: viewer.uiUrl } : {}),
     });
   out.say(
