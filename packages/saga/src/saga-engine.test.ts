@@ -1,4 +1,9 @@
-import { InternalError, UnavailableError, UnprocessableError } from "@bazaar/service-kit/platform";
+import {
+  InternalError,
+  runInScope,
+  UnavailableError,
+  UnprocessableError,
+} from "@bazaar/service-kit/platform";
 import { describe, expect, it } from "vitest";
 import { engineFor, open, type Recorder, recorder, start, step } from "./test-support/saga-fixtures.js";
 
@@ -31,6 +36,20 @@ describe("SagaEngine", () => {
       "c:started",
       "c:succeeded",
     ]);
+  });
+
+  it("records the trace it started in, for an operator to open its waterfall", async () => {
+    const { sqlite } = open();
+    const rec = recorder();
+    const engine = engineFor(sqlite, [step(rec, "a")], rec);
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const id = runInScope({ trace: { traceId, spanId: "00f067aa0ba902b7", sampled: true } }, () =>
+      start(engine, sqlite),
+    );
+    expect(engine.get(id)?.traceId).toBe(traceId);
+    expect(engine.list({ limit: 10 }).items[0]?.traceId).toBe(traceId);
+    // Outside any request (a saga started by a script, say) there is none.
+    expect(engine.get(start(engine, sqlite, "o-2"))?.traceId).toBeNull();
   });
 
   it("compensates completed steps in reverse order after a business failure", async () => {

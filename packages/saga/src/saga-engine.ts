@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import {
+  currentScope,
   type Logger,
   NO_TELEMETRY,
   NotFoundError,
@@ -132,6 +133,7 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
       correlationId,
       data,
       steps: this.#o.definition.steps.map((s) => s.name),
+      traceId: currentScope()?.trace.traceId,
     });
     this.#store.history({
       sagaId,

@@ -23,6 +23,7 @@ interface InstanceRow {
   attention_reason: string | null;
   wake_at: number | null;
   auto_retries: number;
+  trace_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -82,7 +83,7 @@ const shownReason = (row: InstanceRow): string | null =>
 export function createSagaStore(sqlite: Database.Database) {
   const s = {
     insertInstance: sqlite.prepare(
-      "INSERT INTO saga_instances (saga_id, type, correlation_id, status, data, created_at, updated_at) VALUES (?, ?, ?, 'running', ?, ?, ?)",
+      "INSERT INTO saga_instances (saga_id, type, correlation_id, status, data, trace_id, created_at, updated_at) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
     ),
     insertStep: sqlite.prepare(
       "INSERT INTO saga_steps (saga_id, idx, name, status) VALUES (?, ?, ?, 'pending')",
@@ -217,6 +218,7 @@ export function createSagaStore(sqlite: Database.Database) {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       nextRetryAt: iso(row.wake_at),
+      traceId: row.trace_id,
     };
   };
 
@@ -227,9 +229,18 @@ export function createSagaStore(sqlite: Database.Database) {
       correlationId: string;
       data: unknown;
       steps: readonly string[];
+      traceId?: string | undefined;
     }): void {
       const at = now();
-      s.insertInstance.run(input.sagaId, input.type, input.correlationId, JSON.stringify(input.data), at, at);
+      s.insertInstance.run(
+        input.sagaId,
+        input.type,
+        input.correlationId,
+        JSON.stringify(input.data),
+        input.traceId ?? null,
+        at,
+        at,
+      );
       input.steps.forEach((name, idx) => {
         s.insertStep.run(input.sagaId, idx, name);
       });
@@ -297,6 +308,7 @@ export function createSagaStore(sqlite: Database.Database) {
         createdAt: row.created_at,
         updatedAt: row.updated_at,
         nextRetryAt: iso(row.wake_at),
+        traceId: row.trace_id,
         steps: s.steps.all(row.saga_id).map(stepView),
         history: s.history.all(row.saga_id).map((h) => ({
           at: h.at,

@@ -56,5 +56,8 @@ export const sagaSchema: SchemaModule = {
     `ALTER TABLE saga_instances ADD COLUMN wake_at INTEGER;
     ALTER TABLE saga_instances ADD COLUMN auto_retries INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX saga_instances_wake ON saga_instances (status, wake_at);`,
+    // The trace the saga started in (the request that placed the order), so an operator goes from the
+    // saga to its waterfall; null for sagas started before this column, or with no trace.
+    "ALTER TABLE saga_instances ADD COLUMN trace_id TEXT;",
   ],
 };

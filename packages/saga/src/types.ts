@@ -126,6 +126,8 @@ export interface SagaView {
   readonly updatedAt: string;
   /** Set while the saga waits for its next automatic retry (a parked compensation, say). */
   readonly nextRetryAt: string | null;
+  /** The trace it started in, when there was one. */
+  readonly traceId: string | null;
   readonly steps: SagaStepView[];
   readonly history: SagaHistoryEntry[];
 }
@@ -140,6 +142,7 @@ export interface SagaSummary {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly nextRetryAt: string | null;
+  readonly traceId: string | null;
 }
 
 /** Retry policy of the engine. */

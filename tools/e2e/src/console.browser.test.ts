@@ -53,6 +53,10 @@ describe("the operations console in Chromium", () => {
     });
     await page.click(`#sagas-table tr[data-order="${orderId}"]`);
     await page.waitForSelector("#saga-detail .badge.compensated");
+    // The trace the saga started in (the request that placed the order).
+    expect(await page.locator("#saga-detail [data-trace]").getAttribute("data-trace")).toMatch(
+      /^[0-9a-f]{32}$/,
+    );
     const detail = (await page.textContent("#saga-detail")) ?? "";
     expect(detail).toContain("CARD_DECLINED");
     expect(detail).toMatch(/compensate\s*reserve-stock/);

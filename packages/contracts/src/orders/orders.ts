@@ -122,6 +122,8 @@ export const Saga = v.object({
   updatedAt: Timestamp,
   /** While the saga waits to retry by itself (a compensation kept failing, say): when it will. */
   nextRetryAt: v.optional(v.nullable(Timestamp)),
+  /** The trace the saga started in (the request that placed the order), when there was one. */
+  traceId: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/)))),
   steps: v.array(SagaStep),
   history: v.array(SagaEvent),
 });
@@ -137,6 +139,8 @@ export const SagaSummary = v.object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
   nextRetryAt: v.optional(v.nullable(Timestamp)),
+  /** The trace the saga started in (the request that placed the order), when there was one. */
+  traceId: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/)))),
 });
 
 export const listSagas = defineRpc({
