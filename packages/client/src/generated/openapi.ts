@@ -906,6 +906,7 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             nextRetryAt?: string | null;
+            traceId?: string | null;
             steps: components["schemas"]["SagaStep"][];
             history: components["schemas"]["SagaEvent"][];
         };
@@ -922,6 +923,7 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             nextRetryAt?: string | null;
+            traceId?: string | null;
         };
         SagaStep: {
             name: string;
