@@ -26,6 +26,11 @@ export interface TestNatsOptions {
    * connections can set up and inspect anything, or `"refused"`, as on every real broker.
    */
   readonly anonymous?: "operator" | "refused";
+  /**
+   * More nats-server configuration, appended to the generated file as is: subject `mappings`, limits, and
+   * so on. It must not repeat what the helper writes (`listen`, `jetstream`, `authorization`).
+   */
+  readonly config?: string;
 }
 
 /** A throwaway nats-server for one test file or suite, with fault controls. */
@@ -83,6 +88,9 @@ export async function startTestNats(options: TestNatsOptions = {}): Promise<Test
     (options.permissions ?? true)
       ? brokerIdentities({ anonymous: options.anonymous ?? "operator" })
       : undefined;
+  // `startNatsServer` appends its `authorization` text verbatim at the end of the file; extra top-level
+  // blocks ride along after it (nats-tools has no separate field for them).
+  const extra = [identities?.authorization, options.config].filter((part) => part !== undefined);
   const launch = (port: number): Promise<NatsServerProcess> =>
     startNatsServer({
       bin,
@@ -90,7 +98,8 @@ export async function startTestNats(options: TestNatsOptions = {}): Promise<Test
       storeDir,
       jetstream: options.jetstream ?? true,
       syncInterval: options.syncInterval,
-      ...(identities ? { authorization: identities.authorization, env: identities.env } : {}),
+      ...(extra.length > 0 ? { authorization: extra.join("\n") } : {}),
+      ...(identities ? { env: identities.env } : {}),
     });
 
   let current: NatsServerProcess | undefined = await launch(0);
