@@ -1,5 +1,7 @@
-// The parts of the gateway's admin API the CLI reads (its OpenAPI document at /docs has them all). Sagas
-// and the read model are typed by their contracts; the rest is the gateway's own.
+// The parts of the gateway's admin API the CLI reads. Sagas and the read model are typed by their
+// contracts; the rest by the gateway's OpenAPI document (the client's generated types), so a route whose
+// answer changes breaks the CLI's typecheck.
+import type { components, paths } from "@bazaar/client";
 import type { orders, orderViews } from "@bazaar/contracts";
 
 export type Saga = orders.Saga;
@@ -20,55 +22,14 @@ export interface CheckResult {
   readonly output?: string;
 }
 
-export interface SystemHealth {
-  readonly status: "pass" | "fail";
-  readonly services: ReadonlyArray<{
-    readonly name: string;
-    readonly status: "pass" | "fail";
-    readonly instances: ReadonlyArray<{
-      readonly instance: string;
-      readonly version: string;
-      readonly status: "pass" | "fail";
-      readonly checks: Readonly<Record<string, unknown>>;
-    }>;
-  }>;
+/** A route's JSON answer as the gateway's OpenAPI document declares it (through the typed client). */
+type JsonOf<P extends keyof paths, M extends keyof paths[P], S extends number = 200> = paths[P][M] extends {
+  responses: Record<S, { content: { "application/json": infer T } }>;
 }
+  ? T
+  : never;
 
-export interface DeadLetter {
-  readonly id: number;
-  readonly service: string;
-  readonly consumer: string;
-  readonly stream: string;
-  readonly subject: string;
-  readonly sequence: number;
-  readonly deliveries: number;
-  readonly reason: string;
-  readonly error: string;
-  readonly failedAt: string;
-  readonly eventId?: string;
-  readonly eventType?: string;
-  readonly payload: unknown;
-}
-
-export interface ReplayResult {
-  readonly id: number;
-  readonly subject: string;
-  readonly eventId?: string;
-  readonly streamSeq: number;
-}
-
-export interface StreamView {
-  readonly name: string;
-  readonly description: string;
-  readonly subjects: readonly string[];
-  readonly messages: number;
-  readonly bytes: number;
-  readonly first_seq: number;
-  readonly last_seq: number;
-  readonly consumers: ReadonlyArray<{
-    readonly name: string;
-    readonly num_pending: number;
-    readonly num_ack_pending: number;
-    readonly num_redelivered: number;
-  }>;
-}
+export type SystemHealth = components["schemas"]["SystemHealth"];
+export type DeadLetter = JsonOf<"/api/admin/dead-letters", "get">["items"][number];
+export type ReplayResult = JsonOf<"/api/admin/dead-letters/{id}/replay", "post">;
+export type StreamView = JsonOf<"/api/admin/streams", "get">["streams"][number];
