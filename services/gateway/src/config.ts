@@ -48,6 +48,12 @@ export const gatewayEnv = {
   LOGIN_FREE_FAILURES: intVar(5, 0, 1000),
   LOGIN_DELAY_BASE_MS: intVar(1 * SECOND, 1, 60 * 60 * SECOND),
   LOGIN_DELAY_MAX_MS: intVar(15 * 60 * SECOND, 1, 24 * 60 * 60 * SECOND),
+  /**
+   * How many gateway instances run side by side. Buckets and login counts are held in each instance's
+   * memory, so each takes its share of every limit (the limit divided by this, rounded up): behind a
+   * load balancer that spreads requests the limits then hold for the whole fleet, roughly.
+   */
+  GATEWAY_REPLICAS: intVar(1, 1, 1000),
   /** Upper bound on buckets kept in memory per policy (oldest go first beyond it). */
   RATE_LIMIT_MAX_BUCKETS: intVar(100_000, 100, 10_000_000),
   /**

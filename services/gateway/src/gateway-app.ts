@@ -15,6 +15,7 @@ import { corsFor } from "./middleware/cors.js";
 import { deadline } from "./middleware/deadline.js";
 import { identify, queryToken } from "./middleware/identify.js";
 import { rateLimit } from "./middleware/rate-limit.js";
+import { replicaShare } from "./middleware/replica-share.js";
 import { requireAdmin } from "./middleware/require-role.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { platformDocsFor } from "./openapi/platform-docs.js";
@@ -52,9 +53,9 @@ export function createGatewayApi(runtime: GatewayRuntime, live: LiveEvents): Hon
     "*",
     rateLimit({
       windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-      perUser: config.RATE_LIMIT_USER,
-      perAnonymous: config.RATE_LIMIT_ANONYMOUS,
-      perAuth: config.RATE_LIMIT_AUTH,
+      perUser: replicaShare(config.RATE_LIMIT_USER, config.GATEWAY_REPLICAS),
+      perAnonymous: replicaShare(config.RATE_LIMIT_ANONYMOUS, config.GATEWAY_REPLICAS),
+      perAuth: replicaShare(config.RATE_LIMIT_AUTH, config.GATEWAY_REPLICAS),
       maxBuckets: config.RATE_LIMIT_MAX_BUCKETS,
       clientIp: clientIpResolver({ trustedHops: config.TRUST_PROXY }),
     }),

@@ -2,6 +2,7 @@ import type { GatewayRuntime } from "./declaration.js";
 import { createDiscovery } from "./discovery/discovery.js";
 import type { LiveEvents } from "./events/live-events.js";
 import { LoginThrottle } from "./middleware/login-throttle.js";
+import { replicaShare } from "./middleware/replica-share.js";
 import { adminDeadLetterRoutes } from "./routes/admin-dead-letters.js";
 import { adminEventRoutes } from "./routes/admin-events.js";
 import { adminProductRoutes } from "./routes/admin-products.js";
@@ -39,7 +40,7 @@ export function gatewayRouteGroups(options: GatewayRouteOptions): RouteGroup[] {
     stallMs: config.DISCOVERY_STALL_MS,
   });
   const throttle = new LoginThrottle({
-    freeFailures: config.LOGIN_FREE_FAILURES,
+    freeFailures: replicaShare(config.LOGIN_FREE_FAILURES, config.GATEWAY_REPLICAS),
     baseDelayMs: config.LOGIN_DELAY_BASE_MS,
     maxDelayMs: config.LOGIN_DELAY_MAX_MS,
     maxAccounts: config.RATE_LIMIT_MAX_BUCKETS,

@@ -239,6 +239,15 @@ describe.skipIf(!kustomize).each([
     expect(checkNats(objects)).toEqual([]);
   });
 
+  it("tells each gateway replica how many there are, so each holds its share of the rate limits", () => {
+    const gateway = workload(objects, "gateway");
+    const env = container(objects, "gateway").env ?? [];
+    expect(env.filter((e) => e.name === "GATEWAY_REPLICAS")).toEqual([
+      { name: "GATEWAY_REPLICAS", value: String(gateway.spec.replicas) },
+    ]);
+    expect(gateway.spec.replicas).toBe(overlay === "dev" ? 1 : 2);
+  });
+
   it("puts everything in its namespace", () => {
     const namespace = objects.find((o) => o.kind === "Namespace")?.metadata.name;
     expect(namespace).toBe(overlay === "prod" ? "bazaar" : "bazaar-dev");

@@ -41,6 +41,8 @@ function env(service: ServiceInfo): IEnvVar[] {
     { name: "INSTANCE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
     // Its own broker identity: the user named after it, whose permissions its declaration sets.
     { name: "NATS_USER", value: service.name },
+    // A stateless service (the gateway) runs as several replicas, each holding its share of the limits.
+    ...(service.usesSqlite ? [] : [{ name: "GATEWAY_REPLICAS", value: String(STATELESS_REPLICAS) }]),
   ];
   const secrets = [natsPassword(service.name), ...(SERVICE_SECRETS[service.name] ?? [])].map((s) => ({
     name: s.name,
