@@ -61,6 +61,25 @@ export { createMetrics } from "./metrics/metrics.js";
 export { connectNats, type NatsLink } from "./nats/connect.js";
 export { H as HEADERS, makeHeaders } from "./nats/headers.js";
 export {
+  type AcquirePartitionLeaseOptions,
+  type AssertFencingTokenOptions,
+  type AssignPartitionsOptions,
+  acquirePartitionLease,
+  assertFencingToken,
+  assignPartitions,
+  type LeaseGrants,
+  type LeaseState,
+  leaseBucketName,
+  leaseKey,
+  leaseStreamName,
+  type OpenLeaseBucketOptions,
+  openLeaseBucket,
+  type PartitionLease,
+  type PartitionOfOptions,
+  partitionLeaseGrants,
+  partitionOf,
+} from "./partitions/index.js";
+export {
   type AdminGrants,
   adminApiGrants,
   type BrokerPermissions,
@@ -85,6 +104,7 @@ export {
   type RpcClient,
 } from "./rpc/rpc-client.js";
 export type { StreamCallOptions } from "./rpc/rpc-stream.js";
+export { type RpcTransport, rpcTransportMetrics } from "./rpc/transport-metrics.js";
 export {
   type DeclareServiceOptions,
   describeTopology,

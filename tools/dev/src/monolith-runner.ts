@@ -14,8 +14,9 @@ export interface InProcessService {
 
 /**
  * `startInProcess` runs one service inside this process (the modular monolith): same definition, same
- * configuration, its own NATS connection and SQLite file. Services still talk only through NATS, so the
- * behaviour is the same as one process per service.
+ * configuration, its own NATS connection and SQLite file. A call between two of them is handed over in
+ * the process by the kit (`RPC_LOCAL_DISPATCH`, the same validation, errors, deadline and idempotency as
+ * over NATS); events still go through JetStream, so the behaviour is the same as one process per service.
  */
 export async function startInProcess(options: {
   name: string;

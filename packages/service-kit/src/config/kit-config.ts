@@ -54,6 +54,12 @@ export const kitEnv = {
   OUTBOX_RETENTION_MS: intVar(24 * 60 * 60 * SECOND, 0, 365 * 24 * 60 * 60 * SECOND),
   /** How often readiness is re-evaluated to pause or resume consumers. */
   READINESS_INTERVAL_MS: intVar(1 * SECOND, 50, 60 * SECOND),
+  /**
+   * Call an RPC served by a service of this same process (the modular monolith) directly instead of
+   * through the broker, with the same checks, errors, deadlines and idempotency. Off by nature when each
+   * service runs in its own process; false sends every call through NATS.
+   */
+  RPC_LOCAL_DISPATCH: boolVar(true),
   /** Serve `GET /metrics`. */
   METRICS: boolVar(true),
   /**

@@ -1,6 +1,12 @@
-import type { Msg } from "@nats-io/transport-node";
+import type { MsgHdrs } from "@nats-io/transport-node";
 import { type AppError, BadRequestError, errorFromBody, InternalError } from "../errors/app-error.js";
 import { H, headerOf } from "../nats/headers.js";
+
+/** A reply as the caller reads it: a NATS message, or the same bytes and headers from an in-process call. */
+export interface WireReply {
+  readonly data: Uint8Array;
+  readonly headers?: MsgHdrs | undefined;
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -30,12 +36,12 @@ export function decodeReply(data: Uint8Array, subject: string): unknown {
 }
 
 /** `isErrorReply` says whether a reply carries a service error. */
-export function isErrorReply(msg: Msg): boolean {
+export function isErrorReply(msg: WireReply): boolean {
   return Boolean(headerOf(msg.headers, H.serviceErrorCode) || headerOf(msg.headers, H.errorCode));
 }
 
 /** `errorFromReply` turns an error reply into the typed error it stands for, marked remote. */
-export function errorFromReply(msg: Msg, subject: string): AppError {
+export function errorFromReply(msg: WireReply, subject: string): AppError {
   let body: unknown;
   try {
     body = msg.data.length ? JSON.parse(decoder.decode(msg.data)) : undefined;

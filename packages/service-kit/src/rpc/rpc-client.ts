@@ -6,9 +6,12 @@ import type { ServiceMetrics } from "../metrics/metrics.js";
 import { SpanKind, startSpan } from "../tracing/spans.js";
 import { NO_TELEMETRY, type Telemetry } from "../tracing/telemetry.js";
 import { currentScope } from "../tracing/trace-context.js";
-import { decodeReply, encodeJson, errorFromReply, isErrorReply } from "./codec.js";
+import { decodeReply, encodeJson, errorFromReply, isErrorReply, type WireReply } from "./codec.js";
+import { requestLocally } from "./local-dispatch.js";
+import type { LocalRpcRegistry } from "./local-registry.js";
 import { outgoingHeaders, validateReply } from "./outgoing.js";
 import { type StreamCallOptions, streamCall } from "./rpc-stream.js";
+import { rpcTransportMetrics } from "./transport-metrics.js";
 
 export interface CallOptions {
   /** Default: the contract's `timeoutMs`. */
@@ -30,6 +33,11 @@ export interface RpcClientOptions {
   readonly guard?: (contract: RpcContract) => void;
   /** A client span per call (default: none). */
   readonly telemetry?: Telemetry;
+  /**
+   * Calls a contract served in this process (on the same broker server) directly, with the same bytes,
+   * headers, checks and errors as over NATS (default: always NATS). Streaming calls always use NATS.
+   */
+  readonly local?: LocalRpcRegistry;
 }
 
 /** Typed request-reply over NATS. */
@@ -112,8 +120,10 @@ export function translateNatsError(err: unknown, contract: RpcContract, timeoutM
  */
 export function createRpcClient(options: RpcClientOptions): RpcClient {
   const { nc, caller, metrics } = options;
-  const count = (subject: string, code: string): void => {
+  const transportMetrics = metrics ? rpcTransportMetrics(metrics.registry) : undefined;
+  const count = (subject: string, code: string, local = false): void => {
     metrics?.rpcCalls.inc({ subject, code });
+    if (local) transportMetrics?.localCalls.inc({ subject, code });
   };
 
   return {
@@ -127,14 +137,30 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
           reason: BROKER_DOWN,
         });
       }
+      const endpoint = contract.streaming
+        ? undefined
+        : options.local?.find(contract.subject, nc.isClosed() ? undefined : nc.info?.server_id);
       const send = async (headers: ReturnType<typeof outgoingHeaders>) => {
-        let reply: Awaited<ReturnType<NatsConnection["request"]>>;
+        let reply: WireReply;
+        // Local until the endpoint declines (its service began stopping since the lookup).
+        let local = endpoint !== undefined;
         try {
-          reply = await abortable(
-            nc.request(contract.subject, encodeJson(input), { timeout: timeoutMs, headers }),
-            callOptions.signal,
-            contract.subject,
-          );
+          const data = encodeJson(input);
+          const answer = endpoint
+            ? await abortable(
+                requestLocally({ endpoint, subject: contract.subject, data, headers, timeoutMs }),
+                callOptions.signal,
+                contract.subject,
+              )
+            : undefined;
+          if (answer === undefined) local = false;
+          reply =
+            answer ??
+            (await abortable(
+              nc.request(contract.subject, data, { timeout: timeoutMs, headers }),
+              callOptions.signal,
+              contract.subject,
+            ));
         } catch (err) {
           let appErr = translateNatsError(err, contract, timeoutMs);
           // The connection dropped while the call waited: its timeout says nothing about the callee.
@@ -143,20 +169,20 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
               cause: appErr,
               reason: BROKER_DOWN,
             });
-          count(contract.subject, appErr.code);
+          count(contract.subject, appErr.code, local);
           throw appErr;
         }
         if (reply.headers?.code === 503 && reply.data.length === 0) {
-          count(contract.subject, "UNAVAILABLE");
+          count(contract.subject, "UNAVAILABLE", local);
           throw new UnavailableError(`no ${contract.service} instance is answering ${contract.subject}`);
         }
         if (isErrorReply(reply)) {
           const err = errorFromReply(reply, contract.subject);
-          count(contract.subject, err.code);
+          count(contract.subject, err.code, local);
           throw err;
         }
         const value = validateReply(contract, decodeReply(reply.data, contract.subject));
-        count(contract.subject, "OK");
+        count(contract.subject, "OK", local);
         return value;
       };
       const span = startSpan(options.telemetry ?? NO_TELEMETRY, {
@@ -170,6 +196,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
           "rpc.system": "nats",
           "rpc.service": contract.service,
           "rpc.method": contract.name,
+          "bazaar.rpc.transport": endpoint ? "local" : "nats",
         },
       });
       const headers = outgoingHeaders(caller, contract, timeoutMs, callOptions.idempotencyKey, span.trace);

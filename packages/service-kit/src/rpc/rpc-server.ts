@@ -1,20 +1,20 @@
-import { randomUUID } from "node:crypto";
 import type { RpcContract } from "@bazaar/contracts";
 import { type Service, type ServiceMsg, Svcm } from "@nats-io/services";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
-import { AppError, InternalError, TimeoutError, UnavailableError } from "../errors/app-error.js";
-import { parseOrThrow } from "../errors/validation.js";
-import { storageErrorCode } from "../events/storage-errors.js";
+import type { AppError } from "../errors/app-error.js";
 import type { ServiceMetrics } from "../metrics/metrics.js";
-import { H, headerOf, makeHeaders } from "../nats/headers.js";
+import { H, makeHeaders } from "../nats/headers.js";
 import { streamCreditPrefix } from "../permissions/inbox-prefix.js";
-import { SpanKind, startSpan } from "../tracing/spans.js";
-import { NO_TELEMETRY, type Telemetry } from "../tracing/telemetry.js";
-import { parseTraceContext, runInScope, type Scope } from "../tracing/trace-context.js";
-import { decodeRequest, encodeJson } from "./codec.js";
+import type { Telemetry } from "../tracing/telemetry.js";
+import type { Scope } from "../tracing/trace-context.js";
+import { encodeJson } from "./codec.js";
 import type { InFlight } from "./in-flight.js";
+import { type LocalReply, type LocalRpcRegistry, localRpcRegistry } from "./local-registry.js";
 import { serveStream } from "./rpc-stream.js";
+import { createRequestServer } from "./serve-request.js";
+
+export { STORAGE_UNAVAILABLE } from "./serve-request.js";
 
 /** The queue group every instance of a service answers its RPCs in (`nats micro` expects `q`). */
 export const RPC_QUEUE = "q";
@@ -50,12 +50,31 @@ export interface RpcServerOptions {
   readonly clock?: () => number;
   /** A span per request (default: none). */
   readonly telemetry?: Telemetry;
+  /**
+   * Also serve the (non-streaming) endpoints to callers in this process, without the broker (default:
+   * off). The instance id names this instance in the registry.
+   */
+  readonly local?: {
+    readonly instance: string;
+    /** False while this service's broker connection is down: callers cannot reach it over NATS either. */
+    readonly connected?: () => boolean;
+    readonly registry?: LocalRpcRegistry;
+  };
 }
 
 export interface RpcServer {
   readonly service: Service;
   /** Stop taking requests (in-flight ones finish; see `InFlight`). */
   stop(): Promise<void>;
+}
+
+/** `errorHeaders` are the headers of the one wire form of an error (see `replyError`). */
+function errorHeaders(err: AppError) {
+  return makeHeaders({
+    [H.serviceErrorCode]: String(err.status),
+    [H.serviceError]: err.message,
+    [H.errorCode]: err.code,
+  });
 }
 
 /**
@@ -70,13 +89,13 @@ export function replyError(msg: ServiceMsg, err: AppError): void {
 
 /**
  * `startRpcServer` registers the service with the NATS services API (so `nats micro ls/info/stats` see
- * it) and answers each endpoint: it validates the request against the contract (BAD_REQUEST lists paths,
- * never values), runs the handler in the caller's trace, validates the response outside production, and
- * turns any throw, sync or async, into a reply: typed errors keep their code, anything else is INTERNAL
- * with the trace id, logged with its cause. The process never crashes on a handler error.
+ * it) and answers each endpoint with `createRequestServer`; the process never crashes on a handler error.
+ * With `local`, each non-streaming endpoint is also in the process's `LocalRpcRegistry`, answered by the
+ * very same per-request function with the same bytes and headers, until `stop()` (which leaves the
+ * registry before the broker, so no caller finds it half-stopped).
  */
 export async function startRpcServer(options: RpcServerOptions): Promise<RpcServer> {
-  const { nc, log, metrics, inFlight, clock = Date.now } = options;
+  const { nc, log, clock = Date.now } = options;
   const service = await new Svcm(nc).add({
     name: options.name,
     version: options.version,
@@ -84,75 +103,25 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     metadata: options.metadata,
     queue: options.queue ?? RPC_QUEUE,
   });
+  const { local } = options;
+  const registry = local ? (local.registry ?? localRpcRegistry()) : undefined;
+  const unregister: Array<() => void> = [];
+  let accepting = true;
 
   for (const endpoint of options.endpoints) {
     const { contract } = endpoint;
-    const handler = endpoint.handler as (input: unknown, ctx: unknown) => unknown;
-    // One child logger per endpoint, not per request (a pino child with redaction is not free).
-    const requestLog = log.child({ endpoint: contract.name });
-    const dispatch = async (msg: ServiceMsg): Promise<void> => {
-      const started = performance.now();
-      const deadline = deadlineOf(msg, clock());
-      const span = startSpan(options.telemetry ?? NO_TELEMETRY, {
-        name: `process ${contract.subject}`,
-        kind: SpanKind.SERVER,
-        parent: parseTraceContext(headerOf(msg.headers, H.traceparent), headerOf(msg.headers, H.tracestate)),
-        attributes: {
-          "messaging.system": "nats",
-          "messaging.operation.type": "process",
-          "messaging.destination.name": contract.subject,
-          "rpc.system": "nats",
-          "rpc.service": options.name,
-          "rpc.method": contract.name,
-        },
-      });
-      const scope: Scope = {
-        trace: span.trace,
-        requestId: headerOf(msg.headers, H.requestId) ?? randomUUID(),
-        idempotencyKey: headerOf(msg.headers, H.idempotencyKey),
-      };
-      let code = "OK";
-      let failure: AppError | undefined;
-      inFlight.enter();
-      try {
-        await runInScope(scope, async () => {
-          try {
-            if (deadline !== undefined && clock() >= deadline)
-              throw new TimeoutError("the caller stopped waiting before the request was served");
-            const input = parseOrThrow(contract.request, decodeRequest(msg.data));
-            const ctx = options.makeContext({ scope, log: requestLog, contract, input });
-            const result = await handler(input, ctx);
-            if (contract.streaming) {
-              const check = options.validateResponses
-                ? (item: unknown) => checkResponse(contract, item)
-                : undefined;
-              await serveStream({
-                nc,
-                request: msg,
-                creditPrefix: streamCreditPrefix(options.name),
-                items: result as AsyncIterable<unknown>,
-                ...(check ? { check } : {}),
-              });
-            } else {
-              msg.respond(encodeJson(options.validateResponses ? checkResponse(contract, result) : result));
-            }
-          } catch (err) {
-            const appErr = asAppError(err, scope.trace.traceId);
-            code = appErr.code;
-            failure = appErr;
-            if (appErr.code === "INTERNAL" || appErr.reason === STORAGE_UNAVAILABLE)
-              requestLog.error({ err }, "request failed");
-            else requestLog.debug({ code: appErr.code, msg: appErr.message }, "request refused");
-            replyError(msg, appErr);
-          }
-        });
-      } finally {
-        inFlight.leave();
-        span.end(failure);
-        metrics.rpcRequests.inc({ endpoint: contract.name, code });
-        metrics.rpcDuration.observe({ endpoint: contract.name }, (performance.now() - started) / 1000);
-      }
-    };
+    const serve = createRequestServer({
+      service: options.name,
+      contract,
+      handler: endpoint.handler as (input: unknown, ctx: unknown) => unknown,
+      log,
+      metrics: options.metrics,
+      validateResponses: options.validateResponses,
+      inFlight: options.inFlight,
+      makeContext: options.makeContext,
+      clock,
+      ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+    });
 
     service.addEndpoint(contract.name, {
       subject: contract.subject,
@@ -166,10 +135,54 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
           log.error({ err, endpoint: contract.name }, "endpoint subscription failed");
           return;
         }
-        // dispatch never rejects; the services API (patched) times the returned promise for its stats.
-        return dispatch(msg);
+        // serve never rejects; the services API (patched) times the returned promise for its stats.
+        return serve(
+          { data: msg.data, headers: msg.headers, transport: "nats" },
+          {
+            respond: (data) => msg.respond(data),
+            respondError: (appErr) => replyError(msg, appErr),
+            stream: async (items, check) => {
+              await serveStream({
+                nc,
+                request: msg,
+                creditPrefix: streamCreditPrefix(options.name),
+                items,
+                ...(check ? { check } : {}),
+              });
+            },
+          },
+        );
       },
     });
+
+    if (registry && local && !contract.streaming) {
+      unregister.push(
+        registry.add(contract.subject, {
+          service: options.name,
+          instance: local.instance,
+          server: () => (nc.isClosed() || local.connected?.() === false ? undefined : nc.info?.server_id),
+          serve: (request) => {
+            if (!accepting) return undefined;
+            let reply: LocalReply | undefined;
+            return serve(
+              { data: request.data, headers: request.headers, transport: "local" },
+              {
+                respond: (data) => {
+                  reply = { data };
+                },
+                respondError: (appErr) => {
+                  reply = { data: encodeJson(appErr.toBody()), headers: errorHeaders(appErr) };
+                },
+              },
+            ).then(() => {
+              // serve answers every request exactly once, so a reply is always set here.
+              if (!reply) throw new Error(`${contract.subject} served no answer`);
+              return reply;
+            });
+          },
+        }),
+      );
+    }
   }
 
   // The endpoints' subscriptions reach the server before the service counts as started, so a caller
@@ -178,49 +191,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   return {
     service,
     async stop() {
+      accepting = false;
+      for (const remove of unregister.splice(0)) remove();
       if (!service.isStopped) await service.stop();
     },
   };
-}
-
-/**
- * `deadlineOf` is when the caller stops waiting, on this process's clock: its remaining budget
- * (`Bazaar-Timeout-Ms`) added to the time the request arrived. Without the header there is no deadline.
- * The absolute `Bazaar-Deadline` of older callers is ignored on purpose: honouring it compares their clock
- * with ours (a callee 10 s ahead refused every call), while ignoring it only means a request they already
- * gave up on is served anyway, which commands' idempotency keys make harmless.
- */
-function deadlineOf(msg: ServiceMsg, arrivedAt: number): number | undefined {
-  const budget = headerOf(msg.headers, H.timeoutMs);
-  // A negative budget (a caller already past its own deadline) is as exhausted as 0.
-  if (budget === undefined || !/^-?\d+$/.test(budget)) return undefined;
-  return arrivedAt + Number(budget);
-}
-
-function checkResponse(contract: RpcContract, value: unknown): unknown {
-  try {
-    return parseOrThrow(contract.response, value, "response");
-  } catch (err) {
-    throw new InternalError(`response of ${contract.subject} violates its contract`, { cause: err });
-  }
-}
-
-/** The reason of an UNAVAILABLE answer for a request that failed on the service's own storage. */
-export const STORAGE_UNAVAILABLE = "STORAGE_UNAVAILABLE";
-
-/**
- * `asAppError` is what a caller is told of a handler's failure. A storage failure (a full disk, a read-only
- * or locked file) committed nothing and says nothing about the request, so it is UNAVAILABLE: a caller
- * retries it (the saga within its step budget) instead of taking it for a refusal or a bug. Anything else
- * that is not typed is INTERNAL, with the trace id and no internals.
- */
-function asAppError(err: unknown, traceId: string): AppError {
-  if (err instanceof AppError) return err;
-  const storage = storageErrorCode(err);
-  if (storage)
-    return new UnavailableError(`the service's storage is unavailable (${storage}); retry`, {
-      cause: err,
-      reason: STORAGE_UNAVAILABLE,
-    });
-  return new InternalError(`internal error (trace ${traceId})`, { cause: err });
 }

@@ -163,6 +163,9 @@ export async function startService(
         (config.VALIDATE_RESPONSES === "auto" && config.NODE_ENV !== "production"),
       inFlight,
       telemetry,
+      ...(config.RPC_LOCAL_DISPATCH
+        ? { local: { instance: config.INSTANCE_ID, connected: connected.link.connected } }
+        : {}),
       makeContext: (request) => makeRpcContext({ runtime, deps, idempotency: core.idempotency, request }),
     });
     life.onStop("rpc", () => rpcServer.stop());

@@ -6,6 +6,7 @@ import type { OutboxRelay } from "../../events/outbox-relay.js";
 import type { HealthReport } from "../../health/readiness.js";
 import type { Logger } from "../../logging/logger.js";
 import type { ServiceMetrics } from "../../metrics/metrics.js";
+import { localRpcRegistry } from "../../rpc/local-registry.js";
 import { createRpcClient } from "../../rpc/rpc-client.js";
 import { createIdempotencyStore, type IdempotencyStore } from "../../store/idempotency.js";
 import type { DrizzleSchema, Store } from "../../store/open-store.js";
@@ -46,6 +47,7 @@ export function createServiceRuntime(o: {
     metrics: o.metrics,
     guard: callGuard(def),
     telemetry: o.telemetry,
+    ...(o.config.RPC_LOCAL_DISPATCH ? { local: localRpcRegistry() } : {}),
   });
   const outbox = store
     ? createOutboxWriter({
