@@ -2,6 +2,7 @@
 // in its deploy folder) started in this one process with the kit of that same folder, stage by stage, each
 // with its own environment (port, data folder, broker user), as `tools/dev`'s `startInProcess` does from
 // the sources. The harness passes the stages as JSON in `MONOLITH_STAGES`.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -9,7 +10,11 @@ const stages = JSON.parse(process.env.MONOLITH_STAGES ?? "[]");
 const running = [];
 
 async function startOne({ name, folder, env }) {
-  const kitEntry = join(folder, "node_modules", "@bazaar", "service-kit", "dist", "index.js");
+  // `startService` is on the kit's platform door (the runtime's own API), not its author-facing one:
+  // the file comes from the kit's own exports map, so a reshaped kit cannot leave this behind.
+  const kitDir = join(folder, "node_modules", "@bazaar", "service-kit");
+  const kitManifest = JSON.parse(readFileSync(join(kitDir, "package.json"), "utf8"));
+  const kitEntry = join(kitDir, kitManifest.exports["./platform"].default);
   const { startService } = await import(pathToFileURL(kitEntry).href);
   const { service } = await import(pathToFileURL(join(folder, "dist", "service.js")).href);
   running.push(
