@@ -44,7 +44,7 @@ export async function runBench({ root, benchDir, options, log }: RunBenchOptions
     node: process.version,
     natsServer: natsServerVersion(),
     settings:
-      "production build (deploy folders, `node dist/main.js`, NODE_ENV=production, each service its own broker user), nats-server `sync_interval: always`, SQLITE_SYNCHRONOUS=FULL, unless a row says otherwise",
+      "production build (deploy folders, their `npm start`: `node --max-semi-space-size=16 dist/main.js`, NODE_ENV=production, each service its own broker user), nats-server `sync_interval: always`, SQLITE_SYNCHRONOUS=FULL, unless a row says otherwise",
     load: "HTTP: wrk (C, 1 thread) in its own process; NATS and order flow: a Node process of the harness's (nats.js, fetch)",
   };
   const folders = await deployFolders({
