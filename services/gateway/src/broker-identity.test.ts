@@ -11,6 +11,7 @@ import { service as gatewayDefinition } from "./service.js";
 import { http } from "./test-support/http.js";
 import { serviceDefinition } from "./test-support/service-definitions.js";
 import { AUDIENCE, createSigningKey, ISSUER, signToken } from "./test-support/signing-key.js";
+import { AS_SEPARATE_PROCESSES } from "./test-support/system.js";
 
 interface Round {
   /** Forged admin tokens the gateway accepted, of `attempts`. */
@@ -57,7 +58,7 @@ async function forgeryRound(options: {
   const genuineKey = await createSigningKey("genuine-key");
   const usersSvc: TestService = await startTestService(await serviceDefinition("users"), {
     natsUrl: nats.url,
-    env: { SEED: "true", JWT_PRIVATE_JWK: genuineKey.privateJwkJson },
+    env: { ...AS_SEPARATE_PROCESSES, SEED: "true", JWT_PRIVATE_JWK: genuineKey.privateJwkJson },
   });
   cleanup.push(() => usersSvc.stop());
   await usersSvc.runtime.nats.nc.flush();
@@ -69,6 +70,7 @@ async function forgeryRound(options: {
   const gateway = await startTestService(gatewayDefinition, {
     natsUrl: nats.url,
     env: {
+      ...AS_SEPARATE_PROCESSES,
       JWKS_REFRESH_MIN_INTERVAL_MS: "0",
       RATE_LIMIT_USER: "100000",
       RATE_LIMIT_ANONYMOUS: "100000",

@@ -62,7 +62,15 @@ export interface TestSystem {
   dispose(): Promise<void>;
 }
 
+/**
+ * The services of a test system share this process but stand for one process each, as they run in
+ * production: their calls go over the broker (permissions, `nats micro stats`), not handed over in the
+ * process as the modular monolith does.
+ */
+export const AS_SEPARATE_PROCESSES = { RPC_LOCAL_DISPATCH: "false" } as const;
+
 const GATEWAY_TEST_ENV = {
+  ...AS_SEPARATE_PROCESSES,
   RATE_LIMIT_USER: "100000",
   RATE_LIMIT_ANONYMOUS: "100000",
   RATE_LIMIT_AUTH: "100000",
@@ -99,7 +107,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     const dataDir = dataDirs.get(name);
     const svc = await startTestService(await serviceDefinition(name), {
       natsUrl: nats.url,
-      env: { ...baseEnv[name], ...(options.env?.[name] ?? {}), ...env },
+      env: { ...AS_SEPARATE_PROCESSES, ...baseEnv[name], ...(options.env?.[name] ?? {}), ...env },
       ...(dataDir ? { dataDir } : {}),
     });
     // The kit resolves before the endpoints' SUBs surely reached the server: one round trip closes that window.
