@@ -1,18 +1,13 @@
 import type { RpcContract } from "@bazaar/contracts";
 import { type Service, type ServiceMsg, Svcm } from "@nats-io/services";
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { Logger } from "pino";
 import type { AppError } from "../errors/app-error.js";
-import type { ServiceMetrics } from "../metrics/metrics.js";
 import { H, makeHeaders } from "../nats/headers.js";
 import { streamCreditPrefix } from "../permissions/inbox-prefix.js";
-import type { Telemetry } from "../tracing/telemetry.js";
-import type { Scope } from "../tracing/trace-context.js";
 import { encodeJson } from "./codec.js";
-import type { InFlight } from "./in-flight.js";
 import { type LocalReply, type LocalRpcRegistry, localRpcRegistry } from "./local-registry.js";
 import { serveStream } from "./rpc-stream.js";
-import { createRequestServer } from "./serve-request.js";
+import { createRequestServer, type RequestServerOptions } from "./serve-request.js";
 
 export { STORAGE_UNAVAILABLE } from "./serve-request.js";
 
@@ -26,30 +21,23 @@ export interface RpcEndpoint {
   readonly handler: (input: never, ctx: never) => unknown;
 }
 
-export interface RpcServerOptions {
+/** What every endpoint's request server shares (`createRequestServer`), given once for the service. */
+type SharedRequestOptions = Pick<
+  RequestServerOptions,
+  "log" | "metrics" | "validateResponses" | "inFlight" | "makeContext" | "telemetry"
+>;
+
+export interface RpcServerOptions extends SharedRequestOptions {
   readonly nc: NatsConnection;
   readonly name: string;
   readonly version: string;
   readonly description: string;
   readonly metadata: Record<string, string>;
   readonly endpoints: readonly RpcEndpoint[];
-  readonly log: Logger;
-  readonly metrics: ServiceMetrics;
-  readonly validateResponses: boolean;
-  readonly inFlight: InFlight;
-  /** Builds the handler context for one request. */
-  readonly makeContext: (request: {
-    scope: Scope;
-    log: Logger;
-    contract: RpcContract;
-    input: unknown;
-  }) => unknown;
   /** Queue group: instances of a service share the load (default "q", as `nats micro` expects). */
   readonly queue?: string;
   /** This process's clock in epoch ms (default `Date.now`); tests give it a skew. */
   readonly clock?: () => number;
-  /** A span per request (default: none). */
-  readonly telemetry?: Telemetry;
   /**
    * Also serve the (non-streaming) endpoints to callers in this process, without the broker (default:
    * off). The instance id names this instance in the registry.

@@ -1,6 +1,7 @@
 import type { DeadLetterFilter } from "@bazaar/service-kit/platform";
 import { BadRequestError } from "@bazaar/service-kit/platform";
 import * as v from "valibot";
+import { isJsonObject } from "../http/input.js";
 
 /** The kit's `DeadLetter` as the API shows it (the kit declares it as a TypeScript type only). */
 export const DeadLetter = v.object({
@@ -83,18 +84,12 @@ export const RawFilterEntries = {
 };
 
 /**
- * `objectOnly` refuses a JSON array where an object is expected: valibot's `object` takes an array for an
- * object with none of its keys, and an empty one would otherwise read as "no filter: every dead letter".
- * The check runs on the input, before `schema` builds its output (the document shows `schema`).
+ * `objectOnly` refuses a JSON array where a nested object is expected (`isJsonObject`; the body itself is
+ * checked by `readInput`): an empty one would otherwise read as "no filter: every dead letter". The check
+ * runs on the input, before `schema` builds its output (the document shows `schema`).
  */
 export function objectOnly<TSchema extends v.GenericSchema<object>>(schema: TSchema) {
-  return v.pipe(
-    v.custom<v.InferInput<TSchema>>(
-      (value) => typeof value === "object" && value !== null && !Array.isArray(value),
-      "must be an object",
-    ),
-    schema,
-  );
+  return v.pipe(v.custom<v.InferInput<TSchema>>(isJsonObject, "must be an object"), schema);
 }
 
 /** The filter in a query string (where it cannot be an array) and, as `Filter`, in a body. */

@@ -3,14 +3,7 @@ import * as v from "valibot";
 import { idempotencyKeyOf } from "../http/idempotency.js";
 import { defineRoute } from "../routing/define-route.js";
 import type { RouteDeclaration } from "../routing/route-declaration.js";
-import {
-  definedFields,
-  Filter,
-  GroupKey,
-  objectOnly,
-  ReplayJob,
-  toKitFilter,
-} from "./dead-letter-schemas.js";
+import { definedFields, Filter, GroupKey, ReplayJob, toKitFilter } from "./dead-letter-schemas.js";
 import type { ReplayJobs } from "./replay-jobs.js";
 
 const IN_MEMORY =
@@ -21,13 +14,12 @@ const ReplayEntries = {
   /** Shorthand for `filter.groupKey`. */
   groupKey: v.optional(GroupKey),
 };
-const ReplayBody = objectOnly(v.object(ReplayEntries));
-const DiscardBody = objectOnly(
-  v.object({
-    ...ReplayEntries,
-    reason: v.pipe(v.string(), v.trim(), v.minLength(1, "must say why"), v.maxLength(500)),
-  }),
-);
+// A body that is not an object (an array read as `{}`: "everything") is refused by `readInput` itself.
+const ReplayBody = v.object(ReplayEntries);
+const DiscardBody = v.object({
+  ...ReplayEntries,
+  reason: v.pipe(v.string(), v.trim(), v.minLength(1, "must say why"), v.maxLength(500)),
+});
 const JobParams = v.object({ jobId: v.pipe(v.string(), v.uuid("must be a job id (a UUID)")) });
 
 /** The job's filter: the body's, with the shorthand `groupKey` folded in (two different keys are a mistake). */

@@ -32,3 +32,11 @@ export const IntQuery = v.pipe(
 
 /** `PageQuery` is the query of a paged list (`cursor`, `limit`) as strings arrive. */
 export const PageQuery = v.object({ cursor: v.optional(v.string()), limit: v.optional(IntQuery) });
+
+/**
+ * A JSON object, not an array: valibot's `object` takes an array for an object with none of its keys, so
+ * `[]` would read as `{}` (an empty filter: everything).
+ */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

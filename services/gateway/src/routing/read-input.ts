@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
 import type { GatewayEnv } from "../http/gateway-env.js";
 import { requiredIdempotencyKey } from "../http/idempotency.js";
-import { checkJsonContent } from "../http/input.js";
+import { checkJsonContent, isJsonObject } from "../http/input.js";
 import { assertAccess } from "../middleware/require-role.js";
 import type { Access } from "../openapi/operation.js";
 import type { IdempotencyUse } from "./route-declaration.js";
@@ -21,14 +21,8 @@ export interface InputRules {
   readonly bodyRequired: boolean;
 }
 
-/**
- * Every body the gateway takes is a JSON object. valibot's `object` also takes an array (as an object with
- * none of its keys), so `[]` would read as `{}`: an empty filter, "everything", on a bulk command.
- */
-const JSON_OBJECT = v.custom<Record<string, unknown>>(
-  (value) => typeof value === "object" && value !== null && !Array.isArray(value),
-  "must be a JSON object",
-);
+/** Every body the gateway takes is a JSON object (see `isJsonObject`). */
+const JSON_OBJECT = v.custom<Record<string, unknown>>(isJsonObject, "must be a JSON object");
 
 /** The query as Hono's validator reads it: one value per name, or an array when a name repeats. */
 function rawQuery(c: Context<GatewayEnv>): Record<string, string | string[]> {
