@@ -13,7 +13,7 @@ import type Database from "better-sqlite3";
 import { RunQueue } from "./run-queue.js";
 import { type SagaMetrics, sagaMetrics } from "./saga-metrics.js";
 import { unpark } from "./saga-parking.js";
-import { compensateNext, executeStep, message, type StepRunner } from "./saga-steps.js";
+import { compensateNext, executeStep, message, recordStart, type StepRunner } from "./saga-steps.js";
 import { createSagaStore, type SagaRecord, type SagaStore } from "./saga-store.js";
 import { traced } from "./saga-tracing.js";
 import type {
@@ -76,6 +76,11 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
   /** Consecutive crashes of a saga's loop, by saga id (cleared by a run that ends cleanly). */
   readonly #crashes = new Map<string, number>();
   #sweeper: NodeJS.Timeout | undefined;
+  /**
+   * Steps whose first attempt an earlier commit recorded (`saga-id:step`). Only saves a commit: a step not
+   * found here (after a restart, say) records its start again, as one more attempt in its timeline.
+   */
+  readonly #started = new Set<string>();
   readonly #metrics: SagaMetrics | undefined;
   #stopping = false;
 
@@ -117,7 +122,10 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
       context: (saga, step, attempt, phase) => this.#context(saga, step, attempt, phase),
       beginCompensation: (saga, reason) => this.#beginCompensation(saga, reason),
       finish: (saga, status) => this.#finish(saga, status),
+      finishWithin: (tx, outbox, sagaId, status) => this.#finishWrites(tx, outbox, sagaId, status),
       snapshot: (sagaId) => this.#snapshot(sagaId),
+      markStarted: (sagaId, idx) => this.#markStarted(sagaId, idx),
+      takeStarted: (sagaId, idx) => this.#started.delete(`${sagaId}:${idx}`),
     };
   }
 
@@ -141,6 +149,12 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
       outcome: "started",
       message: `${this.type} saga for ${correlationId}`,
     });
+    // The first step's start commits with the saga's creation, so the first call needs no commit before it.
+    const first = this.#o.definition.steps[0];
+    if (first) {
+      recordStart(this.#store, sagaId, 0, first.name, 1);
+      this.#markStarted(sagaId, 0);
+    }
     return sagaId;
   }
 
@@ -327,19 +341,22 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
   }
 
   #finish(saga: SagaRecord, status: "completed" | "compensated"): void {
-    this.#o.transaction((tx, outbox) => {
-      this.#store.setStatus(saga.sagaId, status);
-      this.#store.history({ sagaId: saga.sagaId, phase: "saga", outcome: "succeeded", message: status });
-      const snapshot = this.#snapshot(saga.sagaId);
-      if (status === "completed") this.#o.definition.hooks?.onCompleted?.(tx, outbox, snapshot);
-      else
-        this.#o.definition.hooks?.onCompensated?.(
-          tx,
-          outbox,
-          snapshot,
-          snapshot.failureReason ?? "compensated",
-        );
-    });
+    this.#o.transaction((tx, outbox) => this.#finishWrites(tx, outbox, saga.sagaId, status));
+  }
+
+  /** The saga's end and its owner's hook, inside the caller's transaction. */
+  #finishWrites(tx: TTx, outbox: TOutbox, sagaId: string, status: "completed" | "compensated"): void {
+    this.#store.setStatus(sagaId, status);
+    this.#store.history({ sagaId, phase: "saga", outcome: "succeeded", message: status });
+    const snapshot = this.#snapshot(sagaId);
+    if (status === "completed") this.#o.definition.hooks?.onCompleted?.(tx, outbox, snapshot);
+    else this.#o.definition.hooks?.onCompensated?.(tx, outbox, snapshot, snapshot.failureReason ?? "compensated");
+  }
+
+  /** Bounded: marks of sagas whose creation rolled back are never taken, so the set is cleared now and then. */
+  #markStarted(sagaId: string, idx: number): void {
+    if (this.#started.size >= 10_000) this.#started.clear();
+    this.#started.add(`${sagaId}:${idx}`);
   }
 
   #snapshot(sagaId: string): SagaSnapshot<TData> {

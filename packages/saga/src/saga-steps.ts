@@ -30,7 +30,13 @@ export interface StepRunner<TData, TTx, TOutbox> {
   /** Writes the switch to compensation inside the caller's transaction. */
   beginCompensation(saga: SagaRecord, reason: string): void;
   finish(saga: SagaRecord, status: "completed" | "compensated"): void;
+  /** Writes the saga's end inside the caller's transaction (the commit that records its last step). */
+  finishWithin(tx: TTx, outbox: TOutbox, sagaId: string, status: "completed"): void;
   snapshot(sagaId: string): SagaSnapshot<TData>;
+  /** Marks that a step's first attempt was recorded in an earlier commit (see `chainNext`). */
+  markStarted(sagaId: string, idx: number): void;
+  /** True once when the step's first attempt is already recorded, so its start needs no commit of its own. */
+  takeStarted(sagaId: string, idx: number): boolean;
 }
 
 const attrs = (saga: SagaRecord, step: string, phase: string, attempt: number) => ({
@@ -69,39 +75,19 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
   const pastPivot = pivot >= 0 && idx >= pivot;
   for (let attempt = 1; ; attempt++) {
     if (d.stopping()) return;
-    // Recorded before the call: a crash from here on repeats this step (with the same idempotency key).
-    d.transaction(() => {
-      d.store.stepStart(saga.sagaId, idx);
-      d.store.history({
-        sagaId: saga.sagaId,
-        step: step.name,
-        phase: "execute",
-        outcome: "started",
-        attempt,
-      });
-    });
+    // Recorded before the call: a crash from here on repeats this step (with the same idempotency key). The
+    // first attempt is usually recorded already, by the commit that ended the previous step.
+    if (!(attempt === 1 && d.takeStarted(saga.sagaId, idx)))
+      d.transaction(() => recordStart(d.store, saga.sagaId, idx, step.name, attempt));
     const t0 = performance.now();
     const attemptStart = Date.now();
+    let result: Partial<TData> | undefined | void;
     try {
-      const result = await traced(
+      result = await traced(
         d.telemetry,
         { name: `${d.definition.type} ${step.name}`, attributes: attrs(saga, step.name, "execute", attempt) },
         () => step.execute(d.context(saga, step.name, attempt)),
       );
-      const data = { ...saga.data, ...(result ?? {}) };
-      d.transaction(() => {
-        d.store.stepDone(saga.sagaId, idx);
-        d.store.advance(saga.sagaId, idx + 1, data);
-        d.store.history({
-          sagaId: saga.sagaId,
-          step: step.name,
-          phase: "execute",
-          outcome: "succeeded",
-          attempt,
-          durationMs: performance.now() - t0,
-        });
-      });
-      return;
     } catch (err) {
       const error = message(err);
       const durationMs = performance.now() - t0;
@@ -167,7 +153,53 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
       });
       return;
     }
+    // Outside the call's try: a commit that fails here (a full disk, say) is not the step's failure. The run
+    // throws, and the sweep repeats the step with the same idempotency key.
+    const data = { ...saga.data, ...(result ?? {}) };
+    const next = d.transaction((tx, outbox) => {
+      d.store.stepDone(saga.sagaId, idx);
+      d.store.advance(saga.sagaId, idx + 1, data);
+      d.store.history({
+        sagaId: saga.sagaId,
+        step: step.name,
+        phase: "execute",
+        outcome: "succeeded",
+        attempt,
+        durationMs: performance.now() - t0,
+      });
+      return chainNext(d, tx, outbox, saga.sagaId, idx + 1);
+    });
+    if (next === "started") d.markStarted(saga.sagaId, idx + 1);
+    return;
   }
+}
+
+/** Records the start of an attempt of a step: its status, its attempt count and its timeline entry. */
+export function recordStart(store: SagaStore, sagaId: string, idx: number, step: string, attempt: number): void {
+  store.stepStart(sagaId, idx);
+  store.history({ sagaId, step, phase: "execute", outcome: "started", attempt });
+}
+
+/**
+ * `chainNext` writes what follows a step's success in the same commit, one commit (and fsync) less per step:
+ * the start of the next step's first attempt, or the saga's end after its last step. A cancel requested
+ * while the step ran is left to the engine's loop, which compensates; a stopping engine records nothing.
+ */
+function chainNext<TData extends object, TTx, TOutbox>(
+  d: StepRunner<TData, TTx, TOutbox>,
+  tx: TTx,
+  outbox: TOutbox,
+  sagaId: string,
+  next: number,
+): "started" | "finished" | "none" {
+  if (d.stopping() || d.store.load(sagaId)?.cancelReason) return "none";
+  const step = d.definition.steps[next];
+  if (!step) {
+    d.finishWithin(tx, outbox, sagaId, "completed");
+    return "finished";
+  }
+  recordStart(d.store, sagaId, next, step.name, 1);
+  return "started";
 }
 
 /** Compensates the latest step that needs it; returns "attention" when it could not. */

@@ -49,7 +49,7 @@ export function engineFor(
   rec: Recorder,
   retry: Partial<SagaRetryPolicy> = {},
   pivot?: string,
-  extras: EngineExtras & { onCompleted?: () => void } = {},
+  extras: EngineExtras & { onCompleted?: () => void; onTransaction?: () => void } = {},
 ) {
   const definition: SagaDefinition<Data, undefined, undefined> = {
     type: "test",
@@ -67,7 +67,10 @@ export function engineFor(
   };
   return new SagaEngine<Data, undefined, undefined>({
     sqlite,
-    transaction: (fn) => sqlite.transaction(() => fn(undefined, undefined))(),
+    transaction: (fn) => {
+      extras.onTransaction?.();
+      return sqlite.transaction(() => fn(undefined, undefined))();
+    },
     definition,
     log,
     concurrency: extras.concurrency,
