@@ -350,7 +350,13 @@ export class SagaEngine<TData extends object, TTx = unknown, TOutbox = unknown> 
     this.#store.history({ sagaId, phase: "saga", outcome: "succeeded", message: status });
     const snapshot = this.#snapshot(sagaId);
     if (status === "completed") this.#o.definition.hooks?.onCompleted?.(tx, outbox, snapshot);
-    else this.#o.definition.hooks?.onCompensated?.(tx, outbox, snapshot, snapshot.failureReason ?? "compensated");
+    else
+      this.#o.definition.hooks?.onCompensated?.(
+        tx,
+        outbox,
+        snapshot,
+        snapshot.failureReason ?? "compensated",
+      );
   }
 
   /** Bounded: marks of sagas whose creation rolled back are never taken, so the set is cleared now and then. */

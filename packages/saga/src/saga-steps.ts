@@ -81,13 +81,17 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
       d.transaction(() => recordStart(d.store, saga.sagaId, idx, step.name, attempt));
     const t0 = performance.now();
     const attemptStart = Date.now();
-    let result: Partial<TData> | undefined | void;
+    let result: Partial<TData> | undefined;
     try {
-      result = await traced(
-        d.telemetry,
-        { name: `${d.definition.type} ${step.name}`, attributes: attrs(saga, step.name, "execute", attempt) },
-        () => step.execute(d.context(saga, step.name, attempt)),
-      );
+      result =
+        (await traced(
+          d.telemetry,
+          {
+            name: `${d.definition.type} ${step.name}`,
+            attributes: attrs(saga, step.name, "execute", attempt),
+          },
+          () => step.execute(d.context(saga, step.name, attempt)),
+        )) ?? undefined;
     } catch (err) {
       const error = message(err);
       const durationMs = performance.now() - t0;
@@ -175,7 +179,13 @@ export async function executeStep<TData extends object, TTx, TOutbox>(
 }
 
 /** Records the start of an attempt of a step: its status, its attempt count and its timeline entry. */
-export function recordStart(store: SagaStore, sagaId: string, idx: number, step: string, attempt: number): void {
+export function recordStart(
+  store: SagaStore,
+  sagaId: string,
+  idx: number,
+  step: string,
+  attempt: number,
+): void {
   store.stepStart(sagaId, idx);
   store.history({ sagaId, step, phase: "execute", outcome: "started", attempt });
 }
