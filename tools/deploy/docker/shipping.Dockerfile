@@ -24,6 +24,9 @@ COPY --from=prune /repo/out/full/ .
 RUN pnpm turbo run build --filter=@bazaar/shipping...
 RUN pnpm pm deploy --filter=@bazaar/shipping --prod /app
 RUN cd /app && rm -f pnpm-workspace.yaml && for pkg in node_modules/.pnpm/better-sqlite3@*/node_modules/better-sqlite3; do keep="$(cd "$pkg" && node -e 'const fs = require("fs"), path = require("path"); let found = ["build/Debug/better_sqlite3.node","build/Release/better_sqlite3.node"].find((f) => fs.existsSync(f)); if (!found && fs.existsSync("lib/binding.js")) { const prebuilt = require(path.resolve("lib/binding.js")).getPrebuildPath?.(); if (prebuilt) found = path.relative(".", prebuilt); } process.stdout.write(found ?? "");')" && [ -n "$keep" ] && mv "$pkg/$keep" "$pkg"/addon.node && rm -rf "$pkg"/build "$pkg"/prebuilds "$pkg"/deps "$pkg"/src "$pkg"/binding.gyp && mkdir -p "$pkg/$(dirname "$keep")" && mv "$pkg"/addon.node "$pkg/$keep"; done
+# dist/main.js as one file (see tools/deploy/src/bundle/bundle-main.ts), by the bundler deployService runs.
+COPY --from=prune /repo/tools/deploy/src/bundle/bundle-main.ts /bundle/bundle-main.ts
+RUN npm install --prefix /bundle --no-save --no-package-lock esbuild@0.28.2 && node /bundle/bundle-main.ts /app
 
 # 3. Node and the deploy folder, nothing else.
 FROM $NODE_IMAGE

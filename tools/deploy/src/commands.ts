@@ -21,6 +21,9 @@ export function deployCommand(packageName: string, outDir: string): readonly str
   return ["pnpm", "pm", "deploy", `--filter=${packageName}`, "--prod", outDir];
 }
 
+/** The bundler of `dist/main.js`: `deployService` imports it, the Dockerfile runs it with Node's type stripping. */
+export const BUNDLER_SOURCE = "tools/deploy/src/bundle/bundle-main.ts";
+
 /** Where pnpm puts better-sqlite3 inside a deploy folder (it is a dependency of the kit, not of the service). */
 export const BETTER_SQLITE3_GLOB = "node_modules/.pnpm/better-sqlite3@*/node_modules/better-sqlite3";
 /** pnpm writes it with a relative path back to the workspace's patches; nothing in the folder reads it. */

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { isBuiltin } from "node:module";
 import { join, relative } from "node:path";
 import { inventory, orders, payments, STREAMS, shipping } from "@bazaar/contracts";
 import { createTestClient, startTestService, type TestService } from "@bazaar/service-kit/testing";
@@ -114,6 +115,11 @@ describe.each(services)("the deploy folder of $name", (service) => {
     // Compiled code only: the sources and tests stay in the workspace.
     expect(result.code.filter((f) => f.includes(".test."))).toEqual([]);
     expect(readdirSync(result.dir).sort()).not.toContain("src");
+    // main.js is one bundle: no package is loaded module by module at start, only the native addon stays.
+    const main = readFileSync(join(result.dir, "dist", "main.js"), "utf8");
+    const imported = [...main.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    const packages = new Set(imported.filter((spec) => !isBuiltin(spec ?? "")));
+    expect([...packages]).toEqual([expect.stringMatching(/^\.\.\/node_modules\/\.pnpm\/better-sqlite3@/)]);
   });
 
   it("starts alone with `npm start` and environment variables, and serves every path its manifests probe", async () => {
@@ -143,6 +149,11 @@ describe.each(services)("the deploy folder of $name", (service) => {
       expect(await metrics.text()).toMatch(/^bazaar_/m);
       expect((await fetch(`${proc.url}/metrics`)).status).toBe(404);
       if (service.usesSqlite) expect(readdirSync(data.path)).toContain(`${service.name}.db`);
+      // Files found from the bundle's own place: the gateway's API reference page and Swagger UI's assets.
+      if (service.name === "gateway") {
+        expect((await fetch(`${proc.url}/docs`)).status).toBe(200);
+        expect((await fetch(`${proc.url}/docs/assets/swagger-ui.css`)).status).toBe(200);
+      }
     } finally {
       await proc.stop();
     }

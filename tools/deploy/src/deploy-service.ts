@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { bundleMain } from "./bundle/bundle-main.js";
 import { buildCommand, deployCommand } from "./commands.js";
 import { type FolderReport, inspectDeployFolder } from "./inspect-folder.js";
 import { findRepoRoot, findService, type ServiceInfo } from "./repo.js";
@@ -52,7 +53,8 @@ function clearOutDir(outDir: string, service: ServiceInfo): void {
 
 /**
  * `deployService` produces the self-contained folder of one service: it builds the service and its
- * workspace dependencies, runs `pnpm deploy --prod`, drops what never runs, and checks the result
+ * workspace dependencies, runs `pnpm deploy --prod`, drops what never runs, bundles `dist/main.js` (see
+ * `bundleMain`), and checks the result
  * (throwing `DeployFolderError` with every problem). The folder starts with `npm start` and environment
  * variables only.
  *
@@ -73,8 +75,10 @@ export async function deployService(options: DeployServiceOptions): Promise<Depl
   const [command, ...args] = deployCommand(service.packageName, outDir);
   await run(command as string, args, { cwd: root, inherit });
   slimDeployFolder(outDir);
+  // The compiled output is checked as built; bundling then only rewrites its entry point.
   const report = { ...inspectDeployFolder(outDir, service), service };
   if (report.problems.length > 0) throw new DeployFolderError(report);
+  await bundleMain(outDir);
   return report;
 }
 

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -7,8 +8,17 @@ import * as v from "valibot";
 import { defineRoute } from "../routing/define-route.js";
 import type { RouteGroup } from "../routing/route-group.js";
 
-/** The page and its initializer ship in the package's `public/` folder (next to `src/` and `dist/`). */
-const PUBLIC_DOCS = fileURLToPath(new URL("../../public/docs/", import.meta.url));
+/**
+ * The page and its initializer ship in the package's `public/` folder (next to `src/` and `dist/`), found
+ * from this module upwards: it runs from `src/routes/`, `dist/routes/` or the bundled `dist/main.js`.
+ */
+function packageFolder(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
+  }
+}
+const PUBLIC_DOCS = join(packageFolder(dirname(fileURLToPath(import.meta.url))), "public", "docs");
 const SWAGGER_UI = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
 /** The only files served from swagger-ui-dist: a fixed list, so no path can reach anything else. */

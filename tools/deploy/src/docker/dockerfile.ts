@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SERVICE_START_COMMAND } from "@bazaar/service-kit/platform";
-import { buildCommand, deployCommand, slimShell } from "../commands.js";
+import { BUNDLER_SOURCE, buildCommand, deployCommand, slimShell } from "../commands.js";
 import { DATA_DIR, HTTP_PORT, LIVENESS_PATH, METRICS_PORT } from "../k8s/settings.js";
 import { catalogVersion, findRepoRoot, type ServiceInfo } from "../repo.js";
 
@@ -66,6 +66,9 @@ export function renderDockerfile(service: ServiceInfo, root: string = findRepoRo
     run(buildCommand(pkg)),
     run(deployCommand(pkg, "/app")),
     `RUN ${slimShell("/app")}`,
+    "# dist/main.js as one file (see tools/deploy/src/bundle/bundle-main.ts), by the bundler deployService runs.",
+    `COPY --from=prune /repo/${BUNDLER_SOURCE} /bundle/bundle-main.ts`,
+    `RUN npm install --prefix /bundle --no-save --no-package-lock esbuild@${catalogVersion("esbuild", root)} && node /bundle/bundle-main.ts /app`,
     "",
     "# 3. Node and the deploy folder, nothing else.",
     "FROM $NODE_IMAGE",
