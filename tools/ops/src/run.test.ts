@@ -98,8 +98,18 @@ async function parkedSaga(): Promise<string> {
 
 describe("bazaar health and streams", () => {
   it("shows every service ready in a table, and exits 0", async () => {
-    const r = await bazaar(["health"]);
-    expect(r.code).toBe(EXIT.ok);
+    // On a loaded machine a readiness check can still be settling just after start: ask until all pass.
+    let r = await bazaar(["health"]);
+    await expect
+      .poll(
+        async () => {
+          r = await bazaar(["health"]);
+          return r.code;
+        },
+        { timeout: 15_000, interval: 250 },
+      )
+      .toBe(EXIT.ok);
+    expect(r.code, r.stdout).toBe(EXIT.ok);
     expect(r.stdout.split("\n")[0]).toMatch(/^SERVICE\s+STATUS\s+INSTANCE\s+VERSION\s+FAILING CHECKS$/);
     for (const name of ["gateway", "orders", "order-views", "notifications"])
       expect(r.stdout).toMatch(new RegExp(`^${name}\\s+pass\\s`, "m"));

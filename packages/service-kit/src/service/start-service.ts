@@ -57,7 +57,7 @@ export async function startService(
   const life = new Lifecycle(log);
   const deadline = config.SHUTDOWN_TIMEOUT_MS;
   // Off (and free) unless OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed last, after everything stopped.
-  const telemetry = startTelemetry({ ...identity, env: options.env ?? process.env });
+  const telemetry = await startTelemetry({ ...identity, env: options.env ?? process.env });
   life.onStop("telemetry", () => telemetry.shutdown());
   let stopping = false;
   let broker: ServiceBroker | undefined;

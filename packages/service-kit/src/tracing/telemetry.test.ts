@@ -5,7 +5,8 @@ import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { balanceService, entryRecorded, ledgerService, recordEntry } from "../fixtures/ledger-services.js";
 import { startTestService, type TestService } from "../testing/start-test-service.js";
-import { samplerFrom, tracesEndpoint } from "./telemetry.js";
+import { samplerFrom } from "./otlp-telemetry.js";
+import { tracesEndpoint } from "./telemetry.js";
 
 interface OtlpSpan {
   traceId: string;
