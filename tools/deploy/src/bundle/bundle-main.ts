@@ -7,7 +7,7 @@ import { build, type Plugin } from "esbuild";
 /** Packages that stay files on disk: native addons, loaded from their own folder. */
 export const UNBUNDLED_PACKAGES: readonly string[] = ["better-sqlite3"];
 
-/** CommonJS code in the bundle calls `require` and reads `__filename`; an ES module has neither. */
+/** CommonJS code in the bundle calls `require`, which an ES module does not have. */
 const BANNER = [
   'import { createRequire as __bundleRequire } from "node:module";',
   "const require = __bundleRequire(import.meta.url);",
