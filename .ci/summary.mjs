@@ -29,6 +29,14 @@ for (const group of ["packages", "services", "tools"]) {
     }
     passed += r.numPassedTests ?? 0;
     failed += r.numFailedTests ?? 0;
+    // Name each failed test with the first line of its error: the summary is what a reader of CI sees last.
+    for (const file of r.testResults ?? []) {
+      for (const a of file.assertionResults ?? []) {
+        if (a.status !== "failed") continue;
+        const first = String(a.failureMessages?.[0] ?? "").split("\n")[0].slice(0, 300);
+        problems.push(`${group}/${name}: ${file.name.slice(pkg.length + 1)} > ${a.fullName}: ${first}`);
+      }
+    }
     // A test file that failed to load has no failed tests of its own: count the file.
     const brokenFiles = (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).every((a) => a.status !== "failed")).length;
     failed += brokenFiles;
