@@ -26,6 +26,12 @@ export interface RpcContract<
   /** The response is a stream of item chunks (see the kit's streaming calls). */
   readonly streaming: TStreaming;
   readonly timeoutMs: number;
+  /**
+   * The key that picks the partition of a partitioned service (the order id, the SKU): a call for a key
+   * always reaches the one owner of its partition. Undefined for a service that is not partitioned.
+   */
+  // Method syntax on purpose: a contract with its own request type stays assignable to `RpcContract`.
+  partitionKey?(request: v.InferOutput<TRequest>): string;
 }
 
 /** A fact that happened, published by one service. */
@@ -82,6 +88,7 @@ export interface DefineRpcOptions<
   readonly command?: boolean;
   readonly streaming?: TStreaming;
   readonly timeoutMs?: number;
+  readonly partitionKey?: (request: v.InferOutput<TRequest>) => string;
 }
 
 /**
@@ -112,7 +119,17 @@ export function defineRpc<
     command: options.command ?? false,
     streaming: (options.streaming ?? false) as TStreaming,
     timeoutMs: options.timeoutMs ?? 5_000,
+    ...(options.partitionKey ? { partitionKey: options.partitionKey } : {}),
   });
+}
+
+/**
+ * `partitionSubject` is the subject one partition of a partitioned service answers a call on:
+ * `rpc.<service>.<partition>.<name>` (`"*"` for every partition's, in a permission). The partition is a
+ * number and a name never is, so the two forms never overlap.
+ */
+export function partitionSubject(contract: RpcContract, partition: number | "*"): string {
+  return `${RPC_PREFIX}.${contract.service}.${partition}.${contract.name}`;
 }
 
 export interface DefineEventOptions<TType extends string, TData extends AnySchema> {

@@ -35,6 +35,7 @@ export {
   defineStream,
   EVENT_PREFIX,
   eventSubject,
+  partitionSubject,
   RPC_PREFIX,
   subjectMatches,
 } from "./define.js";

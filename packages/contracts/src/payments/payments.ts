@@ -34,6 +34,7 @@ export const charge = defineRpc({
   errors: ["UNPROCESSABLE", "UNAVAILABLE", "CONFLICT"],
   command: true,
   timeoutMs: 10_000,
+  partitionKey: (request) => request.orderId,
 });
 
 export const refund = defineRpc({
@@ -50,6 +51,7 @@ export const refund = defineRpc({
   errors: ["UNAVAILABLE"],
   command: true,
   timeoutMs: 10_000,
+  partitionKey: (request) => request.orderId,
 });
 
 export const getPayment = defineRpc({
@@ -59,6 +61,7 @@ export const getPayment = defineRpc({
   request: v.object({ orderId: Id }),
   response: Payment,
   errors: ["NOT_FOUND"],
+  partitionKey: (request) => request.orderId,
 });
 
 export const paymentCompleted = defineEvent({

@@ -25,6 +25,7 @@ export const createShipment = defineRpc({
   response: Shipment,
   errors: ["UNPROCESSABLE", "CONFLICT"],
   command: true,
+  partitionKey: (request) => request.orderId,
 });
 
 export const cancelShipment = defineRpc({
@@ -34,6 +35,7 @@ export const cancelShipment = defineRpc({
   request: v.object({ orderId: Id }),
   response: v.object({ orderId: Id, status: v.picklist(["cancelled", "not_found"]) }),
   command: true,
+  partitionKey: (request) => request.orderId,
 });
 
 export const getShipment = defineRpc({
@@ -43,6 +45,7 @@ export const getShipment = defineRpc({
   request: v.object({ orderId: Id }),
   response: Shipment,
   errors: ["NOT_FOUND"],
+  partitionKey: (request) => request.orderId,
 });
 
 export const shipmentCreated = defineEvent({

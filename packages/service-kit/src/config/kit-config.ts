@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { boolVar, enumVar, intVar, optionalStringVar, stringVar } from "./env-vars.js";
+import { boolVar, enumVar, intVar, listVar, optionalStringVar, stringVar } from "./env-vars.js";
 import type { ConfigOf } from "./load-config.js";
 
 const SECOND = 1000;
@@ -60,6 +60,31 @@ export const kitEnv = {
    * service runs in its own process; false sends every call through NATS.
    */
   RPC_LOCAL_DISPATCH: boolVar(true),
+  /**
+   * How many partitions each partitioned service's keys are spread over, fixed at deploy and the same
+   * for every service of a system (callers route with it). 1: nothing is partitioned, one file, one
+   * instance. Changing it moves most keys; see docs/scale-out.md.
+   */
+  PARTITIONS: intVar(1, 1, 1024),
+  /** How many instances share a partitioned service's partitions (the StatefulSet's replicas). */
+  INSTANCES: intVar(1, 1, 1024),
+  /** This instance's ordinal among them, 0..INSTANCES-1 (a StatefulSet pod's index). */
+  ORDINAL: intVar(0, 0, 1023),
+  /**
+   * The partitions this instance owns, overriding the ones INSTANCES and ORDINAL assign (a handover
+   * moves one partition this way). Comma-separated numbers.
+   */
+  PARTITIONS_OWNED: listVar([], { pattern: /^\d{1,4}$/, expected: "partition numbers" }),
+  /**
+   * The lifetime of a partition's lease: an owner that stops renewing loses it this long after its last
+   * renewal, and only then can another instance take the partition over.
+   */
+  LEASE_TTL_MS: intVar(10 * SECOND, 1 * SECOND, 5 * 60 * SECOND),
+  /**
+   * How long a start waits for a partition whose lease another owner still holds (a restarted owner
+   * waits for its own previous lease to expire) before it refuses to start.
+   */
+  LEASE_WAIT_MS: intVar(15 * SECOND, 0, 10 * 60 * SECOND),
   /** Serve `GET /metrics`. */
   METRICS: boolVar(true),
   /**

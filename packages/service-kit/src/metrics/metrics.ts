@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { AggregatorRegistry, Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 export { Counter, Gauge, Histogram, Registry };
 
@@ -10,6 +10,11 @@ export interface ServiceMetrics {
   readonly httpRequests: Counter<"method" | "route" | "status">;
   readonly httpDuration: Histogram<"method" | "route">;
   readonly rpcCallDuration: Histogram<"subject">;
+  /**
+   * The metrics of one partition of a partitioned service: the same families, labelled with the
+   * partition, rendered together with these.
+   */
+  partition(partition: number): ServiceMetrics;
   /** Prometheus text exposition. */
   render(): Promise<string>;
 }
@@ -22,9 +27,14 @@ export function createMetrics(options: {
   service: string;
   instance: string;
   processMetrics?: boolean;
+  partition?: number;
 }): ServiceMetrics {
   const registry = new Registry();
-  registry.setDefaultLabels({ service: options.service, instance: options.instance });
+  registry.setDefaultLabels({
+    service: options.service,
+    instance: options.instance,
+    ...(options.partition === undefined ? {} : { partition: String(options.partition) }),
+  });
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "bazaar_" });
   const rpcRequests = new Counter({
     name: "bazaar_rpc_requests_total",
@@ -65,6 +75,7 @@ export function createMetrics(options: {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const partitions: ServiceMetrics[] = [];
   return {
     registry,
     rpcRequests,
@@ -73,6 +84,16 @@ export function createMetrics(options: {
     httpRequests,
     httpDuration,
     rpcCallDuration,
-    render: () => registry.metrics(),
+    partition(partition) {
+      const child = createMetrics({ ...options, processMetrics: false, partition });
+      partitions.push(child);
+      return child;
+    },
+    async render() {
+      if (partitions.length === 0) return registry.metrics();
+      // One exposition with one HELP and TYPE per family: the partitions' series differ by their label.
+      const all = [registry, ...partitions.map((p) => p.registry)];
+      return AggregatorRegistry.aggregate(await Promise.all(all.map((r) => r.getMetricsAsJSON()))).metrics();
+    },
   };
 }

@@ -1,12 +1,20 @@
-import { DEAD_LETTER_STREAM, type EventContract, type StreamContract } from "@bazaar/contracts";
+import {
+  DEAD_LETTER_STREAM,
+  type EventContract,
+  partitionSubject,
+  type StreamContract,
+} from "@bazaar/contracts";
 import { consumerName } from "../events/consumer.js";
 import { deadLetterFilter } from "../events/dead-letters.js";
+import { partitionLeaseGrants } from "../partitions/lease-grants.js";
 import { RPC_QUEUE } from "../rpc/rpc-server.js";
 import { HEALTH_SUBJECT } from "../service/health-wiring.js";
 import type { ServiceDefinition } from "../service/types.js";
 import { adminApiGrants } from "./admin-grants.js";
 import { inboxPrefix, streamCreditPrefix } from "./inbox-prefix.js";
 import { js } from "./jetstream-subjects.js";
+
+const WILDCARD = "*";
 
 /** An allow-list and a deny-list of subjects; a subject on both is denied (nats-server's rule). */
 export interface SubjectRules {
@@ -85,11 +93,14 @@ function publishRules(
   // Requests: only the RPCs it declares it calls (and credit for the streaming ones).
   for (const call of def.calls) {
     allow.push(call.subject);
+    // A partitioned contract is also served per partition: `rpc.<service>.<partition>.<name>`.
+    if (call.partitionKey) allow.push(partitionSubject(call, WILDCARD));
     if (call.streaming) allow.push(`${streamCreditPrefix(call.service)}.*`);
   }
   // Events: only its own (declareService already refuses an event another service publishes).
   for (const event of def.emits) allow.push(event.subject);
   if (def.emits.length > 0) allow.push(js.streamNames);
+  if (def.partitioned) allow.push(...partitionLeaseGrants(def.name).publish);
   // Streams it owns: create and update (never delete or purge); the dead letters are every consumer's.
   const owned = streamsOf(def.emits);
   if (def.consumes.length > 0) owned.set(DEAD_LETTER_STREAM.name, DEAD_LETTER_STREAM);
@@ -145,6 +156,9 @@ function subscribeRules(def: ServiceDefinition): string[] {
   return [
     `${inboxPrefix(def.name)}.>`,
     ...def.serves.map((s) => `${s.contract.subject} ${RPC_QUEUE}`),
+    ...(def.partitioned
+      ? def.serves.map((s) => `${partitionSubject(s.contract, WILDCARD)} ${RPC_QUEUE}`)
+      : []),
     // The services API (`nats micro`): the discovery subjects, and its own name's.
     "$SRV.PING",
     "$SRV.INFO",

@@ -13,6 +13,8 @@ export async function connectRpcClient(options: {
   servers: string;
   caller: string;
   user?: { readonly user: string; readonly password: string } | undefined;
+  /** The system's `PARTITIONS`, so calls to partitioned services reach their key's owner (default 1). */
+  partitions?: number;
 }): Promise<RpcConnection> {
   const nc = await connect({
     servers: options.servers.split(","),
@@ -24,5 +26,9 @@ export async function connectRpcClient(options: {
       ? { authenticator: usernamePasswordAuthenticator(options.user.user, options.user.password) }
       : {}),
   });
-  return { nc, client: createRpcClient({ nc, caller: options.caller }), close: () => nc.close() };
+  return {
+    nc,
+    client: createRpcClient({ nc, caller: options.caller, partitions: options.partitions ?? 1 }),
+    close: () => nc.close(),
+  };
 }

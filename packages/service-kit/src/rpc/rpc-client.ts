@@ -3,6 +3,7 @@ import { type NatsConnection, errors as natsErrors } from "@nats-io/transport-no
 import { AppError, TimeoutError, UnavailableError } from "../errors/app-error.js";
 import { parseOrThrow } from "../errors/validation.js";
 import type { ServiceMetrics } from "../metrics/metrics.js";
+import { routeSubject } from "../partitions/route-subject.js";
 import { SpanKind, startSpan } from "../tracing/spans.js";
 import { NO_TELEMETRY, type Telemetry } from "../tracing/telemetry.js";
 import { currentScope } from "../tracing/trace-context.js";
@@ -38,6 +39,11 @@ export interface RpcClientOptions {
    * headers, checks and errors as over NATS (default: always NATS). Streaming calls always use NATS.
    */
   readonly local?: LocalRpcRegistry;
+  /**
+   * The system's partition count (`PARTITIONS`): a call to a partitioned contract goes to the owner of its
+   * key's partition. Default 1: every call goes to the contract's own subject.
+   */
+  readonly partitions?: number;
 }
 
 /** Typed request-reply over NATS. */
@@ -129,7 +135,8 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
   return {
     async call(contract, input, callOptions = {}) {
       options.guard?.(contract);
-      parseOrThrow(contract.request, input, `request to ${contract.subject}`);
+      const parsed = parseOrThrow(contract.request, input, `request to ${contract.subject}`);
+      const target = routeSubject(contract, parsed, options.partitions ?? 1);
       const timeoutMs = callOptions.timeoutMs ?? contract.timeoutMs;
       if (options.connected && !options.connected()) {
         count(contract.subject, "UNAVAILABLE");
@@ -139,7 +146,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
       }
       const endpoint = contract.streaming
         ? undefined
-        : options.local?.find(contract.subject, nc.isClosed() ? undefined : nc.info?.server_id);
+        : options.local?.find(target, nc.isClosed() ? undefined : nc.info?.server_id);
       const send = async (headers: ReturnType<typeof outgoingHeaders>) => {
         let reply: WireReply;
         // Local until the endpoint declines (its service began stopping since the lookup).
@@ -148,7 +155,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
           const data = encodeJson(input);
           const answer = endpoint
             ? await abortable(
-                requestLocally({ endpoint, subject: contract.subject, data, headers, timeoutMs }),
+                requestLocally({ endpoint, subject: target, data, headers, timeoutMs }),
                 callOptions.signal,
                 contract.subject,
               )
@@ -157,7 +164,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
           reply =
             answer ??
             (await abortable(
-              nc.request(contract.subject, data, { timeout: timeoutMs, headers }),
+              nc.request(target, data, { timeout: timeoutMs, headers }),
               callOptions.signal,
               contract.subject,
             ));
@@ -192,7 +199,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
         attributes: {
           "messaging.system": "nats",
           "messaging.operation.type": "send",
-          "messaging.destination.name": contract.subject,
+          "messaging.destination.name": target,
           "rpc.system": "nats",
           "rpc.service": contract.service,
           "rpc.method": contract.name,

@@ -34,6 +34,11 @@ export interface RpcServerOptions extends SharedRequestOptions {
   readonly description: string;
   readonly metadata: Record<string, string>;
   readonly endpoints: readonly RpcEndpoint[];
+  /**
+   * The subject each endpoint is served on (default: its contract's). One partition of a partitioned
+   * service serves `rpc.<service>.<partition>.<name>`.
+   */
+  readonly subjectOf?: (contract: RpcContract) => string;
   /** Queue group: instances of a service share the load (default "q", as `nats micro` expects). */
   readonly queue?: string;
   /** This process's clock in epoch ms (default `Date.now`); tests give it a skew. */
@@ -111,8 +116,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     });
 
+    const subject = options.subjectOf?.(contract) ?? contract.subject;
     service.addEndpoint(contract.name, {
-      subject: contract.subject,
+      subject,
       metadata: {
         description: contract.description,
         command: String(contract.command),
@@ -145,7 +151,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
 
     if (registry && local && !contract.streaming) {
       unregister.push(
-        registry.add(contract.subject, {
+        registry.add(subject, {
           service: options.name,
           instance: local.instance,
           server: () => (nc.isClosed() || local.connected?.() === false ? undefined : nc.info?.server_id),

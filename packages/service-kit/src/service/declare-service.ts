@@ -36,6 +36,12 @@ export interface DeclareServiceOptions<
   /** Service-specific environment variables (besides the kit's). */
   readonly config?: TEnv;
   /**
+   * One writer per partition (see docs/scale-out.md): every RPC it serves names its partition key in its
+   * contract, and with `PARTITIONS` above 1 each partition is a SQLite file of its own, owned through a
+   * lease by one instance, which alone serves its calls.
+   */
+  readonly partitioned?: boolean;
+  /**
    * Rules across variables ("SMTP_HOST is required when NOTIFY_TRANSPORT=smtp"), checked right after
    * the environment is parsed, before anything is opened. Returns `"VARIABLE: what is wrong"` lines.
    */
@@ -164,6 +170,8 @@ function declaration<
             `${options.name} cannot serve ${s.contract.subject}: it belongs to ${s.contract.service}`,
           );
       }
+      if (options.partitioned)
+        assertPartitionable(options.name, options.store !== undefined, serves, consumes);
       const seen = new Set<string>();
       for (const c of consumes) {
         const key = `${c.event.type}.v${c.event.version}`;
@@ -181,6 +189,7 @@ function declaration<
         config,
         serves,
         consumes,
+        partitioned: options.partitioned ?? false,
         ...(options.validateConfig ? { validateConfig: options.validateConfig } : {}),
         ...(parts.setup ? { setup: parts.setup } : {}),
         ...(parts.routes ? { routes: parts.routes } : {}),
@@ -190,6 +199,31 @@ function declaration<
       return Object.freeze(definition);
     },
   };
+}
+
+/**
+ * A partitioned service keeps its state in its partitions' files, and serves only calls that name their
+ * partition: a call without a key could reach any owner and see one partition's data as the whole.
+ */
+function assertPartitionable(
+  name: string,
+  hasStore: boolean,
+  serves: readonly ServedRpc[],
+  consumes: readonly Subscription[],
+): void {
+  if (!hasStore)
+    throw new Error(`${name} is partitioned but declares no store: a partition is a SQLite file`);
+  for (const s of serves) {
+    if (!s.contract.partitionKey)
+      throw new Error(`${name} is partitioned, so ${s.contract.subject} must name its partitionKey`);
+    if (s.contract.streaming)
+      throw new Error(
+        `${name} is partitioned: ${s.contract.subject} cannot stream (calls fan out to no partition)`,
+      );
+  }
+  // Events do not carry a partition token yet, so each partition's consumer would apply every event.
+  if (consumes.length > 0)
+    throw new Error(`${name} is partitioned: consuming events is not supported for partitioned services yet`);
 }
 
 /** `describeTopology` is the machine-readable declaration of a service: who it calls, what it emits and consumes. */

@@ -16,7 +16,11 @@ import type { Store } from "../store/open-store.js";
 export const HEALTH_SUBJECT = "sys.health";
 
 export interface KitChecksOptions {
-  readonly store: Store<Record<string, unknown>> | undefined;
+  /** The service's file, or each owned partition's (their checks are named `sqlite p<partition>`). */
+  readonly stores: ReadonlyArray<{
+    readonly store: Store<Record<string, unknown>>;
+    readonly partition?: number;
+  }>;
   readonly connected: () => boolean;
   readonly jsm: () => JetStreamManager | undefined;
   readonly consumers: () => readonly EventConsumer[];
@@ -31,10 +35,10 @@ export function kitChecks(options: KitChecksOptions): ReadinessCheck[] {
     local: true,
     run: () => (options.stopping() ? new CheckFailed("shutting down") : undefined),
   });
-  if (options.store) {
-    const store = options.store;
+  for (const { store, partition } of options.stores) {
     // A committed write, not `SELECT 1` (which passes on a full disk or a read-only file).
-    checks.push(storeWriteCheck({ sqlite: store.sqlite, file: store.file }));
+    const check = storeWriteCheck({ sqlite: store.sqlite, file: store.file });
+    checks.push(partition === undefined ? check : { ...check, name: `sqlite p${partition}` });
   }
   checks.push({
     name: "nats",

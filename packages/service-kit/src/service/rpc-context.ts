@@ -46,6 +46,7 @@ export function makeRpcContext(o: {
   return {
     service: runtime.name,
     instance: runtime.instance,
+    partition: runtime.partition,
     config: runtime.config,
     log: o.request.log,
     trace: scope.trace,

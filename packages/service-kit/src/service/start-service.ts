@@ -1,21 +1,17 @@
 import type { EventConsumer } from "../events/consumer.js";
-import { OutboxRelay } from "../events/outbox-relay.js";
 import { createMetrics } from "../metrics/metrics.js";
 import { InFlight } from "../rpc/in-flight.js";
-import { startRpcServer } from "../rpc/rpc-server.js";
+import type { DrizzleSchema, Store } from "../store/open-store.js";
 import { startTelemetry } from "../tracing/telemetry.js";
-import { startConsumers } from "./consumer-wiring.js";
-import { describeTopology } from "./declare-service.js";
 import { HealthMonitor, kitChecks } from "./health-wiring.js";
 import { Lifecycle } from "./phases/lifecycle.js";
-import { startMaintenance } from "./phases/maintenance.js";
 import { ensureOwnedStreams } from "./phases/owned-streams.js";
+import { acquireLeases, ownedPartitions } from "./phases/partition-leases.js";
 import { connectServiceBroker, type ServiceBroker } from "./phases/service-broker.js";
 import { loadServiceConfig, serviceLogger } from "./phases/service-config.js";
 import { startServiceHttp } from "./phases/service-http.js";
-import { createServiceRuntime } from "./phases/service-runtime.js";
+import { type ServicePart, setUpServicePart } from "./phases/service-part.js";
 import { openServiceStore } from "./phases/service-store.js";
-import { makeRpcContext } from "./rpc-context.js";
 import type { ServiceDefinition, ServiceRuntime } from "./types.js";
 
 export interface StartServiceOptions {
@@ -34,7 +30,10 @@ export interface RunningService {
   /** The HTTP base URL (health, metrics, extra routes). */
   readonly url: string;
   readonly port: number;
+  /** The service's runtime; for a partitioned service, that of its lowest partition. */
   readonly runtime: ServiceRuntime;
+  /** Each owned partition's runtime, by partition (empty when the service is not partitioned). */
+  readonly partitions: ReadonlyMap<number, ServiceRuntime>;
   /** Graceful stop: no new work, in-flight work finishes (bounded), NATS drains, SQLite closes. */
   stop(): Promise<void>;
 }
@@ -61,22 +60,28 @@ export async function startService(
   life.onStop("telemetry", () => telemetry.shutdown());
   let stopping = false;
   let broker: ServiceBroker | undefined;
-  let ready: { runtime: ServiceRuntime; deps: unknown } | undefined;
+  let ready: { runtime: ServiceRuntime; deps: unknown; parts: readonly ServicePart[] } | undefined;
   const consumers: EventConsumer[] = [];
 
-  const store = openServiceStore(def, config);
-  if (store) life.onStop("store", () => store.close());
+  // A partitioned service opens each partition's file once it holds the partition's lease.
+  const partitioned = def.partitioned && config.PARTITIONS > 1;
+  const stores: Array<{ store: Store<DrizzleSchema>; partition?: number }> = [];
+  const unpartitionedStore = partitioned ? undefined : openServiceStore(def, config);
+  if (unpartitionedStore) {
+    life.onStop("store", () => unpartitionedStore.close());
+    stores.push({ store: unpartitionedStore });
+  }
   const monitor = new HealthMonitor({
     identity,
     checks: () => [
       ...kitChecks({
-        store,
+        stores,
         connected: () => broker?.link.connected() ?? false,
         jsm: () => broker?.jsm,
         consumers: () => consumers,
         stopping: () => stopping,
       }),
-      ...(ready && def.checks ? def.checks(ready.runtime, ready.deps) : []),
+      ...(ready && def.checks ? ready.parts.flatMap((p) => def.checks?.(p.runtime, p.deps) ?? []) : []),
     ],
     consumers: () => consumers,
     intervalMs: config.READINESS_INTERVAL_MS,
@@ -114,83 +119,56 @@ export async function startService(
     life.onStop("broker", () => connected.close(deadline));
     await ensureOwnedStreams({ def, jsm: connected.jsm, replicas: config.JS_REPLICAS, log });
 
-    const relay = store
-      ? new OutboxRelay({
-          sqlite: store.sqlite,
-          js: connected.js,
-          log,
-          registry: metrics.registry,
-          batch: config.OUTBOX_BATCH,
-          sweepMs: config.OUTBOX_SWEEP_MS,
-          retentionMs: config.OUTBOX_RETENTION_MS,
-          telemetry,
-        })
-      : undefined;
-    relay?.start();
-    life.onStop("outbox relay", () => relay?.stop(Math.min(2000, deadline)));
-
-    const core = createServiceRuntime({
-      def,
-      config,
-      log,
-      metrics,
-      store,
-      broker: connected,
-      relay,
-      telemetry,
-      health: () => monitor.report(),
-    });
-    const { runtime } = core;
-    const deps = await def.setup?.(runtime);
-    ready = { runtime, deps };
-    life.onStop("service", () => def.onStop?.(runtime, deps));
+    const parts: ServicePart[] = [];
+    const partOptions = { def, config, telemetry, broker: connected, life, health: () => monitor.report() };
+    if (partitioned) {
+      const owned = ownedPartitions(config);
+      const leases = await acquireLeases({
+        nc: connected.nc,
+        service: def.name,
+        partitions: owned,
+        config,
+        log,
+        onLost: (partition, error) => {
+          // Its writes already fail (the fence); nothing of this process may serve the partition now.
+          log.fatal({ partition, err: error }, "partition lease lost: stopping");
+          if (options.onFatal) options.onFatal(error);
+          else void stop();
+        },
+      });
+      life.onStop("partition leases", () => Promise.all([...leases.values()].map((l) => l.release())));
+      for (const [partition, lease] of leases) {
+        const partStore = openServiceStore(def, config, partition);
+        if (partStore) {
+          life.onStop("store", () => partStore.close());
+          stores.push({ store: partStore, partition });
+        }
+        parts.push(
+          await setUpServicePart({
+            ...partOptions,
+            log: log.child({ partition }),
+            metrics: metrics.partition(partition),
+            store: partStore,
+            partition,
+            fence: () => lease.assertHeld(),
+          }),
+        );
+      }
+    } else {
+      parts.push(await setUpServicePart({ ...partOptions, log, metrics, store: unpartitionedStore }));
+    }
+    const first = parts[0];
+    if (!first) throw new Error(`${def.name} owns no partition (PARTITIONS, INSTANCES, ORDINAL)`);
+    ready = { runtime: first.runtime, deps: first.deps, parts };
     life.onStop("in-flight work", async () => {
       if (!(await inFlight.idle(deadline)))
         log.warn({ inFlight: inFlight.count }, "shutdown timeout: abandoning in-flight work");
     });
-
-    const rpcServer = await startRpcServer({
-      nc: connected.nc,
-      name: def.name,
-      version: def.version,
-      description: def.description,
-      metadata: { topology: JSON.stringify(describeTopology(def)), instance: config.INSTANCE_ID, http: url },
-      endpoints: def.serves,
-      log,
-      metrics,
-      validateResponses:
-        config.VALIDATE_RESPONSES === "true" ||
-        (config.VALIDATE_RESPONSES === "auto" && config.NODE_ENV !== "production"),
-      inFlight,
-      telemetry,
-      ...(config.RPC_LOCAL_DISPATCH
-        ? { local: { instance: config.INSTANCE_ID, connected: connected.link.connected } }
-        : {}),
-      makeContext: (request) => makeRpcContext({ runtime, deps, idempotency: core.idempotency, request }),
-    });
-    life.onStop("rpc", () => rpcServer.stop());
-
-    if (def.consumes.length > 0) {
-      if (!core.inbox)
-        throw new Error(`${def.name} consumes events but declares no store (the inbox lives there)`);
-      consumers.push(
-        ...startConsumers({
-          def,
-          config,
-          js: connected.js,
-          jsm: connected.jsm,
-          log,
-          metrics,
-          serverVersion: connected.nc.info?.version,
-          inbox: core.inbox,
-          transaction: core.transaction,
-          deps,
-          telemetry,
-        }),
-      );
+    for (const part of parts) {
+      await part.serve({ url, inFlight });
+      consumers.push(...part.consumers);
     }
-    life.onStop("consumers", () => Promise.all(consumers.map((c) => c.stop())));
-    life.onStop("maintenance", startMaintenance({ inbox: core.inbox, idempotency: core.idempotency, log }));
+    const { runtime, deps } = first;
 
     monitor.start(connected.nc);
     life.onStop("readiness", () => monitor.stop());
@@ -209,7 +187,17 @@ export async function startService(
       { url, nats: config.NATS_URL, endpoints: def.serves.length, consumers: consumers.length },
       `${def.name} ${def.version} started`,
     );
-    return { name: def.name, instance: config.INSTANCE_ID, url, port, runtime, stop };
+    return {
+      name: def.name,
+      instance: config.INSTANCE_ID,
+      url,
+      port,
+      runtime,
+      partitions: new Map(
+        parts.flatMap((p) => (p.runtime.partition === undefined ? [] : [[p.runtime.partition, p.runtime]])),
+      ),
+      stop,
+    };
   } catch (err) {
     // Stop whatever started, so a failed start leaks no server, connection or file handle.
     log.error({ err }, "start-up failed");

@@ -74,6 +74,8 @@ export interface RpcContext<
   TDeps = undefined,
 > extends BaseContext<TConfig, TDeps> {
   readonly requestId: string | undefined;
+  /** The partition serving this call (a partitioned service's); undefined otherwise. */
+  readonly partition: number | undefined;
   /** The caller's idempotency key (commands). */
   readonly idempotencyKey: string | undefined;
   readonly db: Db<TSchema>;
@@ -170,6 +172,11 @@ export interface ServiceRuntime<
   readonly name: string;
   readonly version: string;
   readonly instance: string;
+  /**
+   * The partition this runtime is, for a partitioned service running with `PARTITIONS` above 1 (each
+   * owned partition has a runtime of its own, its store and its `setup`); undefined otherwise.
+   */
+  readonly partition: number | undefined;
   readonly config: TConfig;
   readonly log: Logger;
   readonly store: Store<TSchema> | undefined;
@@ -228,6 +235,8 @@ export interface ServiceDefinition {
   readonly config: EnvSchema;
   readonly serves: readonly ServedRpc[];
   readonly consumes: readonly Subscription[];
+  /** One writer per partition (`declareService`'s `partitioned`). */
+  readonly partitioned: boolean;
   validateConfig?(config: KitConfig): readonly string[];
   setup?(runtime: ServiceRuntime): unknown;
   routes?(app: Hono<KitEnv>, runtime: ServiceRuntime, deps: unknown): void;

@@ -16,11 +16,15 @@ export interface TestClient extends RpcConnection {
  * `createTestClient` connects to a test broker as the operator (a test sets up and inspects anything), and
  * calls services as an outside caller (`Bazaar-Caller: test`).
  */
-export async function createTestClient(natsUrl: string): Promise<TestClient> {
+export async function createTestClient(
+  natsUrl: string,
+  options: { readonly partitions?: number } = {},
+): Promise<TestClient> {
   const connection = await connectRpcClient({
     servers: natsUrl,
     caller: "test",
     user: testBrokerCredentials(natsUrl)?.operator,
+    ...(options.partitions ? { partitions: options.partitions } : {}),
   });
   return {
     ...connection,

@@ -38,6 +38,13 @@ export function createServiceRuntime(o: {
   readonly relay: OutboxRelay | undefined;
   readonly telemetry: Telemetry;
   readonly health: () => Promise<HealthReport>;
+  /** The partition this runtime is (undefined: the service is not partitioned). */
+  readonly partition?: number;
+  /**
+   * Throws unless this instance still owns the partition (its lease's `assertHeld`): run inside every
+   * transaction, just before it commits, so a stale owner's write rolls back instead of committing.
+   */
+  readonly fence?: () => void;
 }): ServiceCore {
   const { def, store, broker, relay } = o;
   const rpc = createRpcClient({
@@ -47,6 +54,7 @@ export function createServiceRuntime(o: {
     metrics: o.metrics,
     guard: callGuard(def),
     telemetry: o.telemetry,
+    partitions: o.config.PARTITIONS,
     ...(o.config.RPC_LOCAL_DISPATCH ? { local: localRpcRegistry() } : {}),
   });
   const outbox = store
@@ -59,7 +67,17 @@ export function createServiceRuntime(o: {
     : undefined;
   const transaction: TransactionFn<DrizzleSchema, EventContract> = (fn) => {
     if (!store || !outbox) throw new Error(`${def.name} declares no store: it has no transactions`);
-    const result = store.db.transaction((tx) => fn(tx, outbox), { behavior: "immediate" });
+    const { fence } = o;
+    const result = store.db.transaction(
+      fence
+        ? (tx) => {
+            const value = fn(tx, outbox);
+            fence();
+            return value;
+          }
+        : (tx) => fn(tx, outbox),
+      { behavior: "immediate" },
+    );
     relay?.notify();
     return result;
   };
@@ -67,6 +85,7 @@ export function createServiceRuntime(o: {
     name: def.name,
     version: def.version,
     instance: o.config.INSTANCE_ID,
+    partition: o.partition,
     config: o.config,
     log: o.log,
     store,

@@ -1,0 +1,141 @@
+// A partitioned service as two real processes on a real nats-server: each owns its partitions' files and
+// answers only their keys, a second owner is refused, a killed owner's partitions wait for it while the
+// other's keep serving, and an owner paused past its lease cannot write when it wakes.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startTestNats, type TestNats } from "@bazaar/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { AppError } from "../errors/app-error.js";
+import { type SpawnedService, spawnTs } from "../fixtures/spawn.js";
+import { add, read } from "../fixtures/tally-service.js";
+import { createTestClient, type TestClient } from "../testing/test-client.js";
+import { partitionOf } from "./partition-of.js";
+
+const PARTITIONS = 4;
+let nats: TestNats;
+let client: TestClient;
+const root = mkdtempSync(join(tmpdir(), "bazaar-partitioned-"));
+const running: SpawnedService[] = [];
+
+function instance(ordinal: number, extra: Record<string, string> = {}): SpawnedService {
+  const proc = spawnTs("src/fixtures/tally-main.ts", {
+    NATS_URL: nats.url,
+    DATA_DIR: join(root, `tally-${ordinal}`),
+    PORT: "0",
+    INSTANCE_ID: `tally-${ordinal}`,
+    PARTITIONS: String(PARTITIONS),
+    INSTANCES: "2",
+    ORDINAL: String(ordinal),
+    LEASE_TTL_MS: "2000",
+    LEASE_WAIT_MS: "8000",
+    LOG_LEVEL: "info",
+    ...extra,
+  });
+  running.push(proc);
+  return proc;
+}
+
+const keys = Array.from({ length: 40 }, (_, i) => `key-${i}`);
+const ownerOf = (key: string): string => `tally-${partitionOf({ key, partitions: PARTITIONS }) % 2}`;
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  client = await createTestClient(nats.url, { partitions: PARTITIONS });
+});
+
+afterAll(async () => {
+  for (const p of running) p.child.kill("SIGKILL");
+  await client?.close();
+  await nats?.dispose();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe("a partitioned service with two instances", { timeout: 60_000 }, () => {
+  let first: SpawnedService;
+  let second: SpawnedService;
+
+  it("splits the partitions between them: every call reaches its key's owner, in its own file", async () => {
+    first = instance(0);
+    second = instance(1);
+    await Promise.all([first.started, second.started]);
+    for (const key of keys) {
+      const served = await client.client.call(add, { key, n: 1 });
+      expect(served.partition).toBe(partitionOf({ key, partitions: PARTITIONS }));
+      expect(served.instance).toBe(ownerOf(key));
+      expect(served.total).toBe(1);
+    }
+    // Each instance's volume holds its own partitions' files, and only those.
+    const files = (ordinal: number) =>
+      readdirSync(join(root, `tally-${ordinal}`))
+        .filter((f) => f.endsWith(".db"))
+        .sort();
+    expect(files(0)).toEqual(["tally.p0.db", "tally.p2.db"]);
+    expect(files(1)).toEqual(["tally.p1.db", "tally.p3.db"]);
+    expect(existsSync(join(root, "tally-0", "tally.db"))).toBe(false);
+  });
+
+  it("labels each partition's metrics in one exposition", async () => {
+    const text = await (await fetch(`${await first.started}/metrics`)).text();
+    expect(text).toMatch(/bazaar_rpc_requests_total\{[^}]*partition="0"[^}]*\} \d+/);
+    expect(text).toMatch(/bazaar_rpc_requests_total\{[^}]*partition="2"[^}]*\} \d+/);
+    expect(text.match(/^# TYPE bazaar_rpc_requests_total /gm)).toHaveLength(1);
+  });
+
+  it("refuses a second owner of a partition, naming the owner", async () => {
+    const intruder = instance(2, {
+      PARTITIONS_OWNED: "0",
+      LEASE_WAIT_MS: "500",
+      DATA_DIR: join(root, "intruder"),
+    });
+    const { code } = await intruder.exited;
+    expect(code).toBe(1);
+    expect(intruder.output()).toContain("partition 0 of tally is owned by tally-0");
+    // The owner was not disturbed.
+    const key = keys.find((k) => ownerOf(k) === "tally-0") ?? "";
+    expect((await client.client.call(read, { key })).instance).toBe("tally-0");
+  });
+
+  it("keeps the other's partitions serving while one instance is down, and loses nothing", async () => {
+    second.child.kill("SIGKILL");
+    await second.exited;
+    const mine = keys.filter((k) => ownerOf(k) === "tally-0");
+    const theirs = keys.filter((k) => ownerOf(k) === "tally-1");
+    for (const key of mine) expect((await client.client.call(add, { key, n: 1 })).total).toBe(2);
+    for (const key of theirs.slice(0, 3)) {
+      const failed = await client.client
+        .call(add, { key, n: 1 }, { timeoutMs: 500 })
+        .catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(AppError);
+      expect((failed as AppError).code).toMatch(/UNAVAILABLE|TIMEOUT/);
+    }
+    // Back on its volume: it waits for its previous lease to expire, then serves what it had.
+    second = instance(1);
+    await second.started;
+    expect(second.output()).toContain("partition owned by another instance: waiting for its lease");
+    for (const key of theirs) expect((await client.client.call(read, { key })).total).toBe(1);
+    // A retried command (same idempotency key) is answered from its record, not applied again.
+    const key = theirs[0] ?? "";
+    const once = await client.client.call(add, { key, n: 5 }, { idempotencyKey: "retry-1" });
+    const again = await client.client.call(add, { key, n: 5 }, { idempotencyKey: "retry-1" });
+    expect(again).toEqual(once);
+    expect((await client.client.call(read, { key })).total).toBe(once.total);
+  });
+
+  it("fences an owner paused past its lease: it cannot write when it wakes, and stops", async () => {
+    first.child.kill("SIGSTOP");
+    // A successor on the same volume takes the partitions once the paused owner's lease expired.
+    const successor = instance(0, { INSTANCE_ID: "tally-0b" });
+    await successor.started;
+    const key = keys.find((k) => ownerOf(k) === "tally-0") ?? "";
+    expect((await client.client.call(read, { key })).instance).toBe("tally-0b");
+    first.child.kill("SIGCONT");
+    const { code } = await first.exited;
+    expect(code).toBe(1);
+    expect(first.output()).toContain("partition lease lost: stopping");
+    // Only the successor's writes count.
+    await vi.waitFor(async () =>
+      expect((await client.client.call(add, { key, n: 1 })).instance).toBe("tally-0b"),
+    );
+  });
+});
