@@ -49,6 +49,11 @@ export interface ServiceEntry {
   readonly contracts: boolean;
   /** It exports invariants of its own (`<package>/invariants`), which the fault suite checks. */
   readonly invariants: boolean;
+  /**
+   * Its declaration says `partitioned`: one writer per partition of its keys, so it may run as several
+   * instances (`pnpm dev --instances 2`, the StatefulSet's replicas). See docs/scale-out.md.
+   */
+  readonly partitioned?: boolean;
 }
 
 export interface Topology {
@@ -111,6 +116,7 @@ export const topology = {
       edge: false,
       contracts: true,
       invariants: true,
+      partitioned: true,
     },
     {
       name: "shipping",
@@ -123,6 +129,7 @@ export const topology = {
       edge: false,
       contracts: true,
       invariants: true,
+      partitioned: true,
     },
     {
       name: "orders",

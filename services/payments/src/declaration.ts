@@ -21,6 +21,8 @@ const declaration = declareService({
   version: "1.0.0",
   description: "Charges and refunds per order through a card processor (simulated by default)",
   store: { schema, migrations: new URL("../drizzle", import.meta.url) },
+  /** One writer per partition of order ids (every call is about one order, and a refund finds its charge in the same file); see docs/scale-out.md. */
+  partitioned: true,
   emits: [payments.paymentCompleted, payments.paymentFailed, payments.paymentRefunded],
   config: {
     /** The card processor: only the simulator exists so far; a real adapter adds its name here. */

@@ -9,6 +9,8 @@ export const shippingService = declareService({
   version: "1.0.0",
   description: "Shipments per order, tracking numbers and the countries shipped to",
   store: { schema, migrations: new URL("../drizzle", import.meta.url) },
+  /** One writer per partition of order ids (every call is about one order); see docs/scale-out.md. */
+  partitioned: true,
   emits: [shipping.shipmentCreated, shipping.shipmentCancelled],
   config: {
     /** The carrier named on every new shipment. */

@@ -10,7 +10,9 @@ import { runDev } from "./dev-run.js";
 import type { RunMode } from "./service-env.js";
 
 const USAGE = `usage: pnpm dev [--mode processes|monolith] [--only a,b] [--no-watch] [--traces | --no-traces]
-       pnpm dev:reset`;
+                [--instances N [--partitions P]]
+       pnpm dev:reset
+--instances N runs N instances of every partitioned service over P partitions (default 16).`;
 
 /** `DEV_TRACES=off|auto|install` sets the default of `--traces` / `--no-traces`. */
 function tracesFromEnv(): "auto" | "install" | "off" {
@@ -35,6 +37,8 @@ async function main(): Promise<number> {
       "no-watch": { type: "boolean" },
       traces: { type: "boolean" },
       "no-traces": { type: "boolean" },
+      instances: { type: "string" },
+      partitions: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -59,8 +63,24 @@ async function main(): Promise<number> {
     ?.split(",")
     .map((s) => s.trim())
     .filter(Boolean);
+  const instances = Number(values.instances ?? 1);
+  const partitions = Number(values.partitions ?? (instances > 1 ? 16 : 1));
+  if (
+    !Number.isInteger(instances) ||
+    instances < 1 ||
+    !Number.isInteger(partitions) ||
+    partitions < instances
+  ) {
+    console.error(`--instances must be a positive integer, and --partitions at least as many\n${USAGE}`);
+    return 2;
+  }
+  if (instances > 1 && mode === "monolith") {
+    console.error(`--instances needs processes mode: a monolith is one process\n${USAGE}`);
+    return 2;
+  }
   // In one process there is nothing to restart per service: hot reload is for processes mode.
   return runDev({
+    ...(instances > 1 ? { instances, partitions } : {}),
     mode,
     watch: mode === "processes" && !values["no-watch"],
     dataDir,

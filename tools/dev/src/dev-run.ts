@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { type DevNats, findRepoRoot, probeNats, startDevNats } from "@bazaar/nats-tools";
-import { topology } from "@bazaar/topology";
+import { type ServiceEntry, topology } from "@bazaar/topology";
 import type { RunningViewer } from "@bazaar/traces";
 import { banner } from "./banner.js";
 import { startConsole } from "./console-server.js";
@@ -25,6 +25,9 @@ export interface DevRunOptions {
   readonly dataDir: string;
   /** The trace viewer: started when installed (`auto`), installed first (`install`), or `off`. */
   readonly traces?: TracesMode;
+  /** Instances of each partitioned service (`--instances 2`), over `partitions` partitions (default 16). */
+  readonly instances?: number;
+  readonly partitions?: number;
 }
 
 /** What the runner is running, so it can be stopped in order whatever stage it reached. */
@@ -181,7 +184,16 @@ async function startAll(options: DevRunOptions, running: Running, out: Out): Pro
   out.say(
     banner({
       mode: options.mode,
-      services: selected.map((s) => ({ name: s.name, port: ports[s.name] ?? s.port, role: s.role })),
+      services: selected.flatMap((s) => {
+        const port = ports[s.name] ?? s.port;
+        const count = (s as ServiceEntry).partitioned ? (options.instances ?? 1) : 1;
+        // The other instances of a partitioned service listen 100 ports above the first (see instances.ts).
+        return Array.from({ length: count }, (_, i) => ({
+          name: i === 0 ? s.name : `${s.name}-${i}`,
+          port: port + 100 * i,
+          role: count > 1 ? `${s.role} (instance ${i + 1} of ${count})` : s.role,
+        }));
+      }),
       natsUrl: running.nats.url,
       natsReused: running.nats.reused,
       natsContext: running.nats.context.written
@@ -231,6 +243,8 @@ async function startServices(o: {
       envFor: o.envFor,
       onLine,
       onEvent: o.out.note,
+      ...(o.options.instances ? { instances: o.options.instances } : {}),
+      ...(o.options.partitions ? { partitions: o.options.partitions } : {}),
     });
     return;
   }

@@ -2,10 +2,11 @@ import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { findRepoRoot } from "@bazaar/nats-tools";
 import { type Service, services, startOrder, startStages, stopStages } from "@bazaar/topology";
+import { type Instance, instanceLayout } from "./instances.js";
 import { type InProcessService, startInProcess } from "./monolith-runner.js";
 import { startServiceProcess } from "./process-runner.js";
 import { waitForReady } from "./readiness.js";
-import { type RunMode, serviceEnv } from "./service-env.js";
+import type { RunMode } from "./service-env.js";
 import { watchSources } from "./source-watch.js";
 import { type Supervised, supervise } from "./supervisor.js";
 
@@ -32,6 +33,14 @@ export interface SystemOptions {
   readonly onLine?: (service: string, line: string) => void;
   /** What the runner did: restarts after a crash or a change. */
   readonly onEvent?: (message: string) => void;
+  /**
+   * Instances of each partitioned service (processes mode): instance `i` owns the partitions
+   * `p % instances === i`, is named `<service>-<i>` from 1 on (the first keeps the service's name), and
+   * listens on `ports["<service>-<i>"]`, else its service's port plus 100·i. Default 1.
+   */
+  readonly instances?: number;
+  /** `PARTITIONS` for every service (default 1; 16 when `instances` is above 1). */
+  readonly partitions?: number;
 }
 
 type Member = { kind: "process"; handle: Supervised } | { kind: "in-process"; handle: InProcessService };
@@ -79,59 +88,50 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const specs = services.filter((s) => !options.only || options.only.includes(s.name));
   const ordered = startOrder(specs);
   const members = new Map<string, Member>();
-  const portOf = (s: ServiceSpec): number => options.ports?.[s.name] ?? s.port;
-  const urlOf = (s: ServiceSpec): string => `http://127.0.0.1:${portOf(s)}`;
-  const envOf = (s: ServiceSpec) =>
-    serviceEnv({
-      name: s.name,
-      port: portOf(s),
-      natsUrl: options.natsUrl,
-      dataDir: options.dataDir,
-      nodeEnv: options.nodeEnv,
-      ...(options.env ? { extra: options.env } : {}),
-      ...(options.envFor?.[s.name] ? { own: options.envFor[s.name] } : {}),
-    });
-
-  const start = async (s: ServiceSpec): Promise<void> => {
+  const layout = instanceLayout({ specs, ...options });
+  const startOne = async (instance: Instance): Promise<void> => {
+    const { name, spec: s, env } = instance;
     if (options.mode === "monolith") {
-      members.set(s.name, {
+      members.set(name, {
         kind: "in-process",
-        handle: await startInProcess({ name: s.name, packageName: s.package, env: envOf(s) }),
+        handle: await startInProcess({ name, packageName: s.package, env }),
       });
       return;
     }
-    const env = envOf(s);
     const handle = supervise({
-      name: s.name,
+      name,
       spawn: () =>
         startServiceProcess({
-          name: s.name,
+          name,
           folder: s.folder,
           env,
-          onLine: (line) => options.onLine?.(s.name, line),
+          onLine: (line) => options.onLine?.(name, line),
         }),
-      ready: (proc) => waitForReady({ proc, urls: [urlOf(s)] }),
+      ready: (proc) => waitForReady({ proc, urls: [instance.url] }),
       restartOnCrash: options.restartOnCrash ?? false,
       onEvent: (message) => options.onEvent?.(message),
       graceMs: stopGraceMs({ ...process.env, ...env }),
     });
-    members.set(s.name, { kind: "process", handle });
+    members.set(name, { kind: "process", handle });
     await handle.start();
   };
-
-  const spec = (name: string): ServiceSpec => {
-    const s = specs.find((x) => x.name === name);
-    if (!s) throw new Error(`unknown service ${name}`);
-    return s;
+  const instancesOf = (s: ServiceSpec): Instance[] => layout.filter((i) => i.spec === s);
+  const start = async (s: ServiceSpec): Promise<void> => {
+    await Promise.all(instancesOf(s).map(startOne));
+  };
+  const instance = (name: string): Instance => {
+    const found = layout.find((i) => i.name === name);
+    if (!found) throw new Error(`unknown service ${name}`);
+    return found;
   };
 
   // The registry's stages in reverse: the door (the gateway) first, then the rest together.
   const stopAll = async (): Promise<void> => {
     for (const stage of stopStages(specs)) {
       await Promise.all(
-        stage.map(async (s) => {
-          await members.get(s.name)?.handle.stop();
-          members.delete(s.name);
+        stage.flatMap(instancesOf).map(async ({ name }) => {
+          await members.get(name)?.handle.stop();
+          members.delete(name);
         }),
       );
     }
@@ -168,8 +168,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
               root,
               folders: [join(s.folder, "src")],
               onChange: (path) => {
-                const m = members.get(s.name);
-                if (m?.kind === "process") void m.handle.reload(`${path} changed`);
+                for (const { name } of instancesOf(s)) {
+                  const m = members.get(name);
+                  if (m?.kind === "process") void m.handle.reload(`${path} changed`);
+                }
               },
             }),
           ),
@@ -179,8 +181,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   return {
     mode: options.mode,
     natsUrl: options.natsUrl,
-    services: ordered.map((s) => s.name),
-    url: (name) => urlOf(spec(name)),
+    services: ordered.flatMap((s) => instancesOf(s).map((i) => i.name)),
+    url: (name) => instance(name).url,
     pid: (name) => {
       const m = members.get(name);
       return m?.kind === "process" ? m.handle.current()?.pid : undefined;
@@ -198,7 +200,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     },
     async startService(name) {
       if (members.has(name)) throw new Error(`${name} is already running`);
-      await start(spec(name));
+      await startOne(instance(name));
     },
     async stop() {
       for (const w of watchers) w.close();

@@ -6,7 +6,7 @@ import { type EventContract, inventory, orders } from "@bazaar/contracts";
 import { brokerEnvFor, ensureAllStreams, type RunMode, type RunningSystem, startSystem } from "@bazaar/dev";
 import { createTestClient, readEvents, type TestClient } from "@bazaar/service-kit/testing";
 import { freePort, startTestNats, type TestNats } from "@bazaar/testing";
-import { services as registry } from "@bazaar/topology";
+import { services as registry, type ServiceEntry } from "@bazaar/topology";
 
 /** Retry timings short enough for tests, the same in both run modes. */
 export const TEST_ENV = {
@@ -49,6 +49,9 @@ export async function startTestSystem(
     env?: Record<string, string>;
     /** Every log line of every service. */
     onLine?: (service: string, line: string) => void;
+    /** Instances of each partitioned service, over `partitions` partitions (processes mode). */
+    instances?: number;
+    partitions?: number;
   } = {},
 ): Promise<TestSystem> {
   const nats = await startTestNats();
@@ -61,6 +64,10 @@ export async function startTestSystem(
   const services = registry.filter((s) => options.gateway || !s.edge).map((s) => s.name);
   const ports: Record<string, number> = {};
   for (const name of services) ports[name] = await freePort();
+  // The other instances of each partitioned service (`payments-1`, ...) get ports of their own.
+  for (const s of registry)
+    if ((s as ServiceEntry).partitioned)
+      for (let i = 1; i < (options.instances ?? 1); i++) ports[`${s.name}-${i}`] = await freePort();
   await ensureAllStreams(nats.url, 1, nats.credentials?.operator);
   const system = await startSystem({
     mode,
@@ -71,12 +78,14 @@ export async function startTestSystem(
     only: services,
     env: { ...TEST_ENV, ...options.env },
     envFor,
+    ...(options.instances ? { instances: options.instances } : {}),
+    ...(options.partitions ? { partitions: options.partitions } : {}),
     onLine: (service, line) => {
       options.onLine?.(service, line);
       if (process.env.BAZAAR_TEST_LOG_LEVEL) process.stderr.write(`[${service}] ${line}\n`);
     },
   });
-  const caller = await createTestClient(nats.url);
+  const caller = await createTestClient(nats.url, { partitions: options.partitions ?? 1 });
   return {
     nats,
     system,

@@ -1,0 +1,114 @@
+// The shop with its partitioned services (payments, shipping) as two instances each over four
+// partitions: every order's charge lands in the file of its order id's partition, and with one payments
+// instance killed, the orders whose partition the other owns keep confirming while the rest end cancelled
+// (stock back, nothing charged): none is lost, none charged twice.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { orders, payments } from "@bazaar/contracts";
+import { partitionOf } from "@bazaar/service-kit/platform";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  eventually,
+  newProduct,
+  placeOrder,
+  settled,
+  startTestSystem,
+  type TestSystem,
+} from "./support/test-system.js";
+
+const PARTITIONS = 4;
+let t: TestSystem;
+
+beforeAll(async () => {
+  t = await startTestSystem("processes", {
+    instances: 2,
+    partitions: PARTITIONS,
+    env: { LEASE_TTL_MS: "2000", LEASE_WAIT_MS: "10000" },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+const partition = (orderId: string): number => partitionOf({ key: orderId, partitions: PARTITIONS });
+
+/** The payment rows of each partition's file, read as the operator would, beside the running service. */
+function chargesByPartition(): Map<number, string[]> {
+  const byPartition = new Map<number, string[]>();
+  for (const file of readdirSync(t.dataDir).filter((f) => /^payments\.p\d+\.db$/.test(f))) {
+    const p = Number(file.split(".")[1]?.slice(1));
+    const db = new Database(join(t.dataDir, file), { readonly: true });
+    const rows = db.prepare("SELECT order_id AS orderId FROM payments").all() as Array<{ orderId: string }>;
+    db.close();
+    byPartition.set(
+      p,
+      rows.map((r) => r.orderId),
+    );
+  }
+  return byPartition;
+}
+
+describe("partitioned payments and shipping, two instances each", { timeout: 120_000 }, () => {
+  it("runs two instances of each partitioned service, one file per partition", () => {
+    expect(t.system.services).toEqual(
+      expect.arrayContaining(["payments", "payments-1", "shipping", "shipping-1"]),
+    );
+    const files = readdirSync(t.dataDir)
+      .filter((f) => f.startsWith("payments"))
+      .sort();
+    expect(files.filter((f) => f.endsWith(".db"))).toEqual([
+      "payments.p0.db",
+      "payments.p1.db",
+      "payments.p2.db",
+      "payments.p3.db",
+    ]);
+  });
+
+  it("confirms every order, each charged once in its order id's partition", async () => {
+    const sku = await newProduct(t, 100);
+    const placed = await Promise.all(Array.from({ length: 12 }, () => placeOrder(t, { sku })));
+    for (const { orderId } of placed) expect((await settled(t, orderId)).status).toBe("confirmed");
+    const charges = chargesByPartition();
+    for (const { orderId } of placed) {
+      expect(charges.get(partition(orderId))).toContain(orderId);
+      expect((await t.caller.client.call(payments.getPayment, { orderId })).status).toBe("completed");
+    }
+    const all = [...charges.values()].flat();
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it("keeps the other instance's partitions serving while one is down, and loses no order", async () => {
+    await t.system.killService("payments-1");
+    const sku = await newProduct(t, 100);
+    const placed = await Promise.all(Array.from({ length: 16 }, () => placeOrder(t, { sku })));
+    const outcomes = await Promise.all(
+      placed.map(async ({ orderId }) => ({ orderId, order: await settled(t, orderId) })),
+    );
+    // Instance 0 owns the even partitions: those orders confirm. The odd ones wait for an operator: their
+    // charge never answered, and its compensation (a refund, in case it went through) cannot run either.
+    const down = outcomes.filter(({ orderId }) => partition(orderId) % 2 === 1);
+    for (const { orderId, order } of outcomes)
+      expect(order.status).toBe(partition(orderId) % 2 === 0 ? "confirmed" : "requires_attention");
+    expect(down.length).toBeGreaterThan(0);
+    expect(down.length).toBeLessThan(outcomes.length);
+    const charged = new Set([...chargesByPartition().values()].flat());
+    for (const { orderId } of outcomes) expect(charged.has(orderId)).toBe(partition(orderId) % 2 === 0);
+
+    // Back: it takes its partitions again once its previous lease expired. The parked orders, retried,
+    // finish their compensation (cancelled, never charged), and new orders all confirm.
+    await t.system.startService("payments-1");
+    for (const { orderId } of down) {
+      const { sagaId } = placed.find((p) => p.orderId === orderId) ?? { sagaId: "" };
+      await t.caller.client.call(orders.retrySaga, { sagaId }, { idempotencyKey: `retry-${sagaId}` });
+    }
+    for (const { orderId } of down)
+      await eventually(async () =>
+        expect((await t.caller.client.call(orders.getOrder, { orderId })).status).toBe("cancelled"),
+      );
+    expect(new Set([...chargesByPartition().values()].flat())).toEqual(charged);
+    const after = await Promise.all(Array.from({ length: 8 }, () => placeOrder(t, { sku })));
+    for (const { orderId } of after) expect((await settled(t, orderId)).status).toBe("confirmed");
+  });
+});
