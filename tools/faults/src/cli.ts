@@ -9,7 +9,7 @@ import { type ProfileName, profileScenarios } from "./run/profiles.js";
 import { runScenario } from "./run/run-scenario.js";
 
 const USAGE = `usage: pnpm test:faults [--profile ci|long] [--scenario name,...] [--rate N] [--duration S]
-                        [--results DIR] [--reuse-deploy]
+                        [--instances N] [--nats-nodes 1|3] [--results DIR] [--reuse-deploy]
 
 Runs the production build of every service of the registry (packages/topology) under faults, with a
 careful client placing orders through the gateway, and checks the system's invariants. Exits 1 on any
@@ -18,6 +18,8 @@ violation.
   --profile       ci (default: every fault, small scale, within 10 minutes) or long (full length)
   --scenario      only these scenarios (names as in the report)
   --rate          orders per second          --duration   load seconds per scenario
+  --instances     instances of each partitioned service (default 1), over 8 partitions
+  --nats-nodes    NATS servers for every scenario (default: 1, or 3 where the fault needs a cluster)
   --results       where runs go (default tools/faults/test-artifacts/runs)
   --reuse-deploy  keep deploy folders from an earlier run instead of building them again`;
 
@@ -34,6 +36,8 @@ async function main(argv: readonly string[]): Promise<number> {
       rate: { type: "string" },
       duration: { type: "string" },
       results: { type: "string" },
+      instances: { type: "string" },
+      "nats-nodes": { type: "string" },
       "reuse-deploy": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -47,6 +51,19 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const profile: ProfileName = values.profile;
+  const instances = Number(values.instances ?? 1);
+  const natsNodes = values["nats-nodes"] === undefined ? undefined : Number(values["nats-nodes"]);
+  if (
+    !Number.isInteger(instances) ||
+    instances < 1 ||
+    (natsNodes !== undefined && natsNodes !== 1 && natsNodes !== 3)
+  ) {
+    log(`--instances must be a positive integer and --nats-nodes 1 or 3\n\n${USAGE}`);
+    return 2;
+  }
+  const nodes: 1 | 3 | undefined = natsNodes === 1 || natsNodes === 3 ? natsNodes : undefined;
+  const shape = { instances, ...(nodes ? { natsNodes: nodes } : {}) };
+  const title = `Fault suite: ${profile} profile${instances > 1 ? `, ${instances} instances of each partitioned service` : ""}${natsNodes ? `, ${natsNodes} NATS server(s) throughout` : ""}`;
   const root = findRepoRoot();
   const here = join(root, "tools", "faults");
   const all = profileScenarios(profile, {
@@ -71,7 +88,7 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   const runDir = join(
     values.results ?? join(here, "test-artifacts", "runs"),
-    `${new Date().toISOString().replace(/[:.]/g, "-")}-${profile}`,
+    `${new Date().toISOString().replace(/[:.]/g, "-")}-${profile}${instances > 1 ? `-x${instances}` : ""}`,
   );
   mkdirSync(runDir, { recursive: true });
   log(`fault suite, ${profile} profile: ${scenarios.length} scenarios → ${runDir}`);
@@ -80,15 +97,15 @@ async function main(argv: readonly string[]): Promise<number> {
     log(
       `\n▶ ${scenario.name}: ${scenario.fault.description} (${scenario.load.ratePerSecond}/s for ${scenario.load.durationMs / 1000} s)`,
     );
-    const result = await runScenario({ root, scenario, services, folders, dir: runDir, log });
+    const result = await runScenario({ root, scenario, services, folders, dir: runDir, log, shape });
     const row: ReportRow = { ...result };
     rows.push(row);
     log(
       `  ${verdict(row)}: ${result.metrics.acknowledged}/${result.metrics.attempted} acknowledged, ${result.metrics.confirmed} confirmed, ${result.violations.length} violations, ${Math.round(result.durationMs / 1000)} s`,
     );
-    writeFileSync(join(runDir, "report.md"), markdownReport(`Fault suite: ${profile} profile`, rows));
+    writeFileSync(join(runDir, "report.md"), markdownReport(title, rows));
   }
-  const report = markdownReport(`Fault suite: ${profile} profile`, rows);
+  const report = markdownReport(title, rows);
   writeFileSync(join(runDir, "report.md"), report);
   log(`\n${report}`);
   log(`whole run: ${Math.round((Date.now() - started) / 1000)} s; report: ${join(runDir, "report.md")}`);

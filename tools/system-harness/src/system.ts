@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "@bazaar/testing";
 import { startStages, stopStages } from "@bazaar/topology";
@@ -41,6 +42,13 @@ export interface SystemOptions extends ProductionBuild {
   readonly restartAfterMs?: number;
   /** How long each start stage (or the whole monolith) may take to be ready; default 60 s. */
   readonly readyTimeoutMs?: number;
+  /**
+   * Instances of each partitioned service (processes mode), each with a data folder of its own (its
+   * volume): `<service>` is the first, `<service>-1` the second, and so on. Default 1.
+   */
+  readonly instances?: number;
+  /** `PARTITIONS` for every service; default 1, or 8 with more than one instance. */
+  readonly partitions?: number;
 }
 
 export interface SystemUnderTest {
@@ -48,10 +56,14 @@ export interface SystemUnderTest {
   readonly services: readonly TopologyService[];
   readonly mode: RunMode;
   readonly gatewayUrl: string;
-  /** A service's own process (processes mode only). */
+  /** A service's own process, or one instance's (`payments-1`) (processes mode only). */
   process(name: string): ServiceProcess;
+  /** A service's processes: itself, or each of its instances (`payments`, `payments-1`, ...). */
+  instances(name: string): string[];
   /** Where a service keeps its SQLite file. */
   dbFile(name: string): string;
+  /** Every SQLite file a service keeps: its one file, or each partition's, across its instances' folders. */
+  dbFiles(name: string): string[];
   /** Milliseconds from the first service's spawn until every service was ready (NaN before `start()`). */
   readonly readyMs: number;
   /** Process id per process: each service (processes mode) or `bazaar` (monolith), and `nats` (the first node). */
@@ -96,22 +108,41 @@ export async function createSystem(options: SystemOptions): Promise<SystemUnderT
   });
   const logDir = join(options.dir, "logs");
   const dataDir = (name: string) => join(options.dir, "data", name);
+  const instances = options.instances ?? 1;
+  if (instances > 1 && mode === "monolith") throw new Error("instances above 1 need processes mode");
+  const partitions = options.partitions ?? (instances > 1 ? 8 : 1);
   const layout = new Map<string, ServiceLayout>();
+  const instancesOf = new Map<string, string[]>();
   for (const s of options.services) {
     const folder = options.folders.get(s.name);
     if (!folder) throw new Error(`no deploy folder for ${s.name}`);
-    const port = await freePort();
-    const extra = { ...options.env, ...options.envFor?.[s.name] };
-    const env = serviceEnv({
-      root: options.root,
-      name: s.name,
-      port,
-      dataDir: dataDir(s.name),
-      broker,
-      extra,
-    });
-    layout.set(s.name, { name: s.name, folder, port, env, url: `http://127.0.0.1:${port}` });
+    const count = s.partitioned ? instances : 1;
+    const names: string[] = [];
+    for (let ordinal = 0; ordinal < count; ordinal++) {
+      const name = ordinal === 0 ? s.name : `${s.name}-${ordinal}`;
+      const port = await freePort();
+      const extra = {
+        ...(partitions > 1 ? { PARTITIONS: String(partitions) } : {}),
+        ...options.env,
+        ...options.envFor?.[s.name],
+        ...(count > 1
+          ? { INSTANCES: String(count), ORDINAL: String(ordinal), INSTANCE_ID: `${s.name}-${ordinal}` }
+          : {}),
+      };
+      const env = serviceEnv({
+        root: options.root,
+        name: s.name,
+        port,
+        dataDir: dataDir(name),
+        broker,
+        extra,
+      });
+      layout.set(name, { name, folder, port, env, url: `http://127.0.0.1:${port}` });
+      names.push(name);
+    }
+    instancesOf.set(s.name, names);
   }
+  const namesOf = (service: string): string[] => instancesOf.get(service) ?? [service];
   const layoutOf = (name: string): ServiceLayout => {
     const entry = layout.get(name);
     if (!entry) throw new Error(`no service ${name} in the topology`);
@@ -155,7 +186,20 @@ export async function createSystem(options: SystemOptions): Promise<SystemUnderT
     mode,
     gatewayUrl: layoutOf(GATEWAY).url,
     process: get,
+    instances: namesOf,
     dbFile: (name) => join(dataDir(name), `${name}.db`),
+    dbFiles: (name) => {
+      const partitioned = options.services.find((s) => s.name === name)?.partitioned && partitions > 1;
+      if (!partitioned) return [join(dataDir(name), `${name}.db`)];
+      const pattern = new RegExp(`^${name}\\.p\\d+\\.db$`);
+      return namesOf(name).flatMap((n) =>
+        existsSync(dataDir(n))
+          ? readdirSync(dataDir(n))
+              .filter((f) => pattern.test(f))
+              .map((f) => join(dataDir(n), f))
+          : [],
+      );
+    },
     get readyMs() {
       return readyMs;
     },
@@ -175,7 +219,7 @@ export async function createSystem(options: SystemOptions): Promise<SystemUnderT
         // Each stage starts together once the one before it is ready (the gateway last: it fetches the
         // users service's keys when it starts).
         for (const stage of startStages(options.services)) {
-          const procs = stage.map((s) => get(s.name));
+          const procs = stage.flatMap((s) => namesOf(s.name).map(get));
           await Promise.all(procs.map((p) => p.start()));
           await Promise.all(procs.map((p) => p.ready(readyTimeoutMs)));
         }
@@ -195,7 +239,7 @@ export async function createSystem(options: SystemOptions): Promise<SystemUnderT
       stopping = true;
       if (monolith) await monolith.stop(MONOLITH_STOP_GRACE_MS);
       for (const stage of stopStages(options.services))
-        await Promise.all(stage.map((s) => processes.get(s.name)?.stop()));
+        await Promise.all(stage.flatMap((s) => namesOf(s.name).map((n) => processes.get(n)?.stop())));
       await broker.stop();
     },
   };

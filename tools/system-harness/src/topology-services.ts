@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { findRepoRoot } from "@bazaar/nats-tools";
-import { services } from "@bazaar/topology";
+import { type ServiceEntry, services } from "@bazaar/topology";
 
 /** A service of the system as the harness runs it. */
 export interface TopologyService {
@@ -14,6 +14,8 @@ export interface TopologyService {
   readonly usesSqlite: boolean;
   /** It declares invariants of its own (`<package>/invariants`). */
   readonly hasInvariants: boolean;
+  /** One writer per partition: it may run as several instances, each owning its partitions' files. */
+  readonly partitioned: boolean;
 }
 
 /**
@@ -28,5 +30,6 @@ export function topologyServices(root: string = findRepoRoot()): TopologyService
     stage: s.stage,
     usesSqlite: s.store === "sqlite",
     hasInvariants: s.invariants,
+    partitioned: (s as ServiceEntry).partitioned === true,
   }));
 }

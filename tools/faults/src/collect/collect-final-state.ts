@@ -6,6 +6,7 @@ import { collectOrders } from "./collect-orders.js";
 import { readStore, serviceFindings } from "./collect-stores.js";
 import { collectStreams } from "./collect-streams.js";
 import { collectProducts, collectViews } from "./collect-views.js";
+import { unionStore } from "./union-store.js";
 
 export interface CollectOptions {
   readonly system: SystemUnderTest;
@@ -56,14 +57,14 @@ export async function collectFinalState(options: CollectOptions): Promise<FinalS
   const stores: StoreState[] = [];
   const findings: ServiceFinding[] = [];
   for (const service of system.services.filter((s) => s.usesSqlite)) {
-    const target = {
-      service: service.name,
-      file: system.dbFile(service.name),
-      folder: options.folders.get(service.name) ?? "",
-    };
+    const folder = options.folders.get(service.name) ?? "";
+    const files = system.dbFiles(service.name);
     try {
-      stores.push(readStore(target));
-      findings.push(...(await serviceFindings(target, facts)));
+      if (files.length === 0) throw new Error("no file found");
+      for (const file of files) stores.push(readStore({ service: service.name, file, folder }));
+      // A partitioned service's invariants hold of its whole data: all its partitions together.
+      const file = files.length === 1 ? (files[0] as string) : unionStore(service.name, files);
+      findings.push(...(await serviceFindings({ service: service.name, file, folder }, facts)));
     } catch (err) {
       gaps.push(`${service.name}'s SQLite file: ${describe(err)}`);
     }

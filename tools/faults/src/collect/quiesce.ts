@@ -29,8 +29,10 @@ export async function waitForQuiet(system: SystemUnderTest, timeoutMs: number): 
 async function isQuiet(system: SystemUnderTest, nc: Parameters<typeof collectStreams>[0]): Promise<boolean> {
   try {
     for (const service of system.services.filter((s) => s.usesSqlite)) {
-      const store = readStore({ service: service.name, file: system.dbFile(service.name), folder: "" });
-      if (store.outboxUnpublished + store.outboxParked > 0) return false;
+      for (const file of system.dbFiles(service.name)) {
+        const store = readStore({ service: service.name, file, folder: "" });
+        if (store.outboxUnpublished + store.outboxParked > 0) return false;
+      }
     }
     const jsm = await jetstreamManager(nc, { timeout: 5_000 });
     for await (const stream of jsm.streams.list()) {

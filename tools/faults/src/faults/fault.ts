@@ -19,6 +19,8 @@ export interface Fault {
   /** What it does, for the report. */
   readonly description: string;
   readonly natsNodes?: 1 | 3;
+  /** The report measures the share of orders that kept flowing while it was on (`measureFlow`). */
+  readonly measuresFlow?: boolean;
   /**
    * The invariants this fault must make fail, when it plants damage on purpose (the canary): its scenario
    * passes when exactly these report violations.

@@ -9,7 +9,7 @@ export interface KillServicesOptions {
 }
 
 /**
- * `killServices` SIGKILLs each service in turn mid-load (its whole process group: nothing is flushed,
+ * `killServices` SIGKILLs each service (each instance of a partitioned one) in turn mid-load (its whole process group: nothing is flushed,
  * no shutdown hook runs), leaves it down for a moment, and starts it again from its folder on the same
  * port and data. The kills are spread evenly over the load.
  */
@@ -18,21 +18,19 @@ export function killServices(options: KillServicesOptions): Fault {
     name: "kill-services",
     description: `SIGKILL each service in turn mid-load, ${options.downMs} ms down, then restart`,
     async inject(context) {
-      const targets = context.system.services.filter((s) => !options.only || options.only.includes(s.name));
+      // Every process: each instance of a service that runs several.
+      const targets = context.system.services
+        .filter((s) => !options.only || options.only.includes(s.name))
+        .flatMap((s) => context.system.instances(s.name));
       const spacing = context.loadMs / (targets.length + 1);
-      for (const service of targets) {
+      for (const target of targets) {
         await delay(spacing - options.downMs);
-        const proc = context.system.process(service.name);
-        recordFault(context, {
-          fault: "kill",
-          action: "start",
-          target: service.name,
-          detail: `pid ${proc.pid}`,
-        });
+        const proc = context.system.process(target);
+        recordFault(context, { fault: "kill", action: "start", target, detail: `pid ${proc.pid}` });
         await proc.kill();
         await delay(options.downMs);
         await proc.start();
-        recordFault(context, { fault: "kill", action: "heal", target: service.name });
+        recordFault(context, { fault: "kill", action: "heal", target });
       }
     },
   };

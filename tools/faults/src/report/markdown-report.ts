@@ -10,6 +10,12 @@ export interface ReportRow {
   readonly error?: string;
   /** For a canary: the invariants that must, and alone may, report violations. */
   readonly expects?: readonly string[];
+  /** Orders acknowledged while the fault was on, and those confirmed before it healed. */
+  readonly flow?: {
+    readonly placedWhileDown: number;
+    readonly confirmedWhileDown: number;
+    readonly downMs: number;
+  };
 }
 
 const COLUMNS: ReadonlyArray<[string, (m: RunMetrics) => string]> = [
@@ -86,7 +92,18 @@ export function violationList(row: ReportRow, perInvariant = 5): string {
 }
 
 /** `markdownReport` is the whole run: the table, then each scenario's fault and findings. */
+/** `flowLine` is the share of orders that kept flowing through the fault, when the scenario measures it. */
+export function flowLine(row: Pick<ReportRow, "flow">): string {
+  const f = row.flow;
+  if (!f) return "";
+  const share =
+    f.placedWhileDown === 0 ? "n/a" : `${Math.round((100 * f.confirmedWhileDown) / f.placedWhileDown)} %`;
+  return `Kept flowing: ${f.confirmedWhileDown} of the ${f.placedWhileDown} orders acknowledged in the ${(f.downMs / 1000).toFixed(1)} s it was down were confirmed before it came back (${share}).\n\n`;
+}
+
 export function markdownReport(title: string, rows: readonly ReportRow[]): string {
-  const sections = rows.map((row) => `### ${row.scenario}\n\n${row.description}\n\n${violationList(row)}\n`);
+  const sections = rows.map(
+    (row) => `### ${row.scenario}\n\n${row.description}\n\n${flowLine(row)}${violationList(row)}\n`,
+  );
   return `# ${title}\n\n${metricsTable(rows)}\n\n${sections.join("\n")}`;
 }

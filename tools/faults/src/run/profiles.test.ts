@@ -13,9 +13,10 @@ describe("profileScenarios", () => {
       "full-disk",
       "clock-skew",
       "cluster-failover",
+      "instance-outage",
       "canary",
     ]);
-    expect(ci.map((s) => s.load.durationMs / 1000)).toEqual([30, 30, 60, 30, 30, 30, 30, 30, 30]);
+    expect(ci.map((s) => s.load.durationMs / 1000)).toEqual([30, 30, 60, 30, 30, 30, 30, 30, 30, 30]);
     expect(new Set(ci.map((s) => s.seed)).size).toBe(ci.length);
   });
 

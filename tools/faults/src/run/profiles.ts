@@ -6,6 +6,7 @@ import { clockSkew } from "../faults/clock-skew.js";
 import { clusterFailover } from "../faults/cluster-failover.js";
 import type { Fault } from "../faults/fault.js";
 import { fullDisk } from "../faults/full-disk.js";
+import { instanceOutage } from "../faults/instance-outage.js";
 import { killServices } from "../faults/kill-services.js";
 import { poisonMessages } from "../faults/poison-messages.js";
 import { slowConsumer } from "../faults/slow-consumer.js";
@@ -103,6 +104,8 @@ function faults(profile: ProfileName): Array<{ fault: Fault; minDurationMs?: num
       }),
     },
     { fault: clusterFailover({ downMs: long ? 20_000 : 5_000 }) },
+    // One instance of payments down for a while: with two, the other's partitions keep serving.
+    { fault: instanceOutage({ service: "payments", downMs: long ? 30_000 : 10_000 }) },
     // Last: proves the checker still fails a run that breaks its promises.
     { fault: canary() },
   ];

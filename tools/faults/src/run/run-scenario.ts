@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createSystem, type ProductionBuild } from "@bazaar/system-harness";
 import { type CheckResult, checkRun } from "../check/check-run.js";
+import { type Flow, measureFlow } from "../check/flow.js";
 import { orderRecords } from "../check/order-records.js";
 import type { ClientSettings } from "../client/careful-client.js";
 import { startLoad } from "../client/load.js";
@@ -17,6 +18,11 @@ export interface RunScenarioOptions extends ProductionBuild {
   /** The run's folder; the scenario writes to `<dir>/<scenario>`. */
   readonly dir: string;
   readonly log: (line: string) => void;
+  /**
+   * The system's shape: instances of each partitioned service (default 1), and NATS servers for every
+   * scenario (default: what the scenario's fault asks for, else 1).
+   */
+  readonly shape?: { readonly instances?: number; readonly natsNodes?: 1 | 3 };
 }
 
 export interface ScenarioResult extends CheckResult {
@@ -27,6 +33,8 @@ export interface ScenarioResult extends CheckResult {
   readonly durationMs: number;
   /** The harness failed (not the system): the scenario could not be judged. */
   readonly error?: string;
+  /** For a fault that measures it: the orders that kept flowing while it was on. */
+  readonly flow?: Flow;
 }
 
 const SETUP_BOUND_MS = 120_000;
@@ -58,7 +66,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     services: options.services,
     folders: options.folders,
     dir,
-    natsNodes: scenario.fault.natsNodes ?? 1,
+    natsNodes: options.shape?.natsNodes ?? scenario.fault.natsNodes ?? 1,
+    instances: options.shape?.instances ?? 1,
     envFor: scenario.fault.envFor?.(options.services) ?? {},
     onUnexpectedExit: (service, status, tail) => {
       history.record({ type: "exit", service, code: status.code, signal: status.signal, tail });
@@ -133,6 +142,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     writeFileSync(join(dir, "final-state.json"), `${JSON.stringify(final, null, 1)}\n`);
     const result = checkRun(history.entries(), final, { terminalBoundMs: scenario.terminalBoundMs });
     writeFileSync(join(dir, "violations.json"), `${JSON.stringify(result.violations, null, 1)}\n`);
+    const flow = scenario.fault.measuresFlow ? measureFlow(history.entries()) : undefined;
     return {
       ...result,
       scenario: scenario.name,
@@ -140,6 +150,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       dir,
       durationMs: Date.now() - started,
       ...(scenario.fault.expects ? { expects: scenario.fault.expects } : {}),
+      ...(flow ? { flow } : {}),
     };
   } catch (err) {
     const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
