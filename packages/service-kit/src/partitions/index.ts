@@ -1,6 +1,15 @@
 export { type AssignPartitionsOptions, assignPartitions } from "./assign-partitions.js";
 export { type AssertFencingTokenOptions, assertFencingToken } from "./fencing-token.js";
 export {
+  type HandoverResult,
+  type HostedReport,
+  handoverPartition,
+  listPartitionOwners,
+  type PartitionControlOptions,
+  releasePartition,
+  takePartition,
+} from "./handover.js";
+export {
   leaseBucketName,
   leaseKey,
   leaseStreamName,

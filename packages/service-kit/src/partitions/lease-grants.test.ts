@@ -3,6 +3,7 @@
 import { startTestNats, type TestNats } from "@bazaar/testing";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openAssignments, readAssignments, recordAssignment } from "./assignment-bucket.js";
 import { openLeaseBucket } from "./lease-bucket.js";
 import { partitionLeaseGrants } from "./lease-grants.js";
 import { acquirePartitionLease } from "./partition-lease.js";
@@ -41,8 +42,25 @@ describe("partitionLeaseGrants", () => {
       "$JS.API.STREAM.CREATE.KV_leases-orders",
       "$JS.API.STREAM.MSG.GET.KV_leases-orders",
       "$KV.leases-orders.>",
+      "$JS.API.STREAM.INFO.KV_partitions-orders",
+      "$JS.API.STREAM.CREATE.KV_partitions-orders",
+      "$JS.API.STREAM.MSG.GET.KV_partitions-orders",
+      "$KV.partitions-orders.>",
     ]);
     for (const subject of partitionLeaseGrants("orders").publish) expect(subject).not.toMatch(/\*|payments/);
+  });
+
+  it("are enough to read and record the partitions handovers moved", async () => {
+    const kv = await openAssignments(orders, "orders");
+    expect(await readAssignments(kv, 8)).toEqual(new Map());
+    await recordAssignment(kv, 5, 1);
+    await recordAssignment(kv, 2, 0);
+    expect(await readAssignments(kv, 8)).toEqual(
+      new Map([
+        [5, 1],
+        [2, 0],
+      ]),
+    );
   });
 
   it("are enough to create the bucket and acquire, renew, check and release a lease", async () => {

@@ -10,6 +10,7 @@ import { AppError } from "../errors/app-error.js";
 import { type SpawnedService, spawnTs } from "../fixtures/spawn.js";
 import { add, read } from "../fixtures/tally-service.js";
 import { createTestClient, type TestClient } from "../testing/test-client.js";
+import { handoverPartition, listPartitionOwners } from "./handover.js";
 import { partitionOf } from "./partition-of.js";
 
 const PARTITIONS = 4;
@@ -124,13 +125,58 @@ describe("a partitioned service with two instances", { timeout: 60_000 }, () => 
     expect((await client.client.call(read, { key })).total).toBe(once.total);
   });
 
+  let moved = -1;
+  it("hands a partition over to the other instance with its data, and the move outlives a restart", async () => {
+    const key = keys.find((k) => ownerOf(k) === "tally-0") ?? "";
+    moved = partitionOf({ key, partitions: PARTITIONS });
+    const before = await client.client.call(read, { key });
+    const owners = await listPartitionOwners({ nc: client.nc, service: "tally" });
+    const oldToken = owners
+      .find((o) => o.instance === "tally-0")
+      ?.partitions.find((p) => p.partition === moved)?.token;
+    const result = await handoverPartition({
+      nc: client.nc,
+      service: "tally",
+      partition: moved,
+      to: "tally-1",
+      copy: true,
+    });
+    expect(result).toMatchObject({ partition: moved, from: "tally-0", to: "tally-1" });
+    expect(result.token).toBeGreaterThan(oldToken ?? Number.POSITIVE_INFINITY);
+    expect(await client.client.call(read, { key })).toEqual({ ...before, instance: "tally-1" });
+    // The old owner's copy is set aside, so nothing serves it again.
+    const old = readdirSync(join(root, "tally-0"));
+    expect(old).not.toContain(`tally.p${moved}.db`);
+    expect(old.some((f) => f.startsWith(`tally.p${moved}.db.released-`))).toBe(true);
+    const now = await listPartitionOwners({ nc: client.nc, service: "tally" });
+    expect(now.find((o) => o.instance === "tally-1")?.partitions.map((p) => p.partition)).toContain(moved);
+    expect(now.find((o) => o.instance === "tally-0")?.partitions.map((p) => p.partition)).not.toContain(
+      moved,
+    );
+    // Restarted, the new owner takes it again: the move is recorded, not only held in memory.
+    second.child.kill("SIGTERM");
+    await second.exited;
+    second = instance(1);
+    await second.started;
+    expect((await client.client.call(read, { key })).instance).toBe("tally-1");
+  });
+
   it("fences an owner paused past its lease: it cannot write when it wakes, and stops", async () => {
     first.child.kill("SIGSTOP");
     // A successor on the same volume takes the partitions once the paused owner's lease expired.
     const successor = instance(0, { INSTANCE_ID: "tally-0b" });
     await successor.started;
-    const key = keys.find((k) => ownerOf(k) === "tally-0") ?? "";
-    expect((await client.client.call(read, { key })).instance).toBe("tally-0b");
+    const key =
+      keys.find(
+        (k) => ownerOf(k) === "tally-0" && partitionOf({ key: k, partitions: PARTITIONS }) !== moved,
+      ) ?? "";
+    // The frozen owner's subscriptions linger until the broker drops its connection: a call that reaches
+    // it times out, and its caller retries (the saga does).
+    await vi.waitFor(
+      async () =>
+        expect((await client.client.call(read, { key }, { timeoutMs: 300 })).instance).toBe("tally-0b"),
+      { timeout: 10_000, interval: 50 },
+    );
     first.child.kill("SIGCONT");
     const { code } = await first.exited;
     expect(code).toBe(1);

@@ -9,6 +9,7 @@ import { deadLetterFilter } from "../events/dead-letters.js";
 import { partitionLeaseGrants } from "../partitions/lease-grants.js";
 import { RPC_QUEUE } from "../rpc/rpc-server.js";
 import { HEALTH_SUBJECT } from "../service/health-wiring.js";
+import { partitionControlPrefix } from "../service/phases/partition-control.js";
 import type { ServiceDefinition } from "../service/types.js";
 import { adminApiGrants } from "./admin-grants.js";
 import { inboxPrefix, streamCreditPrefix } from "./inbox-prefix.js";
@@ -159,6 +160,8 @@ function subscribeRules(def: ServiceDefinition): string[] {
     ...(def.partitioned
       ? def.serves.map((s) => `${partitionSubject(s.contract, WILDCARD)} ${RPC_QUEUE}`)
       : []),
+    // The operator's handover requests to its instances (only the operator may publish on `ops.>`).
+    ...(def.partitioned ? [`${partitionControlPrefix(def.name)}.>`] : []),
     // The services API (`nats micro`): the discovery subjects, and its own name's.
     "$SRV.PING",
     "$SRV.INFO",

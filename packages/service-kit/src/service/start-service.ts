@@ -6,7 +6,8 @@ import { startTelemetry } from "../tracing/telemetry.js";
 import { HealthMonitor, kitChecks } from "./health-wiring.js";
 import { Lifecycle } from "./phases/lifecycle.js";
 import { ensureOwnedStreams } from "./phases/owned-streams.js";
-import { acquireLeases, ownedPartitions } from "./phases/partition-leases.js";
+import { servePartitionControl } from "./phases/partition-control.js";
+import { startPartitionHost } from "./phases/partition-host.js";
 import { connectServiceBroker, type ServiceBroker } from "./phases/service-broker.js";
 import { loadServiceConfig, serviceLogger } from "./phases/service-config.js";
 import { startServiceHttp } from "./phases/service-http.js";
@@ -60,8 +61,11 @@ export async function startService(
   life.onStop("telemetry", () => telemetry.shutdown());
   let stopping = false;
   let broker: ServiceBroker | undefined;
-  let ready: { runtime: ServiceRuntime; deps: unknown; parts: readonly ServicePart[] } | undefined;
+  let ready: { runtime: ServiceRuntime; deps: unknown; parts: () => readonly ServicePart[] } | undefined;
   const consumers: EventConsumer[] = [];
+  // A partitioned service's files and consumers change as partitions are taken and released.
+  let hostedStores: () => ReadonlyArray<{ store: Store<DrizzleSchema>; partition?: number }> = () => [];
+  let hostedConsumers: () => readonly EventConsumer[] = () => [];
 
   // A partitioned service opens each partition's file once it holds the partition's lease.
   const partitioned = def.partitioned && config.PARTITIONS > 1;
@@ -75,15 +79,15 @@ export async function startService(
     identity,
     checks: () => [
       ...kitChecks({
-        stores,
+        stores: [...stores, ...hostedStores()],
         connected: () => broker?.link.connected() ?? false,
         jsm: () => broker?.jsm,
-        consumers: () => consumers,
+        consumers: () => [...consumers, ...hostedConsumers()],
         stopping: () => stopping,
       }),
-      ...(ready && def.checks ? ready.parts.flatMap((p) => def.checks?.(p.runtime, p.deps) ?? []) : []),
+      ...(ready && def.checks ? ready.parts().flatMap((p) => def.checks?.(p.runtime, p.deps) ?? []) : []),
     ],
-    consumers: () => consumers,
+    consumers: () => [...consumers, ...hostedConsumers()],
     intervalMs: config.READINESS_INTERVAL_MS,
     log,
   });
@@ -119,16 +123,17 @@ export async function startService(
     life.onStop("broker", () => connected.close(deadline));
     await ensureOwnedStreams({ def, jsm: connected.jsm, replicas: config.JS_REPLICAS, log });
 
-    const parts: ServicePart[] = [];
-    const partOptions = { def, config, telemetry, broker: connected, life, health: () => monitor.report() };
+    let parts: () => readonly ServicePart[];
     if (partitioned) {
-      const owned = ownedPartitions(config);
-      const leases = await acquireLeases({
-        nc: connected.nc,
-        service: def.name,
-        partitions: owned,
+      const host = await startPartitionHost({
+        def,
         config,
         log,
+        metrics,
+        telemetry,
+        broker: connected,
+        health: () => monitor.report(),
+        url,
         onLost: (partition, error) => {
           // Its writes already fail (the fence); nothing of this process may serve the partition now.
           log.fatal({ partition, err: error }, "partition lease lost: stopping");
@@ -136,38 +141,47 @@ export async function startService(
           else void stop();
         },
       });
-      life.onStop("partition leases", () => Promise.all([...leases.values()].map((l) => l.release())));
-      for (const [partition, lease] of leases) {
-        const partStore = openServiceStore(def, config, partition);
-        if (partStore) {
-          life.onStop("store", () => partStore.close());
-          stores.push({ store: partStore, partition });
-        }
-        parts.push(
-          await setUpServicePart({
-            ...partOptions,
-            log: log.child({ partition }),
-            metrics: metrics.partition(partition),
-            store: partStore,
-            partition,
-            fence: () => lease.assertHeld(),
-          }),
-        );
-      }
+      life.onStop("partitions", () => host.stop());
+      life.onStop("in-flight work", async () => {
+        if (!(await inFlight.idle(deadline)))
+          log.warn({ inFlight: inFlight.count }, "shutdown timeout: abandoning in-flight work");
+      });
+      parts = () => host.hosted().map((h) => h.part);
+      hostedStores = () =>
+        host.hosted().flatMap((h) => (h.store ? [{ store: h.store, partition: h.partition }] : []));
+      hostedConsumers = () => host.consumers();
+      const stopControl = servePartitionControl({
+        nc: connected.nc,
+        service: def.name,
+        instance: config.INSTANCE_ID,
+        ordinal: config.ORDINAL,
+        host,
+        log,
+      });
+      life.onStop("partition control", stopControl);
     } else {
-      parts.push(await setUpServicePart({ ...partOptions, log, metrics, store: unpartitionedStore }));
+      const only = await setUpServicePart({
+        def,
+        config,
+        telemetry,
+        broker: connected,
+        life,
+        health: () => monitor.report(),
+        log,
+        metrics,
+        store: unpartitionedStore,
+      });
+      life.onStop("in-flight work", async () => {
+        if (!(await inFlight.idle(deadline)))
+          log.warn({ inFlight: inFlight.count }, "shutdown timeout: abandoning in-flight work");
+      });
+      await only.serve({ url, inFlight });
+      consumers.push(...only.consumers);
+      parts = () => [only];
     }
-    const first = parts[0];
-    if (!first) throw new Error(`${def.name} owns no partition (PARTITIONS, INSTANCES, ORDINAL)`);
+    const first = parts()[0];
+    if (!first) throw new Error(`${def.name} serves no partition`);
     ready = { runtime: first.runtime, deps: first.deps, parts };
-    life.onStop("in-flight work", async () => {
-      if (!(await inFlight.idle(deadline)))
-        log.warn({ inFlight: inFlight.count }, "shutdown timeout: abandoning in-flight work");
-    });
-    for (const part of parts) {
-      await part.serve({ url, inFlight });
-      consumers.push(...part.consumers);
-    }
     const { runtime, deps } = first;
 
     monitor.start(connected.nc);
@@ -193,9 +207,13 @@ export async function startService(
       url,
       port,
       runtime,
-      partitions: new Map(
-        parts.flatMap((p) => (p.runtime.partition === undefined ? [] : [[p.runtime.partition, p.runtime]])),
-      ),
+      get partitions() {
+        return new Map(
+          parts().flatMap((p) =>
+            p.runtime.partition === undefined ? [] : [[p.runtime.partition, p.runtime]],
+          ),
+        );
+      },
       stop,
     };
   } catch (err) {

@@ -8,8 +8,14 @@ import { openLeaseBucket } from "../../partitions/lease-bucket.js";
 import { acquirePartitionLease, type PartitionLease } from "../../partitions/partition-lease.js";
 import type { ServiceConfig } from "./service-config.js";
 
-/** `ownedPartitions` is what this instance owns: `PARTITIONS_OWNED` when listed, else its ordinal's share. */
-export function ownedPartitions(config: ServiceConfig): number[] {
+/**
+ * `ownedPartitions` is what this instance owns: `PARTITIONS_OWNED` when listed, else its ordinal's share
+ * (`p % INSTANCES === ORDINAL`) as handovers moved it (`moved`: partition → the ordinal owning it now).
+ */
+export function ownedPartitions(
+  config: ServiceConfig,
+  moved: ReadonlyMap<number, number> = new Map(),
+): number[] {
   const { PARTITIONS: partitions, INSTANCES: instances, ORDINAL: ordinal } = config;
   if (config.PARTITIONS_OWNED.length > 0) {
     const listed = [...new Set(config.PARTITIONS_OWNED.map(Number))].sort((a, b) => a - b);
@@ -19,7 +25,13 @@ export function ownedPartitions(config: ServiceConfig): number[] {
     return listed;
   }
   if (ordinal >= instances) throw new RangeError(`ORDINAL=${ordinal} must be below INSTANCES=${instances}`);
-  return assignPartitions({ partitions, instances, ordinal });
+  const owned = new Set(assignPartitions({ partitions, instances, ordinal }));
+  for (const [partition, owner] of moved) {
+    if (partition >= partitions) continue;
+    if (owner === ordinal) owned.add(partition);
+    else owned.delete(partition);
+  }
+  return [...owned].sort((a, b) => a - b);
 }
 
 const isOwned = (err: unknown): boolean => err instanceof AppError && err.reason === "PARTITION_OWNED";

@@ -1,0 +1,185 @@
+import { copyFileSync, existsSync, renameSync } from "node:fs";
+import type { KV } from "@nats-io/kv";
+import type { ConflictError } from "../../errors/app-error.js";
+import { ConflictError as Conflict } from "../../errors/app-error.js";
+import type { EventConsumer } from "../../events/consumer.js";
+import type { HealthReport } from "../../health/readiness.js";
+import type { Logger } from "../../logging/logger.js";
+import type { ServiceMetrics } from "../../metrics/metrics.js";
+import { openAssignments, readAssignments, recordAssignment } from "../../partitions/assignment-bucket.js";
+import type { PartitionLease } from "../../partitions/partition-lease.js";
+import { InFlight } from "../../rpc/in-flight.js";
+import type { DrizzleSchema, Store } from "../../store/open-store.js";
+import type { Telemetry } from "../../tracing/telemetry.js";
+import type { ServiceDefinition } from "../types.js";
+import { Lifecycle } from "./lifecycle.js";
+import { acquireLeases, ownedPartitions } from "./partition-leases.js";
+import type { ServiceBroker } from "./service-broker.js";
+import type { ServiceConfig } from "./service-config.js";
+import { type ServicePart, setUpServicePart } from "./service-part.js";
+import { openServiceStore, partitionFile } from "./service-store.js";
+
+export interface PartitionHostOptions {
+  readonly def: ServiceDefinition;
+  readonly config: ServiceConfig;
+  readonly log: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly telemetry: Telemetry;
+  readonly broker: ServiceBroker;
+  readonly health: () => Promise<HealthReport>;
+  /** The service's HTTP URL (published in each partition's `nats micro` metadata). */
+  readonly url: string;
+  /** A lease was lost while running: the process must stop serving at once. */
+  readonly onLost: (partition: number, error: ConflictError) => void;
+}
+
+/** One partition this instance owns, serving. */
+export interface HostedPartition {
+  readonly partition: number;
+  readonly token: number;
+  readonly file: string;
+  readonly part: ServicePart;
+  readonly store: Store<DrizzleSchema> | undefined;
+}
+
+/** The partitions an instance owns, taken and given up while it runs (a handover). */
+export interface PartitionHost {
+  /** The partitions served now, lowest first. */
+  hosted(): HostedPartition[];
+  /** Every consumer of every hosted partition. */
+  consumers(): EventConsumer[];
+  /**
+   * Takes a partition: its lease (waiting up to `LEASE_WAIT_MS`), its file (copied first from `copyFrom`,
+   * a released file, when given), its part of the service; then records that this ordinal owns it.
+   */
+  take(partition: number, options?: { readonly copyFrom?: string }): Promise<HostedPartition>;
+  /**
+   * Gives a partition up: stops serving it, lets its in-flight work and its outbox finish, closes its file
+   * and renames it `<file>.released-<token>` (a restart must not serve a copy that moved on), releases
+   * its lease. Returns the released file.
+   */
+  release(partition: number): Promise<{ readonly file: string; readonly token: number }>;
+  /** Releases every partition (shutdown). */
+  stop(): Promise<void>;
+}
+
+/**
+ * `startPartitionHost` takes the partitions this instance owns at start (its ordinal's share, as moved by
+ * earlier handovers), each with its own lease, file and lifecycle, so that one can be released or taken
+ * later without touching the others.
+ */
+export async function startPartitionHost(o: PartitionHostOptions): Promise<PartitionHost> {
+  const { def, config, log } = o;
+  const hosted = new Map<number, HostedPartition & { readonly life: Lifecycle }>();
+  const baseFile = config.DB_FILE ?? `${config.DATA_DIR}/${def.name}.db`;
+  let assignments: KV | undefined;
+  const moves = async (): Promise<KV> => {
+    assignments ??= await openAssignments(o.broker.nc, def.name, config.JS_REPLICAS);
+    return assignments;
+  };
+
+  const start = async (
+    partition: number,
+    lease: PartitionLease,
+  ): Promise<HostedPartition & { readonly life: Lifecycle }> => {
+    const plog = log.child({ partition });
+    const life = new Lifecycle(plog);
+    // Registered first, so released last: nobody else may open the file until it is closed.
+    life.onStop("partition lease", () => lease.release());
+    try {
+      const store = openServiceStore(def, config, partition);
+      if (store) life.onStop("store", () => store.close());
+      const part = await setUpServicePart({
+        def,
+        config,
+        log: plog,
+        metrics: o.metrics.partition(partition),
+        telemetry: o.telemetry,
+        broker: o.broker,
+        life,
+        health: o.health,
+        store,
+        partition,
+        fence: () => lease.assertHeld(),
+      });
+      const inFlight = new InFlight();
+      life.onStop("in-flight work", async () => {
+        if (!(await inFlight.idle(config.SHUTDOWN_TIMEOUT_MS)))
+          plog.warn({ inFlight: inFlight.count }, "abandoning in-flight work");
+      });
+      await part.serve({ url: o.url, inFlight });
+      return { partition, token: lease.token, file: partitionFile(baseFile, partition), part, store, life };
+    } catch (err) {
+      await life.stop();
+      throw err;
+    }
+  };
+
+  const acquire = (partitions: readonly number[]) =>
+    acquireLeases({
+      nc: o.broker.nc,
+      service: def.name,
+      partitions,
+      config,
+      log,
+      onLost: o.onLost,
+    });
+
+  const owned = ownedPartitions(config, await readAssignments(await moves(), config.PARTITIONS));
+  if (owned.length === 0) throw new Error(`${def.name} owns no partition (PARTITIONS, INSTANCES, ORDINAL)`);
+  const leases = await acquire(owned);
+  try {
+    for (const [partition, lease] of leases) hosted.set(partition, await start(partition, lease));
+  } catch (err) {
+    await Promise.all([...hosted.values()].map((h) => h.life.stop()));
+    await Promise.all([...leases.values()].map((l) => l.release().catch(() => undefined)));
+    throw err;
+  }
+
+  const sorted = (): HostedPartition[] => [...hosted.values()].sort((a, b) => a.partition - b.partition);
+  return {
+    hosted: sorted,
+    consumers: () => sorted().flatMap((h) => h.part.consumers),
+    async take(partition, options = {}) {
+      if (!Number.isInteger(partition) || partition < 0 || partition >= config.PARTITIONS)
+        throw new RangeError(`partition must be from 0 to ${config.PARTITIONS - 1}`);
+      const present = hosted.get(partition);
+      if (present) return present;
+      const lease = (await acquire([partition])).get(partition);
+      if (!lease) throw new Error(`no lease for partition ${partition}`);
+      const file = partitionFile(baseFile, partition);
+      try {
+        if (options.copyFrom) {
+          if (existsSync(file))
+            throw new Conflict(`partition ${partition} already has a file here`, {
+              reason: "PARTITION_FILE_EXISTS",
+            });
+          copyFileSync(options.copyFrom, file);
+        }
+        const taken = await start(partition, lease);
+        hosted.set(partition, taken);
+        await recordAssignment(await moves(), partition, config.ORDINAL);
+        log.info({ partition, fencing: lease.token }, "partition taken over");
+        return taken;
+      } catch (err) {
+        await lease.release().catch(() => undefined);
+        throw err;
+      }
+    },
+    async release(partition) {
+      const entry = hosted.get(partition);
+      if (!entry)
+        throw new Conflict(`partition ${partition} is not served here`, { reason: "PARTITION_NOT_HERE" });
+      hosted.delete(partition);
+      await entry.life.stop();
+      const released = `${entry.file}.released-${entry.token}`;
+      if (existsSync(entry.file)) renameSync(entry.file, released);
+      log.info({ partition, file: released }, "partition released");
+      return { file: released, token: entry.token };
+    },
+    async stop() {
+      await Promise.all([...hosted.values()].map((h) => h.life.stop()));
+      hosted.clear();
+    },
+  };
+}
