@@ -2,8 +2,10 @@
 // partitions: every order's charge lands in the file of its order id's partition, and with one payments
 // instance killed, the orders whose partition the other owns keep confirming while the rest end cancelled
 // (stock back, nothing charged): none is lost, none charged twice.
+import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { orders, payments } from "@bazaar/contracts";
 import { partitionOf } from "@bazaar/service-kit/platform";
 import Database from "better-sqlite3";
@@ -18,6 +20,8 @@ import {
 } from "./support/test-system.js";
 
 const PARTITIONS = 4;
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, "..", "..", "ops", "src", "partitions", "cli.ts");
 let t: TestSystem;
 
 beforeAll(async () => {
@@ -110,5 +114,29 @@ describe("partitioned payments and shipping, two instances each", { timeout: 120
     expect(new Set([...chargesByPartition().values()].flat())).toEqual(charged);
     const after = await Promise.all(Array.from({ length: 8 }, () => placeOrder(t, { sku })));
     for (const { orderId } of after) expect((await settled(t, orderId)).status).toBe("confirmed");
+  });
+
+  it("hands a partition over with `pnpm partitions`, and its orders keep confirming on the new owner", async () => {
+    const operator = t.nats.credentials?.operator;
+    const cli = (...args: string[]) =>
+      run(process.execPath, ["--conditions=@bazaar/source", "--import", "tsx", CLI, ...args], {
+        cwd: join(CLI, "..", "..", ".."),
+        env: {
+          ...process.env,
+          NATS_URL: t.nats.url,
+          DATA_DIR: t.dataDir,
+          ...(operator ? { NATS_USER: operator.user, NATS_PASSWORD: operator.password } : {}),
+        },
+      });
+    const moved = await cli("handover", "payments", "0", "--to", "payments-1", "--copy");
+    expect(moved.stdout).toMatch(/partition 0 of payments: payments-0 → payments-1 \(token \d+\)/);
+    const listed = (await cli("list", "payments")).stdout;
+    expect(listed).toMatch(/payments-1\s+ordinal 1\s+partitions 0 \(token \d+\), 1/);
+    expect(listed).not.toMatch(/payments-0\s+ordinal 0\s+partitions 0 /);
+    const sku = await newProduct(t, 100);
+    const placed = await Promise.all(Array.from({ length: 16 }, () => placeOrder(t, { sku })));
+    for (const { orderId } of placed) expect((await settled(t, orderId)).status).toBe("confirmed");
+    const inZero = placed.filter(({ orderId }) => partition(orderId) === 0).map((p) => p.orderId);
+    expect(chargesByPartition().get(0)).toEqual(expect.arrayContaining(inZero));
   });
 });
