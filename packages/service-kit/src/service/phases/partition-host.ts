@@ -13,7 +13,7 @@ import type { DrizzleSchema, Store } from "../../store/open-store.js";
 import type { Telemetry } from "../../tracing/telemetry.js";
 import type { ServiceDefinition } from "../types.js";
 import { Lifecycle } from "./lifecycle.js";
-import { acquireLeases, ownedPartitions } from "./partition-leases.js";
+import { acquireLeases, ownedPartitions, retrying } from "./partition-leases.js";
 import type { ServiceBroker } from "./service-broker.js";
 import type { ServiceConfig } from "./service-config.js";
 import { type ServicePart, setUpServicePart } from "./service-part.js";
@@ -74,7 +74,9 @@ export async function startPartitionHost(o: PartitionHostOptions): Promise<Parti
   const baseFile = config.DB_FILE ?? `${config.DATA_DIR}/${def.name}.db`;
   let assignments: KV | undefined;
   const moves = async (): Promise<KV> => {
-    assignments ??= await openAssignments(o.broker.nc, def.name, config.JS_REPLICAS);
+    assignments ??= await retrying(Date.now() + config.LEASE_WAIT_MS, () =>
+      openAssignments(o.broker.nc, def.name, config.JS_REPLICAS),
+    );
     return assignments;
   };
 
@@ -125,7 +127,11 @@ export async function startPartitionHost(o: PartitionHostOptions): Promise<Parti
       onLost: o.onLost,
     });
 
-  const owned = ownedPartitions(config, await readAssignments(await moves(), config.PARTITIONS));
+  const kv = await moves();
+  const moved = await retrying(Date.now() + config.LEASE_WAIT_MS, () =>
+    readAssignments(kv, config.PARTITIONS),
+  );
+  const owned = ownedPartitions(config, moved);
   if (owned.length === 0) throw new Error(`${def.name} owns no partition (PARTITIONS, INSTANCES, ORDINAL)`);
   const leases = await acquire(owned);
   try {

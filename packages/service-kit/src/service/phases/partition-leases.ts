@@ -94,7 +94,11 @@ export async function acquireLeases(o: AcquireLeasesOptions): Promise<Map<number
   }
 }
 
-async function retrying<T>(until: number, attempt: () => Promise<T>): Promise<T> {
+/**
+ * `retrying` runs `attempt` until it succeeds or `until` (epoch ms) is near, backing off from 100 ms to
+ * 1 s: at start, the first JetStream requests after a broker (or cluster) restart may time out.
+ */
+export async function retrying<T>(until: number, attempt: () => Promise<T>): Promise<T> {
   let delay = 100;
   for (;;) {
     try {
