@@ -1,5 +1,5 @@
 // `pnpm bench` (in tools/bench, or from the root): the benchmarks, side by side with the alternatives.
-//   pnpm bench [--only gateway-read,rpc,order-flow,event-path,footprint] [--quick] [--rounds N]
+//   pnpm bench [--only gateway-read,rpc,order-flow,event-path,footprint,partitions] [--quick] [--rounds N]
 //              [--seconds N] [--warmup N] [--reuse-deploy | --deploy-dir DIR] [--no-fast]
 import { fileURLToPath } from "node:url";
 import { findRepoRoot } from "@bazaar/nats-tools";

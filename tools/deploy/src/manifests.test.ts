@@ -248,6 +248,20 @@ describe.skipIf(!kustomize).each([
     expect(gateway.spec.replicas).toBe(overlay === "dev" ? 1 : 2);
   });
 
+  it("runs each partitioned service as pods that agree on their count and know their index", () => {
+    for (const name of ["payments", "shipping"]) {
+      const env = container(objects, name).env ?? [];
+      expect(env.find((e) => e.name === "INSTANCES")?.value).toBe(
+        String(workload(objects, name).spec.replicas),
+      );
+      expect(env.find((e) => e.name === "ORDINAL")?.valueFrom?.fieldRef?.fieldPath).toBe(
+        "metadata.labels['apps.kubernetes.io/pod-index']",
+      );
+      expect(workload(objects, name).spec.replicas).toBe(2);
+    }
+    expect(workload(objects, "orders").spec.replicas).toBe(1);
+  });
+
   it("puts everything in its namespace", () => {
     const namespace = objects.find((o) => o.kind === "Namespace")?.metadata.name;
     expect(namespace).toBe(overlay === "prod" ? "bazaar" : "bazaar-dev");
@@ -260,6 +274,7 @@ describe.skipIf(!kustomize).each([
   it("fails the checks when a service gets a second writer, loses its volume or NATS loses durability", () => {
     const broken = mutate(objects, (copy) => {
       workload(copy, "orders").spec.replicas = 2;
+      workload(copy, "payments").spec.replicas = 3;
       container(copy, "users").volumeMounts = [];
       const conf = copy.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("nats-config")) as
         | (KubeObject & { data: Record<string, string> })
@@ -278,6 +293,7 @@ describe.skipIf(!kustomize).each([
     expect(checkServices(broken, { services, jsReplicas })).toEqual([
       'StatefulSet/notifications: NATS_USER is "payments", expected "notifications"',
       "StatefulSet/orders: replicas 2, but SQLite has one writer",
+      "StatefulSet/payments: replicas 3, but INSTANCES is 2",
       "StatefulSet/users: nothing is mounted at DATA_DIR /data",
     ]);
     expect(checkNats(broken)).toEqual([

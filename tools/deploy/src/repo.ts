@@ -24,6 +24,8 @@ export interface ServiceInfo {
   readonly dir: string;
   /** It owns a SQLite file (`store: "sqlite"`): it ships drizzle migrations, needs a volume and runs as one writer. */
   readonly usesSqlite: boolean;
+  /** One writer per partition (the registry's `partitioned`): a StatefulSet of several pods, each owning its share. */
+  readonly partitioned: boolean;
 }
 
 function serviceInfo(entry: ServiceEntry, root: string): ServiceInfo {
@@ -32,6 +34,7 @@ function serviceInfo(entry: ServiceEntry, root: string): ServiceInfo {
     packageName: entry.package,
     dir: join(root, entry.folder),
     usesSqlite: entry.store === "sqlite",
+    partitioned: (entry as { partitioned?: boolean }).partitioned === true,
   };
 }
 

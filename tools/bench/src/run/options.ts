@@ -1,5 +1,12 @@
 /** Every scenario the harness knows, in the order it runs them. */
-export const SCENARIOS = ["gateway-read", "rpc", "order-flow", "event-path", "footprint"] as const;
+export const SCENARIOS = [
+  "gateway-read",
+  "rpc",
+  "order-flow",
+  "event-path",
+  "footprint",
+  "partitions",
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {

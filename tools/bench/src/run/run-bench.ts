@@ -9,6 +9,7 @@ import { eventPath } from "../scenarios/event-path.js";
 import { footprint } from "../scenarios/footprint.js";
 import { gatewayRead } from "../scenarios/gateway-read.js";
 import { orderFlow } from "../scenarios/order-flow.js";
+import { partitions } from "../scenarios/partitions.js";
 import { type ReadSession, startReadSession } from "../scenarios/read-session.js";
 import { rpc } from "../scenarios/rpc.js";
 import type { BenchOptions } from "./options.js";
@@ -84,7 +85,8 @@ export async function runBench({ root, benchDir, options, log }: RunBenchOptions
   }
   if (wants("order-flow")) await attempt("order-flow", "3. Order flow", () => orderFlow(ctx));
   if (wants("event-path")) await attempt("event-path", "4. Event path", () => eventPath(ctx));
-  const order = ["gateway-read", "rpc", "order-flow", "event-path", "footprint"];
+  if (wants("partitions")) await attempt("partitions", "6. Partitions", () => partitions(ctx));
+  const order = ["gateway-read", "rpc", "order-flow", "event-path", "footprint", "partitions"];
   results.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   const markdown = `${reportMarkdown(header, results)}\n_${options.quick ? "--quick run: short windows, one round; a smoke test, not figures to quote." : `${options.rounds} rounds per scenario.`}_\n`;
   const json = `${JSON.stringify({ header, options, scenarios: results }, null, 2)}\n`;

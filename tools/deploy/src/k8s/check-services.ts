@@ -2,7 +2,7 @@ import type { IContainer } from "kubernetes-models/v1/Container";
 import type { ServiceInfo } from "../repo.js";
 import { describe, type KubeObject } from "./objects.js";
 import { isSecretRef, resolvedEnv, type Workload, workloads } from "./pods.js";
-import { natsPassword, SERVICE_SECRETS } from "./settings.js";
+import { natsPassword, POD_INDEX_LABEL, SERVICE_SECRETS } from "./settings.js";
 
 export interface ServiceCheckOptions {
   readonly services: readonly ServiceInfo[];
@@ -81,6 +81,22 @@ function containerProblems(
 }
 
 /**
+ * A partitioned service's pods must agree with its StatefulSet on how many share the partitions, and each
+ * must know its own index: otherwise partitions go unowned, or two pods claim the same ones.
+ */
+function partitionProblems(workload: Workload, replicas: number | undefined): string[] {
+  const env = workload.pod.containers?.[0]?.env ?? [];
+  const problems: string[] = [];
+  const instances = env.find((e) => e.name === "INSTANCES")?.value;
+  if (String(replicas) !== instances)
+    problems.push(`replicas ${replicas}, but INSTANCES is ${instances ?? "unset"}`);
+  const ordinal = env.find((e) => e.name === "ORDINAL")?.valueFrom?.fieldRef?.fieldPath;
+  if (ordinal !== `metadata.labels['${POD_INDEX_LABEL}']`)
+    problems.push(`ORDINAL must come from the pod's index label ${POD_INDEX_LABEL}`);
+  return problems;
+}
+
+/**
  * `checkServices` checks how every Bazaar service is deployed in a rendered overlay: a SQLite owner is a
  * one-replica StatefulSet with DATA_DIR on a claim template; a stateless service is a Deployment with a
  * Service in front; each container has the production environment, its own NATS user (its password from
@@ -95,7 +111,9 @@ export function checkServices(objects: readonly KubeObject[], options: ServiceCh
     const where = describe(workload.object);
     const problems = containerProblems(service, workload, options, objects).map((p) => `${where}: ${p}`);
     const replicas = (workload.object.spec as { replicas?: number }).replicas;
-    if (service.usesSqlite && replicas !== 1)
+    if (service.partitioned)
+      problems.push(...partitionProblems(workload, replicas).map((p) => `${where}: ${p}`));
+    else if (service.usesSqlite && replicas !== 1)
       problems.push(`${where}: replicas ${replicas}, but SQLite has one writer`);
     const podLabels =
       (workload.object.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template

@@ -15,6 +15,8 @@ import {
   METRICS_PORT,
   NODE_UID,
   natsPassword,
+  PARTITIONED_REPLICAS,
+  POD_INDEX_LABEL,
   READINESS_PATH,
   SERVICE_SECRETS,
   SHARED_ENV_CONFIGMAP,
@@ -43,6 +45,16 @@ function env(service: ServiceInfo): IEnvVar[] {
     { name: "NATS_USER", value: service.name },
     // A stateless service (the gateway) runs as several replicas, each holding its share of the limits.
     ...(service.usesSqlite ? [] : [{ name: "GATEWAY_REPLICAS", value: String(STATELESS_REPLICAS) }]),
+    // A partitioned one: how many pods share its partitions, and which of them this pod is.
+    ...(service.partitioned
+      ? [
+          { name: "INSTANCES", value: String(PARTITIONED_REPLICAS) },
+          {
+            name: "ORDINAL",
+            valueFrom: { fieldRef: { fieldPath: `metadata.labels['${POD_INDEX_LABEL}']` } },
+          },
+        ]
+      : []),
   ];
   const secrets = [natsPassword(service.name), ...(SERVICE_SECRETS[service.name] ?? [])].map((s) => ({
     name: s.name,
@@ -145,7 +157,7 @@ function statefulSet(service: ServiceInfo): IStatefulSet {
     metadata: { name: service.name, labels: labels(service) },
     spec: {
       serviceName: service.name,
-      replicas: 1,
+      replicas: service.partitioned ? PARTITIONED_REPLICAS : 1,
       selector: { matchLabels: { "app.kubernetes.io/name": service.name } },
       updateStrategy: { type: "RollingUpdate" },
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
@@ -220,7 +232,9 @@ export function renderServiceManifests(service: ServiceInfo): string {
           [
             ["spec"],
             "replicas",
-            ` One writer: the SQLite file of ${service.name} lives on this pod's own volume. A second replica would get a\n second, empty volume (claims are per pod) and split the data, and SQLite must not be shared over\n network storage. Rolling updates stop the old pod before the new one starts, so there is never a\n second writer.`,
+            service.partitioned
+              ? ` One writer per partition: pod i owns the partitions p with p % INSTANCES === i (ORDINAL, its index)\n through a lease in NATS KV, and keeps their SQLite files on its own volume; a second owner of a\n partition is refused. replicas and INSTANCES must agree. Changing them moves partitions: hand each\n over (pnpm partitions, docs/scale-out.md).`
+              : ` One writer: the SQLite file of ${service.name} lives on this pod's own volume. A second replica would get a\n second, empty volume (claims are per pod) and split the data, and SQLite must not be shared over\n network storage. Rolling updates stop the old pod before the new one starts, so there is never a\n second writer.`,
           ],
           [
             ["spec"],

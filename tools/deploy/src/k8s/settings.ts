@@ -55,3 +55,12 @@ export const SERVICE_SECRETS: Readonly<Record<string, readonly SecretVar[]>> = {
 
 /** Stateless services (no SQLite) run as a Deployment with this many replicas behind a Service. */
 export const STATELESS_REPLICAS = 2;
+
+/**
+ * A partitioned service's StatefulSet runs this many pods; pod *i* owns the partitions `p` with
+ * `p % replicas === i` (its `ORDINAL`, from the pod's index). The partition count, `PARTITIONS` in the
+ * shared ConfigMap, is fixed at the first deploy.
+ */
+export const PARTITIONED_REPLICAS = 2;
+/** Where a pod's index is: the label the StatefulSet controller sets on each pod (Kubernetes 1.28 and later). */
+export const POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
