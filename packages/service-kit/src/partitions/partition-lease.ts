@@ -169,12 +169,24 @@ export async function acquirePartitionLease(options: AcquirePartitionLeaseOption
     renewTimer.unref();
   };
 
+  // A renewal waits at most this long for the broker, and a failed one is tried again this soon: a
+  // cluster electing a new leader for the bucket (a server died) answers again within seconds, and the
+  // lease must still be renewed before its deadline.
+  const attemptTimeoutMs = Math.max(250, Math.min(renewEveryMs, Math.floor(ttlMs / 10)));
+  const retryMs = Math.max(100, Math.min(500, Math.floor(renewEveryMs / 4)));
+
   const renew = async (): Promise<void> => {
     if (state !== "held") return;
     if (now() >= heldUntil) return lose("not renewed in time");
     const attemptAt = now();
+    let failed = false;
     try {
-      const rev = await kv.update(key, encodeLeaseRecord({ owner, epoch: token }), revision, renewEveryMs);
+      const rev = await kv.update(
+        key,
+        encodeLeaseRecord({ owner, epoch: token }),
+        revision,
+        attemptTimeoutMs,
+      );
       revision = rev;
       if (state === "held") {
         heldUntil = attemptAt + ttlMs - marginMs;
@@ -184,10 +196,18 @@ export async function acquirePartitionLease(options: AcquirePartitionLeaseOption
         await kv.delete(key, { previousSeq: rev }).catch(() => undefined);
       }
     } catch (err) {
-      if (isWrongLastSequence(err)) return lose("taken over or expired");
+      failed = true;
+      if (isWrongLastSequence(err)) {
+        // An earlier renewal whose answer timed out may have landed: then the key is still this lease's
+        // (same owner, same token) at a newer revision, which the next renewal compares against.
+        const current = await kv.get(key).catch(() => null);
+        const mine = readLeaseEntry(current);
+        if (!current || mine?.owner !== owner || mine.token !== token) return lose("taken over or expired");
+        revision = current.revision;
+      }
       // Anything else (broker unreachable, timeout) is retried until the deadline decides.
     }
-    if (state === "held") schedule(Math.min(renewEveryMs, Math.max(0, heldUntil - now())));
+    if (state === "held") schedule(Math.min(failed ? retryMs : renewEveryMs, Math.max(0, heldUntil - now())));
   };
 
   armDeadline();

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 
 /**
  * `unionStore` writes one SQLite file holding every row of every table of a partitioned service's
- * partition files (read-only), so the service's own invariants, written for its whole data, run on the
+ * partition files, so the service's own invariants, written for its whole data, run on the
  * whole of it. Tables are copied without their constraints: ids local to a partition (an outbox's
  * sequence) may repeat across partitions. Returns the new file's path.
  */
@@ -14,7 +14,8 @@ export function unionStore(service: string, files: readonly string[]): string {
   const db = new Database(out);
   try {
     files.forEach((file, i) => {
-      db.prepare("ATTACH DATABASE ? AS ?").run(`file:${file}?mode=ro`, `p${i}`);
+      // Only read from: the service may still be running on it.
+      db.prepare("ATTACH DATABASE ? AS ?").run(file, `p${i}`);
       const tables = db
         .prepare(`SELECT name FROM p${i}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
         .all() as Array<{ name: string }>;
