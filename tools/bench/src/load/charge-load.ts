@@ -4,8 +4,8 @@ import { randomUUID } from "node:crypto";
 import { partitionSubject, payments } from "@bazaar/contracts";
 import { partitionOf } from "@bazaar/service-kit/platform";
 import { connect, headers } from "@nats-io/transport-node";
-import { LatencyHistogram } from "../stats/stats.js";
-import { MEASURING, workerConfig } from "./worker.js";
+import { closedLoop } from "./closed-loop.js";
+import { workerConfig } from "./worker.js";
 
 export interface ChargeLoadConfig {
   readonly servers: string;
@@ -17,13 +17,7 @@ export interface ChargeLoadConfig {
   readonly durationMs: number;
 }
 
-export interface ChargeLoadResult {
-  readonly requestsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly requests: number;
-  readonly errors: number;
-}
+export type { ClosedLoopResult as ChargeLoadResult } from "./closed-loop.js";
 
 const config = workerConfig<ChargeLoadConfig>();
 const nc = await connect({
@@ -34,13 +28,11 @@ const nc = await connect({
 });
 const encoder = new TextEncoder();
 
-let histogram = new LatencyHistogram();
-let errors = 0;
-let measuring = false;
-let stop = false;
-
-async function loop(): Promise<void> {
-  while (!stop) {
+const result = await closedLoop({
+  concurrency: config.concurrency,
+  warmupMs: config.warmupMs,
+  durationMs: config.durationMs,
+  request: async () => {
     const orderId = randomUUID();
     const subject =
       config.partitions > 1
@@ -59,35 +51,10 @@ async function loop(): Promise<void> {
         paymentMethod: { token: "tok_visa" },
       }),
     );
-    const started = performance.now();
-    try {
-      const reply = await nc.request(subject, body, { timeout: 10_000, headers: h });
-      if (reply.headers?.get("Nats-Service-Error-Code") || reply.headers?.get("Bazaar-Error-Code"))
-        throw new Error(reply.string());
-      if (measuring) histogram.record(performance.now() - started);
-    } catch {
-      if (measuring) errors++;
-    }
-  }
-}
-
-const loops = Array.from({ length: config.concurrency }, () => loop());
-await new Promise((r) => setTimeout(r, config.warmupMs));
-histogram = new LatencyHistogram();
-measuring = true;
-console.log(MEASURING);
-const from = performance.now();
-await new Promise((r) => setTimeout(r, config.durationMs));
-measuring = false;
-const seconds = (performance.now() - from) / 1000;
-stop = true;
-await Promise.all(loops);
+    const reply = await nc.request(subject, body, { timeout: 10_000, headers: h });
+    if (reply.headers?.get("Nats-Service-Error-Code") || reply.headers?.get("Bazaar-Error-Code"))
+      throw new Error(reply.string());
+  },
+});
 await nc.close();
-const result: ChargeLoadResult = {
-  requestsPerSecond: Math.round(histogram.count / seconds),
-  p50Ms: histogram.percentile(50),
-  p99Ms: histogram.percentile(99),
-  requests: histogram.count,
-  errors,
-};
 console.log(JSON.stringify(result));

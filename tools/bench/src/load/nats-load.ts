@@ -1,7 +1,7 @@
 // A closed loop of `concurrency` nats.js requests for a fixed time, in its own process.
 import { connect, headers } from "@nats-io/transport-node";
-import { LatencyHistogram } from "../stats/stats.js";
-import { MEASURING, workerConfig } from "./worker.js";
+import { closedLoop } from "./closed-loop.js";
+import { workerConfig } from "./worker.js";
 
 export interface NatsLoadConfig {
   readonly servers: string;
@@ -16,13 +16,7 @@ export interface NatsLoadConfig {
   readonly durationMs: number;
 }
 
-export interface NatsLoadResult {
-  readonly requestsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly requests: number;
-  readonly errors: number;
-}
+export type { ClosedLoopResult as NatsLoadResult } from "./closed-loop.js";
 
 const config = workerConfig<NatsLoadConfig>();
 const nc = await connect({
@@ -35,46 +29,19 @@ const payload = new TextEncoder().encode(config.body);
 const h = headers();
 for (const [k, v] of Object.entries(config.headers ?? {})) h.set(k, v);
 
-let histogram = new LatencyHistogram();
-let errors = 0;
-let measuring = false;
-let stop = false;
-
-async function loop(): Promise<void> {
-  while (!stop) {
-    const started = performance.now();
-    try {
-      const reply = await nc.request(config.subject, payload, { timeout: 5_000, headers: h });
-      // The kit marks an error reply with either header; the raw responder answers `{"error": …}`.
-      const failed =
-        reply.headers?.get("Nats-Service-Error-Code") ||
-        reply.headers?.get("Bazaar-Error-Code") ||
-        reply.data[2] === 0x65; /* `{"e` */
-      if (failed) throw new Error(reply.string());
-      if (measuring) histogram.record(performance.now() - started);
-    } catch {
-      if (measuring) errors++;
-    }
-  }
-}
-
-const loops = Array.from({ length: config.concurrency }, () => loop());
-await new Promise((r) => setTimeout(r, config.warmupMs));
-histogram = new LatencyHistogram();
-measuring = true;
-console.log(MEASURING);
-const from = performance.now();
-await new Promise((r) => setTimeout(r, config.durationMs));
-measuring = false;
-const seconds = (performance.now() - from) / 1000;
-stop = true;
-await Promise.all(loops);
+const result = await closedLoop({
+  concurrency: config.concurrency,
+  warmupMs: config.warmupMs,
+  durationMs: config.durationMs,
+  request: async () => {
+    const reply = await nc.request(config.subject, payload, { timeout: 5_000, headers: h });
+    // The kit marks an error reply with either header; the raw responder answers `{"error": …}`.
+    const failed =
+      reply.headers?.get("Nats-Service-Error-Code") ||
+      reply.headers?.get("Bazaar-Error-Code") ||
+      reply.data[2] === 0x65; /* `{"e` */
+    if (failed) throw new Error(reply.string());
+  },
+});
 await nc.close();
-const result: NatsLoadResult = {
-  requestsPerSecond: Math.round(histogram.count / seconds),
-  p50Ms: histogram.percentile(50),
-  p99Ms: histogram.percentile(99),
-  requests: histogram.count,
-  errors,
-};
 console.log(JSON.stringify(result));

@@ -1,32 +1,18 @@
 import { copyFileSync, existsSync, renameSync } from "node:fs";
 import type { KV } from "@nats-io/kv";
-import type { ConflictError } from "../../errors/app-error.js";
-import { ConflictError as Conflict } from "../../errors/app-error.js";
+import { ConflictError } from "../../errors/app-error.js";
 import type { EventConsumer } from "../../events/consumer.js";
-import type { HealthReport } from "../../health/readiness.js";
-import type { Logger } from "../../logging/logger.js";
-import type { ServiceMetrics } from "../../metrics/metrics.js";
 import { openAssignments, readAssignments, recordAssignment } from "../../partitions/assignment-bucket.js";
 import type { PartitionLease } from "../../partitions/partition-lease.js";
 import { InFlight } from "../../rpc/in-flight.js";
 import type { DrizzleSchema, Store } from "../../store/open-store.js";
-import type { Telemetry } from "../../tracing/telemetry.js";
-import type { ServiceDefinition } from "../types.js";
 import { Lifecycle } from "./lifecycle.js";
 import { acquireLeases, ownedPartitions, retrying } from "./partition-leases.js";
-import type { ServiceBroker } from "./service-broker.js";
-import type { ServiceConfig } from "./service-config.js";
-import { type ServicePart, setUpServicePart } from "./service-part.js";
+import { type ServicePart, type ServicePartOptions, setUpServicePart } from "./service-part.js";
 import { openServiceStore, partitionFile } from "./service-store.js";
 
-export interface PartitionHostOptions {
-  readonly def: ServiceDefinition;
-  readonly config: ServiceConfig;
-  readonly log: Logger;
-  readonly metrics: ServiceMetrics;
-  readonly telemetry: Telemetry;
-  readonly broker: ServiceBroker;
-  readonly health: () => Promise<HealthReport>;
+export interface PartitionHostOptions
+  extends Pick<ServicePartOptions, "def" | "config" | "log" | "metrics" | "telemetry" | "broker" | "health"> {
   /** The service's HTTP URL (published in each partition's `nats micro` metadata). */
   readonly url: string;
   /** A lease was lost while running: the process must stop serving at once. */
@@ -157,7 +143,7 @@ export async function startPartitionHost(o: PartitionHostOptions): Promise<Parti
       try {
         if (options.copyFrom) {
           if (existsSync(file))
-            throw new Conflict(`partition ${partition} already has a file here`, {
+            throw new ConflictError(`partition ${partition} already has a file here`, {
               reason: "PARTITION_FILE_EXISTS",
             });
           copyFileSync(options.copyFrom, file);
@@ -175,7 +161,9 @@ export async function startPartitionHost(o: PartitionHostOptions): Promise<Parti
     async release(partition) {
       const entry = hosted.get(partition);
       if (!entry)
-        throw new Conflict(`partition ${partition} is not served here`, { reason: "PARTITION_NOT_HERE" });
+        throw new ConflictError(`partition ${partition} is not served here`, {
+          reason: "PARTITION_NOT_HERE",
+        });
       hosted.delete(partition);
       await entry.life.stop();
       const released = `${entry.file}.released-${entry.token}`;
