@@ -15,6 +15,8 @@ export interface ServiceMetrics {
    * partition, rendered together with these.
    */
   partition(partition: number): ServiceMetrics;
+  /** Stops rendering a partition's metrics (it was handed over: its gauges would read a closed file). */
+  dropPartition(partition: number): void;
   /** Prometheus text exposition. */
   render(): Promise<string>;
 }
@@ -75,7 +77,7 @@ export function createMetrics(options: {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const partitions: ServiceMetrics[] = [];
+  const partitions = new Map<number, ServiceMetrics>();
   return {
     registry,
     rpcRequests,
@@ -85,14 +87,18 @@ export function createMetrics(options: {
     httpDuration,
     rpcCallDuration,
     partition(partition) {
+      // A partition taken again (after a handover) starts afresh, as its new owner's would.
       const child = createMetrics({ ...options, processMetrics: false, partition });
-      partitions.push(child);
+      partitions.set(partition, child);
       return child;
     },
+    dropPartition(partition) {
+      partitions.delete(partition);
+    },
     async render() {
-      if (partitions.length === 0) return registry.metrics();
+      if (partitions.size === 0) return registry.metrics();
       // One exposition with one HELP and TYPE per family: the partitions' series differ by their label.
-      const all = [registry, ...partitions.map((p) => p.registry)];
+      const all = [registry, ...[...partitions.values()].map((p) => p.registry)];
       return AggregatorRegistry.aggregate(await Promise.all(all.map((r) => r.getMetricsAsJSON()))).metrics();
     },
   };

@@ -28,8 +28,8 @@ function instance(ordinal: number, extra: Record<string, string> = {}): SpawnedS
     PARTITIONS: String(PARTITIONS),
     INSTANCES: "2",
     ORDINAL: String(ordinal),
-    LEASE_TTL_MS: "5000",
-    LEASE_WAIT_MS: "15000",
+    LEASE_TTL_MS: "15000",
+    LEASE_WAIT_MS: "40000",
     LOG_LEVEL: "info",
     ...extra,
   });
@@ -52,7 +52,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe("a partitioned service with two instances", { timeout: 60_000 }, () => {
+describe("a partitioned service with two instances", { timeout: 120_000 }, () => {
   let first: SpawnedService;
   let second: SpawnedService;
 
@@ -148,6 +148,10 @@ describe("a partitioned service with two instances", { timeout: 60_000 }, () => 
     const old = readdirSync(join(root, "tally-0"));
     expect(old).not.toContain(`tally.p${moved}.db`);
     expect(old.some((f) => f.startsWith(`tally.p${moved}.db.released-`))).toBe(true);
+    // The old owner's metrics no longer include the partition it gave up (its gauges would read a closed file).
+    const metrics = await fetch(`${await first.started}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).not.toContain(`partition="${moved}"`);
     const now = await listPartitionOwners({ nc: client.nc, service: "tally" });
     expect(now.find((o) => o.instance === "tally-1")?.partitions.map((p) => p.partition)).toContain(moved);
     expect(now.find((o) => o.instance === "tally-0")?.partitions.map((p) => p.partition)).not.toContain(

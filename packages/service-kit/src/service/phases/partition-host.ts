@@ -74,6 +74,7 @@ export async function startPartitionHost(o: PartitionHostOptions): Promise<Parti
     const life = new Lifecycle(plog);
     // Registered first, so released last: nobody else may open the file until it is closed.
     life.onStop("partition lease", () => lease.release());
+    life.onStop("partition metrics", () => o.metrics.dropPartition(partition));
     try {
       const store = openServiceStore(def, config, partition);
       if (store) life.onStop("store", () => store.close());
