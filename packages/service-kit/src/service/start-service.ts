@@ -134,12 +134,6 @@ export async function startService(
         broker: connected,
         health: () => monitor.report(),
         url,
-        onLost: (partition, error) => {
-          // Its writes already fail (the fence); nothing of this process may serve the partition now.
-          log.fatal({ partition, err: error }, "partition lease lost: stopping");
-          if (options.onFatal) options.onFatal(error);
-          else void stop();
-        },
       });
       life.onStop("partitions", () => host.stop());
       life.onStop("in-flight work", async () => {

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, renameSync } from "node:fs";
 import type { KV } from "@nats-io/kv";
 import { ConflictError } from "../../errors/app-error.js";
+import { sleep } from "../../events/backoff.js";
 import type { EventConsumer } from "../../events/consumer.js";
 import { openAssignments, readAssignments, recordAssignment } from "../../partitions/assignment-bucket.js";
 import type { PartitionLease } from "../../partitions/partition-lease.js";
@@ -15,8 +16,6 @@ export interface PartitionHostOptions
   extends Pick<ServicePartOptions, "def" | "config" | "log" | "metrics" | "telemetry" | "broker" | "health"> {
   /** The service's HTTP URL (published in each partition's `nats micro` metadata). */
   readonly url: string;
-  /** A lease was lost while running: the process must stop serving at once. */
-  readonly onLost: (partition: number, error: ConflictError) => void;
 }
 
 /** One partition this instance owns, serving. */
@@ -104,15 +103,41 @@ export async function startPartitionHost(o: PartitionHostOptions): Promise<Parti
     }
   };
 
+  let stopping = false;
   const acquire = (partitions: readonly number[]) =>
-    acquireLeases({
-      nc: o.broker.nc,
-      service: def.name,
-      partitions,
-      config,
-      log,
-      onLost: o.onLost,
-    });
+    acquireLeases({ nc: o.broker.nc, service: def.name, partitions, config, log, onLost: lost });
+
+  // A lease lost while running (the broker unreachable past its deadline, or this process paused past it):
+  // its writes already fail (the fence). The partition closes at once, alone, and is taken back as soon
+  // as its lease is free again, unless another instance has it by then.
+  function lost(partition: number, error: ConflictError): void {
+    const entry = hosted.get(partition);
+    if (!entry) return;
+    hosted.delete(partition);
+    log.error(
+      { partition, err: error },
+      "partition lease lost: closing the partition until its lease is free",
+    );
+    void entry.life.stop().then(() => retake(partition));
+  }
+  async function retake(partition: number): Promise<void> {
+    while (!stopping && !hosted.has(partition)) {
+      try {
+        const lease = (await acquire([partition])).get(partition);
+        if (!lease) continue;
+        if (stopping || hosted.has(partition)) {
+          await lease.release();
+          return;
+        }
+        hosted.set(partition, await start(partition, lease));
+        log.info({ partition, fencing: lease.token }, "partition taken back");
+        return;
+      } catch (err) {
+        log.warn({ partition, err }, "partition not taken back yet; trying again");
+        await sleep(config.LEASE_TTL_MS);
+      }
+    }
+  }
 
   const kv = await moves();
   const moved = await retrying(Date.now() + config.LEASE_WAIT_MS, () =>
@@ -173,6 +198,7 @@ export async function startPartitionHost(o: PartitionHostOptions): Promise<Parti
       return { file: released, token: entry.token };
     },
     async stop() {
+      stopping = true;
       await Promise.all([...hosted.values()].map((h) => h.life.stop()));
       hosted.clear();
     },
