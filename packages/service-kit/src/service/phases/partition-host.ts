@@ -10,7 +10,7 @@ import type { DrizzleSchema, Store } from "../../store/open-store.js";
 import { Lifecycle } from "./lifecycle.js";
 import { acquireLeases, ownedPartitions, retrying } from "./partition-leases.js";
 import { type ServicePart, type ServicePartOptions, setUpServicePart } from "./service-part.js";
-import { openServiceStore, partitionFile } from "./service-store.js";
+import { openServiceStore, serviceFile } from "./service-store.js";
 
 export interface PartitionHostOptions
   extends Pick<ServicePartOptions, "def" | "config" | "log" | "metrics" | "telemetry" | "broker" | "health"> {
@@ -56,7 +56,6 @@ export interface PartitionHost {
 export async function startPartitionHost(o: PartitionHostOptions): Promise<PartitionHost> {
   const { def, config, log } = o;
   const hosted = new Map<number, HostedPartition & { readonly life: Lifecycle }>();
-  const baseFile = config.DB_FILE ?? `${config.DATA_DIR}/${def.name}.db`;
   let assignments: KV | undefined;
   const moves = async (): Promise<KV> => {
     assignments ??= await retrying(Date.now() + config.LEASE_WAIT_MS, () =>
@@ -96,7 +95,7 @@ export async function startPartitionHost(o: PartitionHostOptions): Promise<Parti
           plog.warn({ inFlight: inFlight.count }, "abandoning in-flight work");
       });
       await part.serve({ url: o.url, inFlight });
-      return { partition, token: lease.token, file: partitionFile(baseFile, partition), part, store, life };
+      return { partition, token: lease.token, file: serviceFile(def, config, partition), part, store, life };
     } catch (err) {
       await life.stop();
       throw err;
@@ -165,7 +164,7 @@ export async function startPartitionHost(o: PartitionHostOptions): Promise<Parti
       if (present) return present;
       const lease = (await acquire([partition])).get(partition);
       if (!lease) throw new Error(`no lease for partition ${partition}`);
-      const file = partitionFile(baseFile, partition);
+      const file = serviceFile(def, config, partition);
       try {
         if (options.copyFrom) {
           if (existsSync(file))

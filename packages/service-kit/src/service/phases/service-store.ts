@@ -19,6 +19,12 @@ export function partitionFile(file: string, partition: number): string {
   return `${file.slice(0, file.length - ext.length)}.p${partition}${ext}`;
 }
 
+/** `serviceFile` is where the service keeps its SQLite file (`DB_FILE`, else `<DATA_DIR>/<service>.db`), or one partition's. */
+export function serviceFile(def: ServiceDefinition, config: ServiceConfig, partition?: number): string {
+  const file = config.DB_FILE ?? join(config.DATA_DIR, `${def.name}.db`);
+  return partition === undefined ? file : partitionFile(file, partition);
+}
+
 /**
  * `openServiceStore` opens and migrates the service's own SQLite file (or, given a partition, that
  * partition's), if it declares one.
@@ -29,9 +35,8 @@ export function openServiceStore(
   partition?: number,
 ): Store<DrizzleSchema> | undefined {
   if (!def.store) return undefined;
-  const file = config.DB_FILE ?? join(config.DATA_DIR, `${def.name}.db`);
   return openStore({
-    file: partition === undefined ? file : partitionFile(file, partition),
+    file: serviceFile(def, config, partition),
     schema: def.store.schema,
     migrationsFolder: migrationsPath(def.store.migrations),
     modules: def.store.modules ?? [],
