@@ -3,6 +3,7 @@ import {
   ALL_RPCS,
   type EventContract,
   envelopeSchema,
+  RPC_PREFIX,
   type RpcContract,
 } from "@bazaar/contracts";
 import type * as v from "valibot";
@@ -55,6 +56,8 @@ function eventParts(event: EventContract, examples: readonly unknown[]) {
       description: event.description,
       messages: { [key]: ref(`components/messages/${key}`) },
       "x-bazaar-stream": event.stream.name,
+      // With PARTITIONS above 1, a keyed event travels on its key's partition's subject.
+      ...(event.partitionKey ? { "x-bazaar-partition-address": `${event.subject}.{partition}` } : {}),
     },
     operation: {
       action: "send",
@@ -86,6 +89,13 @@ function rpcParts(rpc: RpcContract) {
       [key]: {
         address: rpc.subject,
         title: `${rpc.service}.${rpc.name}`,
+        // With PARTITIONS above 1: the key's partition answers, or every partition (gathered by the caller).
+        ...(rpc.partitionKey || rpc.gather
+          ? {
+              "x-bazaar-partition-address": `${RPC_PREFIX}.${rpc.service}.{partition}.${rpc.name}`,
+              "x-bazaar-partition-routing": rpc.gather ? "gather" : "key",
+            }
+          : {}),
         description: rpc.description,
         messages: { request: ref(`components/messages/${key}.request`) },
       },

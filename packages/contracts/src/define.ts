@@ -32,7 +32,26 @@ export interface RpcContract<
    */
   // Method syntax on purpose: a contract with its own request type stays assignable to `RpcContract`.
   partitionKey?(request: v.InferOutput<TRequest>): string;
+  /**
+   * For a partitioned service's call that is about no one key (a user's orders, when orders are keyed by
+   * order id): every partition answers, and the caller's kit combines the answers (see `RpcGather`).
+   */
+  readonly gather?: RpcGather;
 }
+
+/**
+ * How a caller combines the answers of every partition to one call:
+ * - `pageKey`: each answer is a keyset page (`{ items, nextCursor }`) sorted by this key, descending
+ *   (`order: "desc"`, the default) or ascending; the pages are merged and cut to the request's `limit`;
+ * - `merge`: any other response, combined by the function.
+ */
+export type RpcGather =
+  | {
+      // Method syntax: a contract with its own item type stays assignable.
+      pageKey(item: never): readonly (string | number)[];
+      readonly order?: "asc" | "desc";
+    }
+  | { merge(responses: readonly never[], request: never): unknown };
 
 /** A fact that happened, published by one service. */
 export interface EventContract<TType extends string = string, TData extends AnySchema = AnySchema> {
@@ -47,6 +66,11 @@ export interface EventContract<TType extends string = string, TData extends AnyS
   readonly stream: StreamContract;
   readonly description: string;
   readonly data: TData;
+  /**
+   * The key that picks the event's partition (the order id). With `PARTITIONS` above 1, it is published
+   * on `evt.<type>.v<version>.<partition>`, so each partition of a partitioned consumer reads its own.
+   */
+  partitionKey?(data: v.InferOutput<TData>): string;
 }
 
 /** A JetStream stream: its subjects, owner and limits. */
@@ -89,7 +113,23 @@ export interface DefineRpcOptions<
   readonly streaming?: TStreaming;
   readonly timeoutMs?: number;
   readonly partitionKey?: (request: v.InferOutput<TRequest>) => string;
+  readonly gather?: RpcGatherOf<TRequest, TResponse>;
 }
+
+type ItemOf<T> = T extends { readonly items: readonly (infer I)[] } ? I : never;
+
+/** `RpcGather`, typed by the contract's own request and response. */
+export type RpcGatherOf<TRequest extends AnySchema, TResponse extends AnySchema> =
+  | {
+      readonly pageKey: (item: ItemOf<v.InferOutput<TResponse>>) => readonly (string | number)[];
+      readonly order?: "asc" | "desc";
+    }
+  | {
+      readonly merge: (
+        responses: readonly v.InferOutput<TResponse>[],
+        request: v.InferOutput<TRequest>,
+      ) => v.InferOutput<TResponse>;
+    };
 
 /**
  * `defineRpc` declares a call once; both the server and the client validate against it.
@@ -120,6 +160,7 @@ export function defineRpc<
     streaming: (options.streaming ?? false) as TStreaming,
     timeoutMs: options.timeoutMs ?? 5_000,
     ...(options.partitionKey ? { partitionKey: options.partitionKey } : {}),
+    ...(options.gather ? { gather: options.gather as RpcGather } : {}),
   });
 }
 
@@ -139,11 +180,29 @@ export interface DefineEventOptions<TType extends string, TData extends AnySchem
   readonly stream: StreamContract;
   readonly description: string;
   readonly data: TData;
+  readonly partitionKey?: (data: v.InferOutput<TData>) => string;
 }
 
 /** `eventSubject` is the subject an event type and version are published on. */
 export function eventSubject(type: string, version: number): string {
   return `${EVENT_PREFIX}.${type}.v${version}`;
+}
+
+/**
+ * `eventPartitionSubject` is the subject one partition's events of a type are published on:
+ * `evt.<type>.v<version>.<partition>` (`"*"` for every partition's, in a filter or a permission).
+ */
+export function eventPartitionSubject(event: EventContract, partition: number | "*"): string {
+  return `${event.subject}.${partition}`;
+}
+
+/**
+ * `eventSubjectOf` is an event's contract subject, from the subject it was published on: without the
+ * partition token, when it has one (a version is `v<n>`, a partition a bare number, so they never mix).
+ */
+export function eventSubjectOf(published: string): string {
+  const dot = published.lastIndexOf(".");
+  return dot > 0 && /^\d+$/.test(published.slice(dot + 1)) ? published.slice(0, dot) : published;
 }
 
 /**
@@ -169,6 +228,7 @@ export function defineEvent<const TType extends string, TData extends AnySchema>
     stream: options.stream,
     description: options.description,
     data: options.data,
+    ...(options.partitionKey ? { partitionKey: options.partitionKey } : {}),
   });
 }
 

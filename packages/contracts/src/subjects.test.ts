@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ALL_EVENTS, ALL_RPCS } from "./catalog.js";
-import { subjectMatches } from "./define.js";
+import { eventPartitionSubject, eventSubjectOf, subjectMatches } from "./define.js";
 import { STREAMS } from "./streams.js";
 
 describe("subjects", () => {
@@ -14,6 +14,23 @@ describe("subjects", () => {
           ).toBe(false);
         }
       }
+    }
+  });
+
+  it("keeps a partitioned event in its stream, and its contract subject readable from the published one", () => {
+    const keyed = ALL_EVENTS.filter((e) => e.partitionKey);
+    expect(keyed.length).toBeGreaterThan(0);
+    for (const event of keyed) {
+      const published = eventPartitionSubject(event, 13);
+      expect(published).toBe(`${event.subject}.13`);
+      expect(
+        STREAMS.filter((s) => s.subjects.some((f) => subjectMatches(f, published))).map((s) => s.name),
+      ).toEqual([event.stream.name]);
+      expect(eventSubjectOf(published)).toBe(event.subject);
+      // A contract subject ends with its version, never a bare number: it is left as it is.
+      expect(eventSubjectOf(event.subject)).toBe(event.subject);
+      expect(subjectMatches(eventPartitionSubject(event, "*"), published)).toBe(true);
+      expect(subjectMatches(eventPartitionSubject(event, "*"), event.subject)).toBe(false);
     }
   });
 

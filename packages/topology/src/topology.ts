@@ -154,6 +154,7 @@ export const topology = {
       edge: false,
       contracts: true,
       invariants: true,
+      partitioned: true,
     },
     {
       name: "notifications",

@@ -23,6 +23,9 @@ const declaration = declareService({
   description:
     "Denormalized read model of orders, built from order, payment and shipment events; rebuildable by replay",
   store: { schema, migrations: new URL("../drizzle", import.meta.url) },
+  // By order id, like every event it is built from: a partition's file holds its orders' views, and its
+  // consumers read only its partition's events. A user's list is gathered from every partition.
+  partitioned: true,
 });
 
 export type ViewsDb = Queryable<typeof schema>;

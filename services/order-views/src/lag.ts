@@ -2,7 +2,7 @@ import { consumerName, Gauge, type ReadinessCheck, type ServiceRuntime } from "@
 import { SOURCE_EVENTS } from "./declaration.js";
 
 /** Events in the source streams that the read model has not applied yet, summed over its consumers. */
-type Runtime = Pick<ServiceRuntime, "name" | "nats" | "metrics">;
+type Runtime = Pick<ServiceRuntime, "name" | "nats" | "metrics" | "partition">;
 
 async function lag(runtime: Runtime): Promise<number> {
   let total = 0;
@@ -10,7 +10,7 @@ async function lag(runtime: Runtime): Promise<number> {
     try {
       const info = await runtime.nats.jsm.consumers.info(
         event.stream.name,
-        consumerName(runtime.name, event),
+        consumerName(runtime.name, event, runtime.partition),
       );
       total += info.num_pending + info.num_ack_pending;
     } catch {
@@ -22,7 +22,8 @@ async function lag(runtime: Runtime): Promise<number> {
 
 /** The read model's lag, in readiness detail (informational: a lagging model still answers). */
 export function lagCheck(runtime: Runtime): ReadinessCheck {
-  return { name: "lag", local: false, timeoutMs: 2000, run: async () => ({ events: await lag(runtime) }) };
+  const name = runtime.partition === undefined ? "lag" : `lag p${runtime.partition}`;
+  return { name, local: false, timeoutMs: 2000, run: async () => ({ events: await lag(runtime) }) };
 }
 
 /** The same lag as a Prometheus gauge. */

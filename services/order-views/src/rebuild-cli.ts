@@ -4,7 +4,9 @@ import { orderViews } from "@bazaar/contracts";
 import { connectRpcClient } from "@bazaar/service-kit/platform";
 
 const servers = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
-const { client, close } = await connectRpcClient({ servers, caller: "order-views-rebuild" });
+// With PARTITIONS set (as the services run), every partition rebuilds its own file.
+const partitions = Number(process.env.PARTITIONS ?? "1");
+const { client, close } = await connectRpcClient({ servers, caller: "order-views-rebuild", partitions });
 try {
   let status = await client.call(orderViews.rebuild, {});
   console.log(`rebuild ${status.rebuildId} started`);

@@ -12,7 +12,8 @@ const { MAX_NAMED_SKIPS } = orderViews;
 
 export type RebuildStatus = v.InferOutput<typeof orderViews.RebuildStatus>;
 
-type Runtime = Pick<ServiceRuntime, "nats" | "log"> & {
+type Runtime = Pick<ServiceRuntime, "nats" | "log" | "partition"> & {
+  readonly config: { readonly PARTITIONS: number };
   transaction: <T>(fn: (tx: ViewsDb) => T) => T;
   db: ViewsDb;
 };
@@ -112,6 +113,9 @@ export class Rebuilder {
         jsm: runtime.nats.jsm,
         signal: this.#abort.signal,
         events: SOURCE_EVENTS,
+        // A partition rebuilds its own file from its own events.
+        partitions: runtime.config.PARTITIONS,
+        ...(runtime.partition === undefined ? {} : { partition: runtime.partition }),
         onEvent: (event) => {
           pending.push(event);
           if (pending.length >= BATCH) flush();

@@ -23,6 +23,9 @@ export const listMyOrders = defineRpc({
   description: "A user's orders, newest first, straight from the read model.",
   request: v.object({ userId: Id, ...PageRequest }),
   response: page(OrderView),
+  // The read model is partitioned by order id (like the events it is built from): a user's orders are in
+  // every partition, each page sorted by the same key as `listForUser`'s.
+  gather: { pageKey: (view) => [view.createdAt ?? view.lastUpdated, view.orderId], order: "desc" },
 });
 
 export const getOrderView = defineRpc({
@@ -32,6 +35,7 @@ export const getOrderView = defineRpc({
   request: v.object({ orderId: Id }),
   response: OrderView,
   errors: ["NOT_FOUND"],
+  partitionKey: (request) => request.orderId,
 });
 
 /** A stream message a rebuild left out because it is not a valid event of its contract. */
@@ -69,6 +73,38 @@ export const RebuildStatus = v.object({
 });
 export type RebuildStatus = v.InferOutput<typeof RebuildStatus>;
 
+const STATES = ["failed", "running", "idle", "completed"] as const;
+
+/**
+ * `mergeRebuildStatuses` is the status of a rebuild of every partition (each rebuilds its own file): the
+ * most pressing state of any (failed, then running, then idle), the counts summed, the first partition's
+ * id and error, started at the earliest, finished at the latest once all have.
+ */
+export function mergeRebuildStatuses(statuses: readonly RebuildStatus[]): RebuildStatus {
+  const first = statuses[0];
+  if (!first) throw new Error("no partition answered");
+  const times = (pick: (s: RebuildStatus) => string | null) =>
+    statuses
+      .map(pick)
+      .filter((t): t is string => t !== null)
+      .sort();
+  const started = times((s) => s.startedAt);
+  const finished = times((s) => s.finishedAt);
+  const modes = new Set(statuses.map((s) => s.mode));
+  return {
+    rebuildId: first.rebuildId,
+    state: STATES.find((state) => statuses.some((s) => s.state === state)) ?? first.state,
+    processed: statuses.reduce((n, s) => n + s.processed, 0),
+    total: statuses.reduce((n, s) => n + s.total, 0),
+    skipped: statuses.reduce((n, s) => n + s.skipped, 0),
+    skippedEvents: statuses.flatMap((s) => s.skippedEvents).slice(0, MAX_NAMED_SKIPS),
+    mode: modes.has(null) ? null : modes.has("merge") ? "merge" : "replace",
+    startedAt: started[0] ?? null,
+    finishedAt: finished.length === statuses.length ? (finished.at(-1) ?? null) : null,
+    error: statuses.find((s) => s.error !== null)?.error ?? null,
+  };
+}
+
 export const rebuild = defineRpc({
   service: "order-views",
   name: "rebuild",
@@ -78,6 +114,7 @@ export const rebuild = defineRpc({
   response: RebuildStatus,
   errors: ["CONFLICT"],
   command: true,
+  gather: { merge: (statuses) => mergeRebuildStatuses(statuses) },
 });
 
 export const rebuildStatus = defineRpc({
@@ -87,4 +124,5 @@ export const rebuildStatus = defineRpc({
     "State of the current or last rebuild: running with its progress, completed with its counts, or failed with the reason.",
   request: v.object({}),
   response: RebuildStatus,
+  gather: { merge: (statuses) => mergeRebuildStatuses(statuses) },
 });

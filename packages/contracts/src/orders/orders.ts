@@ -200,6 +200,7 @@ export const orderPlaced = defineEvent({
   version: 1,
   publisher: "orders",
   stream: ORDERS_STREAM,
+  partitionKey: (data) => data.orderId,
   description: "A customer placed an order; it is pending until the saga ends.",
   data: v.object({
     ...OrderRef,
@@ -215,6 +216,7 @@ export const orderConfirmed = defineEvent({
   version: 1,
   publisher: "orders",
   stream: ORDERS_STREAM,
+  partitionKey: (data) => data.orderId,
   description: "The order was reserved, charged and shipped.",
   data: v.object({ ...OrderRef, totalCents: Cents, currency: Currency }),
 });
@@ -224,6 +226,7 @@ export const orderCancelled = defineEvent({
   version: 1,
   publisher: "orders",
   stream: ORDERS_STREAM,
+  partitionKey: (data) => data.orderId,
   description: "The order was cancelled and what was done was undone.",
   data: v.object({ ...OrderRef, reason: v.string() }),
 });
@@ -233,6 +236,7 @@ export const orderRequiresAttention = defineEvent({
   version: 1,
   publisher: "orders",
   stream: ORDERS_STREAM,
+  partitionKey: (data) => data.orderId,
   description: "A compensation kept failing; an operator must act (see ops.alert).",
   data: v.object({ ...OrderRef, sagaId: Id, reason: v.string() }),
 });

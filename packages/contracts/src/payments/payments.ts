@@ -69,6 +69,7 @@ export const paymentCompleted = defineEvent({
   version: 1,
   publisher: "payments",
   stream: PAYMENTS_STREAM,
+  partitionKey: (data) => data.orderId,
   description: "An order was charged.",
   data: v.object({ orderId: Id, paymentId: Id, userId: Id, amountCents: Cents, currency: Currency }),
 });
@@ -78,6 +79,7 @@ export const paymentFailed = defineEvent({
   version: 1,
   publisher: "payments",
   stream: PAYMENTS_STREAM,
+  partitionKey: (data) => data.orderId,
   description: "A charge was declined.",
   data: v.object({ orderId: Id, userId: Id, amountCents: Cents, currency: Currency, reason: v.string() }),
 });
@@ -87,6 +89,7 @@ export const paymentRefunded = defineEvent({
   version: 1,
   publisher: "payments",
   stream: PAYMENTS_STREAM,
+  partitionKey: (data) => data.orderId,
   description: "An order's charge was refunded.",
   data: v.object({ orderId: Id, paymentId: Id, userId: Id, amountCents: Cents, currency: Currency }),
 });

@@ -53,6 +53,7 @@ export const shipmentCreated = defineEvent({
   version: 1,
   publisher: "shipping",
   stream: SHIPPING_STREAM,
+  partitionKey: (data) => data.orderId,
   description: "A shipment was created for an order.",
   data: v.object({
     orderId: Id,
@@ -68,6 +69,7 @@ export const shipmentCancelled = defineEvent({
   version: 1,
   publisher: "shipping",
   stream: SHIPPING_STREAM,
+  partitionKey: (data) => data.orderId,
   description: "An order's shipment was cancelled.",
   data: v.object({ orderId: Id, shipmentId: Id }),
 });

@@ -12,6 +12,10 @@ export interface EventConsumerOptions {
   /** A span per message processed (default: none). */
   readonly telemetry?: Telemetry;
   readonly event: EventContract;
+  /** What the durable reads (default the event's subject; see `consumeFilter` for partitions). */
+  readonly filter?: string;
+  /** The partition, for one partition's consumer of a partitioned service (its durable is its own). */
+  readonly partition?: number;
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
   readonly log: Logger;

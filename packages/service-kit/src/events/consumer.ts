@@ -16,9 +16,13 @@ import { isNotFound } from "./streams.js";
 export type { ApplyOutcome, BatchItem, EventMeta } from "./batch-items.js";
 export type { ConsumerStatus, EventConsumerOptions } from "./consumer-options.js";
 
-/** `consumerName` is the durable's name: the service, then the event, so `nats consumer ls` reads well. */
-export function consumerName(service: string, event: EventContract): string {
-  return `${service}__${event.type.replace(/[._]/g, "-")}-v${event.version}`;
+/**
+ * `consumerName` is the durable's name: the service, then the event, so `nats consumer ls` reads well;
+ * then `-p<N>` for one partition's durable of a partitioned service (its position moves with the partition).
+ */
+export function consumerName(service: string, event: EventContract, partition?: number): string {
+  const base = `${service}__${event.type.replace(/[._]/g, "-")}-v${event.version}`;
+  return partition === undefined ? base : `${base}-p${partition}`;
 }
 
 /**
@@ -53,7 +57,7 @@ export class EventConsumer {
 
   constructor(options: EventConsumerOptions) {
     this.#o = options;
-    this.name = consumerName(options.service, options.event);
+    this.name = consumerName(options.service, options.event, options.partition);
     this.#validate = envelopeValidator(options.event);
     this.#floor = new ReadFloor({
       jsm: options.jsm,
@@ -69,7 +73,7 @@ export class EventConsumer {
     return {
       name: this.name,
       stream: this.#o.event.stream.name,
-      subject: this.#o.event.subject,
+      subject: this.#o.filter ?? this.#o.event.subject,
       running: this.#running,
       paused: this.#paused || this.#storageHoldUntil !== undefined,
       lastError: this.#lastError,
@@ -146,6 +150,7 @@ export class EventConsumer {
           service,
           event,
           name: this.name,
+          filter: this.#o.filter ?? event.subject,
           ackWaitMs,
           ...(from ? { from } : {}),
         });

@@ -25,6 +25,8 @@ export interface DurableConsumerOptions {
   readonly event: EventContract;
   /** The durable's name (see `consumerName`). */
   readonly name: string;
+  /** The subject the durable reads: the event's, or one or every partition's of it. */
+  readonly filter: string;
   readonly ackWaitMs: number;
   /** Where a new durable starts (default `"start"`). */
   readonly from?: StartFrom;
@@ -49,7 +51,7 @@ export async function ensureDurableConsumer(o: DurableConsumerOptions): Promise<
   const config = {
     durable_name: name,
     description: `${service} applies ${event.type} v${event.version} (one handler, idempotent via inbox)`,
-    filter_subject: event.subject,
+    filter_subject: o.filter,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: o.from === "new" ? DeliverPolicy.New : DeliverPolicy.All,
     ack_wait: nanos(o.ackWaitMs),

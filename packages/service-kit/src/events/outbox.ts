@@ -6,6 +6,7 @@ import { NO_TELEMETRY, type Telemetry } from "../tracing/telemetry.js";
 import { currentScope } from "../tracing/trace-context.js";
 import { createAggregateSequencer } from "./aggregate-sequence.js";
 import { buildEnvelope } from "./envelope.js";
+import { publishSubject } from "./event-subjects.js";
 
 /** How one event is recorded. */
 export interface EmitOptions {
@@ -36,6 +37,8 @@ export interface OutboxOptions {
   readonly guard?: (event: EventContract) => void;
   /** A span per event recorded (default: none). */
   readonly telemetry?: Telemetry;
+  /** The system's partition count: a keyed event goes to its key's partition subject (default 1). */
+  readonly partitions?: number;
 }
 
 /**
@@ -67,13 +70,15 @@ export function createOutboxWriter(options: OutboxOptions): Emitter {
         },
       });
       const built = buildEnvelope(event, data, options.source, span.trace);
-      span.setAttributes({ "messaging.message.id": built.id });
+      // The key is read from the validated data, as consumers will see it.
+      const subject = publishSubject(event, built.data, options.partitions ?? 1);
+      span.setAttributes({ "messaging.message.id": built.id, "messaging.destination.name": subject });
       span.end();
       const key = emitOptions?.aggregate;
       const envelope = key === undefined ? built : { ...built, aggregate: { key, seq: nextSeq(key) } };
       insert.run(
         envelope.id,
-        event.subject,
+        subject,
         event.type,
         JSON.stringify(envelope),
         envelope.traceparent ?? null,

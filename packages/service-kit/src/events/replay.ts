@@ -1,8 +1,9 @@
-import type { EventContract, EventEnvelope } from "@bazaar/contracts";
+import { type EventContract, type EventEnvelope, eventSubjectOf } from "@bazaar/contracts";
 import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import * as v from "valibot";
 import { toIssues } from "../errors/validation.js";
 import { envelopeValidator } from "./envelope.js";
+import { consumeFilter } from "./event-subjects.js";
 import { readSubjectsInOrder } from "./subjects-in-order.js";
 
 export interface ReplayProgress {
@@ -52,6 +53,10 @@ export interface ReplayEventsOptions {
   /** Progress is reported every `progressEvery` messages (default 500) and at the end. */
   readonly progressEvery?: number;
   readonly signal?: AbortSignal;
+  /** The system's partition count (`PARTITIONS`, default 1): keyed events are read on their partitions' subjects. */
+  readonly partitions?: number;
+  /** Only this partition's events (a partition of a partitioned service rebuilding its own file). */
+  readonly partition?: number;
 }
 
 export interface ReplayEventsResult {
@@ -74,7 +79,7 @@ export interface ReplayEventsResult {
 export async function replayEvents(options: ReplayEventsOptions): Promise<ReplayEventsResult> {
   const counts = { processed: 0, total: 0, skipped: 0 };
   const streams: ReplayedStream[] = [];
-  for (const [stream, events] of byStream(options.events)) {
+  for (const [stream, events] of byStream(options)) {
     await readStream(options, stream, events, counts);
     streams.push(await historyOf(options.jsm, stream));
   }
@@ -91,7 +96,10 @@ async function readStream(
   const info = await options.jsm.streams.info(stream);
   const lastSeq = info.state.last_seq;
   if (info.state.messages === 0) return;
-  const read = await readSubjectsInOrder({ js: options.js, stream, subjects: [...events.keys()], lastSeq });
+  const filters = [...events.values()].map((e) =>
+    consumeFilter(e, options.partitions ?? 1, options.partition),
+  );
+  const read = await readSubjectsInOrder({ js: options.js, stream, subjects: filters, lastSeq });
   let streamTotal = read.pending;
   counts.total += streamTotal;
   if (streamTotal === 0) {
@@ -123,10 +131,10 @@ async function readStream(
   options.onProgress?.({ stream, processed: counts.processed, total: counts.total });
 }
 
-/** The contracts to replay, grouped by stream and keyed by subject. */
-function byStream(events: readonly EventContract[]): Map<string, Map<string, EventContract>> {
+/** The contracts to replay, grouped by stream and keyed by their contract subject. */
+function byStream(options: ReplayEventsOptions): Map<string, Map<string, EventContract>> {
   const streams = new Map<string, Map<string, EventContract>>();
-  for (const event of events) {
+  for (const event of options.events) {
     const subjects = streams.get(event.stream.name) ?? new Map<string, EventContract>();
     subjects.set(event.subject, event);
     streams.set(event.stream.name, subjects);
@@ -138,7 +146,7 @@ function check(
   m: JsMsg,
   events: ReadonlyMap<string, EventContract>,
 ): { envelope: EventEnvelope; event: EventContract } | { reason: string } {
-  const event = events.get(m.subject);
+  const event = events.get(eventSubjectOf(m.subject));
   if (!event) return { reason: "no contract for this subject" };
   let body: unknown;
   try {

@@ -8,7 +8,7 @@ import { startTestNats, type TestNats } from "@bazaar/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AppError } from "../errors/app-error.js";
 import { type SpawnedService, spawnTs } from "../fixtures/spawn.js";
-import { add, read } from "../fixtures/tally-service.js";
+import { add, listHeard, read } from "../fixtures/tally-service.js";
 import { createTestClient, type TestClient } from "../testing/test-client.js";
 import { handoverPartition, listPartitionOwners } from "./handover.js";
 import { partitionOf } from "./partition-of.js";
@@ -74,6 +74,39 @@ describe("a partitioned service with two instances", { timeout: 120_000 }, () =>
     expect(files(0)).toEqual(["tally.p0.db", "tally.p2.db"]);
     expect(files(1)).toEqual(["tally.p1.db", "tally.p3.db"]);
     expect(existsSync(join(root, "tally-0", "tally.db"))).toBe(false);
+  });
+
+  it("applies each event once, in its key's partition, and gathers a list from every partition", async () => {
+    // Every add emitted tally.counted on its key's partition subject (`evt.tally.counted.v1.<p>`), and
+    // each partition's own durable read only that subject.
+    const pageThrough = async (limit: number) => {
+      const pages: Array<Array<{ key: string; events: number; partition: number }>> = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.client.call(listHeard, { limit, ...(cursor ? { cursor } : {}) });
+        pages.push(page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return pages;
+    };
+    await vi.waitFor(async () => expect((await pageThrough(40)).flat()).toHaveLength(keys.length), {
+      timeout: 20_000,
+      interval: 200,
+    });
+    const pages = await pageThrough(7);
+    expect(pages.map((p) => p.length)).toEqual([7, 7, 7, 7, 7, 5]);
+    const heard = pages.flat();
+    expect(heard.map((h) => h.key)).toEqual([...keys].sort());
+    for (const h of heard) {
+      expect(h.events).toBe(1);
+      expect(h.partition).toBe(partitionOf({ key: h.key, partitions: PARTITIONS }));
+    }
+    const durables: Array<[string, string | undefined]> = [];
+    for await (const c of client.jsm.consumers.list("TALLY"))
+      durables.push([c.name, c.config.filter_subject]);
+    expect(durables.sort()).toEqual(
+      [0, 1, 2, 3].map((p) => [`tally__tally-counted-v1-p${p}`, `evt.tally.counted.v1.${p}`]),
+    );
   });
 
   it("labels each partition's metrics in one exposition", async () => {

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_STREAM, EVENT_PREFIX } from "@bazaar/contracts";
+import { DEAD_LETTER_STREAM, EVENT_PREFIX, eventPartitionSubject } from "@bazaar/contracts";
 import { deadLetterFilter } from "../events/dead-letters.js";
 import { HEALTH_SUBJECT } from "../service/health-wiring.js";
 import type { ServiceDefinition } from "../service/types.js";
@@ -19,7 +19,9 @@ export interface AdminGrants {
  */
 export function adminApiGrants(services: readonly ServiceDefinition[]): AdminGrants {
   const dl = DEAD_LETTER_STREAM.name;
-  const replayable = services.flatMap((s) => s.emits.map((e) => e.subject));
+  const replayable = services.flatMap((s) =>
+    s.emits.flatMap((e) => (e.partitionKey ? [e.subject, eventPartitionSubject(e, "*")] : [e.subject])),
+  );
   return {
     publish: [
       "$SRV.PING",

@@ -61,7 +61,11 @@ describe("deriveBrokerPermissions", () => {
 
   it("lets a service publish only its own events and create or update only its own streams", () => {
     const allow = identity("payments").publish.allow;
-    expect(allow.filter((s) => s.startsWith("evt."))).toEqual([payments.paymentCompleted.subject]);
+    // Its event names its partition key, so each partition's subject is allowed too.
+    expect(allow.filter((s) => s.startsWith("evt."))).toEqual([
+      payments.paymentCompleted.subject,
+      `${payments.paymentCompleted.subject}.*`,
+    ]);
     expect(allow).toEqual(
       expect.arrayContaining([
         "$JS.API.STREAM.CREATE.PAYMENTS",
@@ -117,9 +121,37 @@ describe("deriveBrokerPermissions", () => {
     // A replay republishes on the original subject: every declared event, nothing else.
     expect(identity("orders").publish.allow.filter((s) => s.startsWith("evt."))).toEqual([
       orders.orderPlaced.subject,
+      `${orders.orderPlaced.subject}.*`,
       payments.paymentCompleted.subject,
+      `${payments.paymentCompleted.subject}.*`,
     ]);
     expect(identity("payments").subscribe.allow).not.toContain("evt.>");
+  });
+
+  it("gives a partitioned consumer one durable per partition, which every other consumer is denied", () => {
+    const ledgerSvc = declareService({
+      name: "ledger",
+      version: "1.0.0",
+      description: "books",
+      store: { schema: {}, modules: [] },
+      partitioned: true,
+    });
+    const ledger_ = ledgerSvc.define({ consumes: [ledgerSvc.on(payments.paymentCompleted, () => {})] });
+    const derived = deriveBrokerPermissions({ services: [payments_, views_, ledger_], partitions: 4 });
+    const of = (name: string) => derived.services.find((s) => s.service === name)?.publish;
+    const durables = [0, 1, 2, 3].map((p) => `ledger__payment-completed-v1-p${p}`);
+    expect(of("ledger")?.allow).toEqual(
+      expect.arrayContaining([
+        ...durables.map((d) => `$JS.API.CONSUMER.CREATE.PAYMENTS.${d}.>`),
+        ...durables.map((d) => `$JS.ACK.PAYMENTS.${d}.>`),
+        // Its ordered reads (a rebuild of one partition) filter on a partition's subject.
+        `$JS.API.CONSUMER.CREATE.PAYMENTS.*.${payments.paymentCompleted.subject}.*`,
+      ]),
+    );
+    expect(of("ledger")?.allow.some((s) => s.includes("-p4"))).toBe(false);
+    expect(of("views")?.deny).toEqual(
+      expect.arrayContaining(durables.map((d) => `$JS.API.CONSUMER.MSG.NEXT.PAYMENTS.${d}`)),
+    );
   });
 
   it("refuses a service named like the operator, a service declared twice, an unknown admin service", () => {

@@ -1,6 +1,7 @@
 import {
   DEAD_LETTER_STREAM,
   type EventContract,
+  eventPartitionSubject,
   partitionSubject,
   type StreamContract,
 } from "@bazaar/contracts";
@@ -59,7 +60,15 @@ export interface DeriveBrokerPermissionsOptions {
   readonly services: readonly ServiceDefinition[];
   /** Services that serve the operator's admin API, and so also hold `adminApiGrants`. */
   readonly adminApi?: readonly string[];
+  /**
+   * The most partitions the system may run with (`PARTITIONS`, default 16): a partitioned service's
+   * durables are one per partition, each named in its grants and in everyone else's deny-list.
+   */
+  readonly partitions?: number;
 }
+
+/** The `partitions` the permissions are derived for unless told otherwise (the manifests' `PARTITIONS`). */
+export const DEFAULT_GRANTED_PARTITIONS = 16;
 
 /** `passwordVariable` names the environment variable a broker reads a user's password from. */
 export function passwordVariable(user: string): string {
@@ -72,13 +81,22 @@ function streamsOf(events: readonly EventContract[]): Map<string, StreamContract
   return new Map(events.map((e) => [e.stream.name, e.stream]));
 }
 
+/** A service's durables for one event: one, or one per partition for a partitioned service. */
+function durablesOf(def: ServiceDefinition, event: EventContract, partitions: number): string[] {
+  if (!def.partitioned) return [consumerName(def.name, event)];
+  return Array.from({ length: partitions }, (_, p) => consumerName(def.name, event, p));
+}
+
 /** Every durable consumer of the system, per stream: what no other service may create, pull or delete. */
-function durablesByStream(services: readonly ServiceDefinition[]): Map<string, Map<string, string>> {
+function durablesByStream(
+  services: readonly ServiceDefinition[],
+  partitions: number,
+): Map<string, Map<string, string>> {
   const byStream = new Map<string, Map<string, string>>();
   for (const def of services) {
     for (const c of def.consumes) {
       const durables = byStream.get(c.event.stream.name) ?? new Map<string, string>();
-      durables.set(consumerName(def.name, c.event), def.name);
+      for (const name of durablesOf(def, c.event, partitions)) durables.set(name, def.name);
       byStream.set(c.event.stream.name, durables);
     }
   }
@@ -88,6 +106,7 @@ function durablesByStream(services: readonly ServiceDefinition[]): Map<string, M
 function publishRules(
   def: ServiceDefinition,
   durables: Map<string, Map<string, string>>,
+  partitions: number,
 ): { allow: string[]; deny: string[] } {
   const allow: string[] = [js.info];
   const deny: string[] = [];
@@ -95,11 +114,15 @@ function publishRules(
   for (const call of def.calls) {
     allow.push(call.subject);
     // A partitioned contract is also served per partition: `rpc.<service>.<partition>.<name>`.
-    if (call.partitionKey) allow.push(partitionSubject(call, WILDCARD));
+    if (call.partitionKey || call.gather) allow.push(partitionSubject(call, WILDCARD));
     if (call.streaming) allow.push(`${streamCreditPrefix(call.service)}.*`);
   }
   // Events: only its own (declareService already refuses an event another service publishes).
-  for (const event of def.emits) allow.push(event.subject);
+  // A keyed event is published on its partition's subject once there are partitions.
+  for (const event of def.emits) {
+    allow.push(event.subject);
+    if (event.partitionKey) allow.push(eventPartitionSubject(event, WILDCARD));
+  }
   if (def.emits.length > 0) allow.push(js.streamNames);
   if (def.partitioned) allow.push(...partitionLeaseGrants(def.name).publish);
   // Streams it owns: create and update (never delete or purge); the dead letters are every consumer's.
@@ -126,16 +149,18 @@ function publishRules(
   for (const [stream, events] of consumed) {
     allow.push(js.streamInfo(stream));
     for (const event of events) {
-      const own = consumerName(def.name, event);
-      allow.push(
-        js.consumerCreate(stream, own),
-        `${js.consumerCreate(stream, own)}.>`,
-        js.durableCreate(stream, own),
-        js.consumerInfo(stream, own),
-        js.next(stream, own),
-        js.ack(stream, own),
-        js.consumerCreateFiltered(stream, "*", event.subject),
-      );
+      for (const own of durablesOf(def, event, partitions))
+        allow.push(
+          js.consumerCreate(stream, own),
+          `${js.consumerCreate(stream, own)}.>`,
+          js.durableCreate(stream, own),
+          js.consumerInfo(stream, own),
+          js.next(stream, own),
+          js.ack(stream, own),
+        );
+      allow.push(js.consumerCreateFiltered(stream, "*", event.subject));
+      if (event.partitionKey)
+        allow.push(js.consumerCreateFiltered(stream, "*", eventPartitionSubject(event, WILDCARD)));
     }
     allow.push(js.consumerInfo(stream, "*"), js.next(stream, "*"), js.consumerDelete(stream, "*"));
     // The wildcards above are for its ephemeral reads: another service's durable stays out of reach.
@@ -201,12 +226,13 @@ export function deriveBrokerPermissions(options: DeriveBrokerPermissionsOptions)
   for (const admin of options.adminApi ?? []) {
     if (!names.includes(admin)) throw new Error(`the admin API's service ${admin} is not among the services`);
   }
-  const durables = durablesByStream(options.services);
+  const partitions = options.partitions ?? DEFAULT_GRANTED_PARTITIONS;
+  const durables = durablesByStream(options.services, partitions);
   const admin = adminApiGrants(options.services);
   const services = [...options.services]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((def): ServiceIdentity => {
-      const publish = publishRules(def, durables);
+      const publish = publishRules(def, durables, partitions);
       const subscribe = subscribeRules(def);
       const isAdmin = options.adminApi?.includes(def.name) ?? false;
       return {

@@ -1,4 +1,10 @@
-import type { RpcContract, RpcRequestInput, RpcResponse } from "@bazaar/contracts";
+import { randomUUID } from "node:crypto";
+import {
+  partitionSubject,
+  type RpcContract,
+  type RpcRequestInput,
+  type RpcResponse,
+} from "@bazaar/contracts";
 import { type NatsConnection, errors as natsErrors } from "@nats-io/transport-node";
 import { AppError, TimeoutError, UnavailableError } from "../errors/app-error.js";
 import { parseOrThrow } from "../errors/validation.js";
@@ -8,6 +14,7 @@ import { SpanKind, startSpan } from "../tracing/spans.js";
 import { NO_TELEMETRY, type Telemetry } from "../tracing/telemetry.js";
 import { currentScope } from "../tracing/trace-context.js";
 import { decodeReply, encodeJson, errorFromReply, isErrorReply, type WireReply } from "./codec.js";
+import { gatherAnswers } from "./gather-answers.js";
 import { requestLocally } from "./local-dispatch.js";
 import type { LocalRpcRegistry } from "./local-registry.js";
 import { outgoingHeaders, validateReply } from "./outgoing.js";
@@ -132,92 +139,113 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
     if (local) transportMetrics?.localCalls.inc({ subject, code });
   };
 
+  // One call to one subject: the contract's, its key's partition's, or one of a gathered call's.
+  const callOne = async <C extends RpcContract>(
+    contract: C,
+    input: RpcRequestInput<C>,
+    target: string,
+    callOptions: CallOptions,
+  ): Promise<RpcResponse<C>> => {
+    const timeoutMs = callOptions.timeoutMs ?? contract.timeoutMs;
+    if (options.connected && !options.connected()) {
+      count(contract.subject, "UNAVAILABLE");
+      throw new UnavailableError(`cannot call ${contract.subject}: the NATS connection is down`, {
+        reason: BROKER_DOWN,
+      });
+    }
+    const endpoint = contract.streaming
+      ? undefined
+      : options.local?.find(target, nc.isClosed() ? undefined : nc.info?.server_id);
+    const send = async (headers: ReturnType<typeof outgoingHeaders>) => {
+      let reply: WireReply;
+      // Local until the endpoint declines (its service began stopping since the lookup).
+      let local = endpoint !== undefined;
+      try {
+        const data = encodeJson(input);
+        const answer = endpoint
+          ? await abortable(
+              requestLocally({ endpoint, subject: target, data, headers, timeoutMs }),
+              callOptions.signal,
+              contract.subject,
+            )
+          : undefined;
+        if (answer === undefined) local = false;
+        reply =
+          answer ??
+          (await abortable(
+            nc.request(target, data, { timeout: timeoutMs, headers }),
+            callOptions.signal,
+            contract.subject,
+          ));
+      } catch (err) {
+        let appErr = translateNatsError(err, contract, timeoutMs);
+        // The connection dropped while the call waited: its timeout says nothing about the callee.
+        if (appErr.code === "TIMEOUT" && options.connected && !options.connected())
+          appErr = new UnavailableError(`call to ${contract.subject} lost: the NATS connection is down`, {
+            cause: appErr,
+            reason: BROKER_DOWN,
+          });
+        count(contract.subject, appErr.code, local);
+        throw appErr;
+      }
+      if (reply.headers?.code === 503 && reply.data.length === 0) {
+        count(contract.subject, "UNAVAILABLE", local);
+        throw new UnavailableError(`no ${contract.service} instance is answering ${contract.subject}`);
+      }
+      if (isErrorReply(reply)) {
+        const err = errorFromReply(reply, contract.subject);
+        count(contract.subject, err.code, local);
+        throw err;
+      }
+      const value = validateReply(contract, decodeReply(reply.data, contract.subject));
+      count(contract.subject, "OK", local);
+      return value;
+    };
+    const span = startSpan(options.telemetry ?? NO_TELEMETRY, {
+      name: `send ${contract.subject}`,
+      kind: SpanKind.CLIENT,
+      parent: currentScope()?.trace,
+      attributes: {
+        "messaging.system": "nats",
+        "messaging.operation.type": "send",
+        "messaging.destination.name": target,
+        "rpc.system": "nats",
+        "rpc.service": contract.service,
+        "rpc.method": contract.name,
+        "bazaar.rpc.transport": endpoint ? "local" : "nats",
+      },
+    });
+    const headers = outgoingHeaders(caller, contract, timeoutMs, callOptions.idempotencyKey, span.trace);
+    const t0 = performance.now();
+    try {
+      const value = await send(headers);
+      span.end();
+      return value;
+    } catch (err) {
+      span.end(err);
+      throw err;
+    } finally {
+      metrics?.rpcCallDuration.observe({ subject: contract.subject }, (performance.now() - t0) / 1000);
+    }
+  };
+
   return {
     async call(contract, input, callOptions = {}) {
       options.guard?.(contract);
       const parsed = parseOrThrow(contract.request, input, `request to ${contract.subject}`);
-      const target = routeSubject(contract, parsed, options.partitions ?? 1);
-      const timeoutMs = callOptions.timeoutMs ?? contract.timeoutMs;
-      if (options.connected && !options.connected()) {
-        count(contract.subject, "UNAVAILABLE");
-        throw new UnavailableError(`cannot call ${contract.subject}: the NATS connection is down`, {
-          reason: BROKER_DOWN,
-        });
-      }
-      const endpoint = contract.streaming
-        ? undefined
-        : options.local?.find(target, nc.isClosed() ? undefined : nc.info?.server_id);
-      const send = async (headers: ReturnType<typeof outgoingHeaders>) => {
-        let reply: WireReply;
-        // Local until the endpoint declines (its service began stopping since the lookup).
-        let local = endpoint !== undefined;
-        try {
-          const data = encodeJson(input);
-          const answer = endpoint
-            ? await abortable(
-                requestLocally({ endpoint, subject: target, data, headers, timeoutMs }),
-                callOptions.signal,
-                contract.subject,
-              )
-            : undefined;
-          if (answer === undefined) local = false;
-          reply =
-            answer ??
-            (await abortable(
-              nc.request(target, data, { timeout: timeoutMs, headers }),
-              callOptions.signal,
-              contract.subject,
-            ));
-        } catch (err) {
-          let appErr = translateNatsError(err, contract, timeoutMs);
-          // The connection dropped while the call waited: its timeout says nothing about the callee.
-          if (appErr.code === "TIMEOUT" && options.connected && !options.connected())
-            appErr = new UnavailableError(`call to ${contract.subject} lost: the NATS connection is down`, {
-              cause: appErr,
-              reason: BROKER_DOWN,
-            });
-          count(contract.subject, appErr.code, local);
-          throw appErr;
-        }
-        if (reply.headers?.code === 503 && reply.data.length === 0) {
-          count(contract.subject, "UNAVAILABLE", local);
-          throw new UnavailableError(`no ${contract.service} instance is answering ${contract.subject}`);
-        }
-        if (isErrorReply(reply)) {
-          const err = errorFromReply(reply, contract.subject);
-          count(contract.subject, err.code, local);
-          throw err;
-        }
-        const value = validateReply(contract, decodeReply(reply.data, contract.subject));
-        count(contract.subject, "OK", local);
-        return value;
-      };
-      const span = startSpan(options.telemetry ?? NO_TELEMETRY, {
-        name: `send ${contract.subject}`,
-        kind: SpanKind.CLIENT,
-        parent: currentScope()?.trace,
-        attributes: {
-          "messaging.system": "nats",
-          "messaging.operation.type": "send",
-          "messaging.destination.name": target,
-          "rpc.system": "nats",
-          "rpc.service": contract.service,
-          "rpc.method": contract.name,
-          "bazaar.rpc.transport": endpoint ? "local" : "nats",
-        },
-      });
-      const headers = outgoingHeaders(caller, contract, timeoutMs, callOptions.idempotencyKey, span.trace);
-      const t0 = performance.now();
-      try {
-        const value = await send(headers);
-        span.end();
-        return value;
-      } catch (err) {
-        span.end(err);
-        throw err;
-      } finally {
-        metrics?.rpcCallDuration.observe({ subject: contract.subject }, (performance.now() - t0) / 1000);
-      }
+      const partitions = options.partitions ?? 1;
+      if (!contract.gather || partitions <= 1)
+        return callOne(contract, input, routeSubject(contract, parsed, partitions), callOptions);
+      // Every partition answers; a command's partitions share one idempotency key (one intent).
+      const shared = contract.command
+        ? { ...callOptions, idempotencyKey: callOptions.idempotencyKey ?? randomUUID() }
+        : callOptions;
+      const answers = await Promise.all(
+        Array.from({ length: partitions }, (_, p) =>
+          callOne(contract, input, partitionSubject(contract, p), shared),
+        ),
+      );
+      return gatherAnswers(contract, answers, parsed) as RpcResponse<typeof contract>;
     },
 
     stream(contract, input, streamOptions = {}) {

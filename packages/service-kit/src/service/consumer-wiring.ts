@@ -6,6 +6,7 @@ import { type ApplyOutcome, type BatchItem, EventConsumer } from "../events/cons
 import { createConsumerMetrics } from "../events/consumer-metrics.js";
 import { registerDeadLetterMetrics } from "../events/dead-letter-metrics.js";
 import { createDeadLetters } from "../events/dead-letters.js";
+import { consumeFilter } from "../events/event-subjects.js";
 import type { Inbox } from "../events/inbox.js";
 import type { Emitter } from "../events/outbox.js";
 import { storageErrorCode } from "../events/storage-errors.js";
@@ -28,6 +29,22 @@ export interface ConsumerWiring {
   /** What the service's `setup` made: handlers get it as `ctx.deps`. */
   readonly deps: unknown;
   readonly telemetry: Telemetry;
+  /** The partition, for one partition of a partitioned service: its consumers read only its events. */
+  readonly partition?: number;
+}
+
+/** `registerServiceDeadLetters` exposes the count and age of a service's dead letters. */
+export function registerServiceDeadLetters(o: {
+  readonly registry: ServiceMetrics["registry"];
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly service: string;
+}): void {
+  registerDeadLetterMetrics({
+    registry: o.registry,
+    deadLetters: createDeadLetters({ js: o.js, jsm: o.jsm }),
+    service: o.service,
+  });
 }
 
 /**
@@ -38,12 +55,9 @@ export interface ConsumerWiring {
 export function startConsumers(w: ConsumerWiring): EventConsumer[] {
   const consumers: EventConsumer[] = [];
   const metrics = createConsumerMetrics(w.metrics.registry, () => consumers);
-  if (w.def.consumes.length > 0)
-    registerDeadLetterMetrics({
-      registry: w.metrics.registry,
-      deadLetters: createDeadLetters({ js: w.js, jsm: w.jsm }),
-      service: w.def.name,
-    });
+  // A partitioned service's dead letters are the whole service's: its host counts them once.
+  if (w.def.consumes.length > 0 && w.partition === undefined)
+    registerServiceDeadLetters({ registry: w.metrics.registry, js: w.js, jsm: w.jsm, service: w.def.name });
   const [major, minor] = (w.serverVersion ?? "2.10.0").split(".").map(Number);
   const termWithReason = (major ?? 2) > 2 || (minor ?? 0) >= 11;
   for (const sub of w.def.consumes) {
@@ -66,6 +80,7 @@ export function startConsumers(w: ConsumerWiring): EventConsumer[] {
         tx,
         outbox,
         meta: item.meta,
+        partition: w.partition,
       });
       if (result && typeof (result as Promise<unknown>).then === "function") {
         throw new Error(
@@ -78,6 +93,8 @@ export function startConsumers(w: ConsumerWiring): EventConsumer[] {
       service: w.def.name,
       telemetry: w.telemetry,
       event: sub.event,
+      filter: consumeFilter(sub.event, w.config.PARTITIONS, w.partition),
+      ...(w.partition === undefined ? {} : { partition: w.partition }),
       js: w.js,
       jsm: w.jsm,
       log: w.log,

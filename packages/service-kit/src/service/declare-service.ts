@@ -203,7 +203,9 @@ function declaration<
 
 /**
  * A partitioned service keeps its state in its partitions' files, and serves only calls that name their
- * partition: a call without a key could reach any owner and see one partition's data as the whole.
+ * partition, or that every partition answers (`gather`): a call without either could reach any owner and
+ * see one partition's data as the whole. It consumes only events that name their key, so that each
+ * partition reads its own (`evt.<type>.v<n>.<partition>`) and no event is applied by two.
  */
 function assertPartitionable(
   name: string,
@@ -214,16 +216,21 @@ function assertPartitionable(
   if (!hasStore)
     throw new Error(`${name} is partitioned but declares no store: a partition is a SQLite file`);
   for (const s of serves) {
-    if (!s.contract.partitionKey)
-      throw new Error(`${name} is partitioned, so ${s.contract.subject} must name its partitionKey`);
+    if (!s.contract.partitionKey && !s.contract.gather)
+      throw new Error(
+        `${name} is partitioned, so ${s.contract.subject} must name its partitionKey (or how to gather every partition's answer)`,
+      );
     if (s.contract.streaming)
       throw new Error(
         `${name} is partitioned: ${s.contract.subject} cannot stream (calls fan out to no partition)`,
       );
   }
-  // Events do not carry a partition token yet, so each partition's consumer would apply every event.
-  if (consumes.length > 0)
-    throw new Error(`${name} is partitioned: consuming events is not supported for partitioned services yet`);
+  for (const c of consumes) {
+    if (!c.event.partitionKey)
+      throw new Error(
+        `${name} is partitioned, so ${c.event.type} v${c.event.version} must name its partitionKey: every partition would apply it`,
+      );
+  }
 }
 
 /** `describeTopology` is the machine-readable declaration of a service: who it calls, what it emits and consumes. */

@@ -109,6 +109,8 @@ export interface EventContext<
   readonly tx: Tx<TSchema>;
   readonly outbox: Emitter<TEmits>;
   readonly meta: EventMeta;
+  /** The partition applying it (a partitioned service's: the event's key is in it); undefined otherwise. */
+  readonly partition: number | undefined;
 }
 
 export type RpcHandler<C extends RpcContract, Ctx> = C["streaming"] extends true

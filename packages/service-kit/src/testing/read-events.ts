@@ -10,6 +10,8 @@ import { replayEvents } from "../events/replay.js";
 export async function readEvents<E extends EventContract>(
   nc: NatsConnection,
   event: E,
+  /** The system's partition count, when it runs with partitions: a keyed event is on every partition's subject. */
+  options: { readonly partitions?: number } = {},
 ): Promise<Array<EnvelopeOf<E>>> {
   const out: EventEnvelope[] = [];
   try {
@@ -17,6 +19,7 @@ export async function readEvents<E extends EventContract>(
       js: jetstream(nc),
       jsm: await jetstreamManager(nc),
       events: [event],
+      ...(options.partitions ? { partitions: options.partitions } : {}),
       onEvent: (envelope) => {
         out.push(envelope);
       },

@@ -60,7 +60,9 @@ export function canary(): Fault {
       });
       const orderId = settledOrder(context);
       const removed = orderId
-        ? tamper(system.dbFile("order-views"), "DELETE FROM order_views WHERE order_id = ?", [orderId])
+        ? system
+            .dbFiles("order-views")
+            .reduce((n, file) => n + tamper(file, "DELETE FROM order_views WHERE order_id = ?", [orderId]), 0)
         : 0;
       recordFault(context, {
         fault: "canary",

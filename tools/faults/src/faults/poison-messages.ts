@@ -30,6 +30,16 @@ export function poisonPayload(variant: Variant, event: EventContract): string {
 
 const VARIANTS: readonly Variant[] = ["not-json", "not-an-envelope", "invalid-data"];
 
+/**
+ * Where poison of an event reaches its consumers: its contract subject, or, when it is read per partition
+ * (`evt.<type>.v<n>.<partition>` and `.*`), partition 0's subject, which both kinds of consumer read.
+ */
+function poisonSubject(event: EventContract, consumed: ReadonlySet<string>): string | undefined {
+  if (consumed.has(event.subject)) return event.subject;
+  const partitioned = [...consumed].some((f) => f.startsWith(`${event.subject}.`));
+  return partitioned ? `${event.subject}.0` : undefined;
+}
+
 /** Every subject a durable consumer filters on. */
 async function consumedSubjects(nc: NatsConnection): Promise<Set<string>> {
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
@@ -63,16 +73,17 @@ export function poisonMessages(options: { readonly at?: number } = {}): Fault {
           if (stream.name === DEAD_LETTER_STREAM.name) continue;
           // Subjects someone consumes first: that is where poison can hurt.
           const own = ALL_EVENTS.filter((e) => e.stream.name === stream.name);
-          const hit = own.filter((e) => consumed.has(e.subject));
+          const hit = own.filter((e) => poisonSubject(e, consumed) !== undefined);
           const events = hit.length > 0 ? hit : own;
           for (const [i, variant] of VARIANTS.entries()) {
             const event = events[i % events.length];
             if (!event) continue;
-            const ack = await js.publish(event.subject, poisonPayload(variant, event), { timeout: 10_000 });
+            const subject = poisonSubject(event, consumed) ?? event.subject;
+            const ack = await js.publish(subject, poisonPayload(variant, event), { timeout: 10_000 });
             context.history.record({
               type: "poison",
               stream: stream.name,
-              subject: event.subject,
+              subject,
               seq: ack.seq,
               variant,
             });

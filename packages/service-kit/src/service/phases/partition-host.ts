@@ -7,6 +7,7 @@ import { openAssignments, readAssignments, recordAssignment } from "../../partit
 import type { PartitionLease } from "../../partitions/partition-lease.js";
 import { InFlight } from "../../rpc/in-flight.js";
 import type { DrizzleSchema, Store } from "../../store/open-store.js";
+import { registerServiceDeadLetters } from "../consumer-wiring.js";
 import { Lifecycle } from "./lifecycle.js";
 import { acquireLeases, ownedPartitions, retrying } from "./partition-leases.js";
 import { type ServicePart, type ServicePartOptions, setUpServicePart } from "./service-part.js";
@@ -138,6 +139,13 @@ export async function startPartitionHost(o: PartitionHostOptions): Promise<Parti
     }
   }
 
+  if (def.consumes.length > 0)
+    registerServiceDeadLetters({
+      registry: o.metrics.registry,
+      js: o.broker.js,
+      jsm: o.broker.jsm,
+      service: def.name,
+    });
   const kv = await moves();
   const moved = await retrying(Date.now() + config.LEASE_WAIT_MS, () =>
     readAssignments(kv, config.PARTITIONS),

@@ -129,6 +129,7 @@ export async function setUpServicePart(o: ServicePartOptions): Promise<ServicePa
           transaction: core.transaction,
           deps,
           telemetry,
+          ...(partition === undefined ? {} : { partition }),
         }),
       );
     }

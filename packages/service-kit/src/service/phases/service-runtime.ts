@@ -63,6 +63,7 @@ export function createServiceRuntime(o: {
         source: def.name,
         guard: emitGuard(def),
         telemetry: o.telemetry,
+        partitions: o.config.PARTITIONS,
       })
     : undefined;
   const transaction: TransactionFn<DrizzleSchema, EventContract> = (fn) => {
