@@ -91,6 +91,7 @@ export {
   adminApiGrants,
   type BrokerPermissions,
   brokerAuthorizationConfig,
+  DEFAULT_GRANTED_PARTITIONS,
   type DeriveBrokerPermissionsOptions,
   deriveBrokerPermissions,
   inboxPrefix,

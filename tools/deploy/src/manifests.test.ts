@@ -2,6 +2,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, relative } from "node:path";
+import { DEFAULT_GRANTED_PARTITIONS } from "@bazaar/service-kit/platform";
 import { tempDir } from "@bazaar/testing";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
@@ -249,7 +250,7 @@ describe.skipIf(!kustomize).each([
   });
 
   it("runs each partitioned service as pods that agree on their count and know their index", () => {
-    for (const name of ["payments", "shipping"]) {
+    for (const name of ["payments", "shipping", "order-views"]) {
       const env = container(objects, name).env ?? [];
       expect(env.find((e) => e.name === "INSTANCES")?.value).toBe(
         String(workload(objects, name).spec.replicas),
@@ -260,6 +261,12 @@ describe.skipIf(!kustomize).each([
       expect(workload(objects, name).spec.replicas).toBe(2);
     }
     expect(workload(objects, "orders").spec.replicas).toBe(1);
+    // The broker's permissions name each partition's durables up to DEFAULT_GRANTED_PARTITIONS.
+    const settings = objects.find(
+      (o) => o.kind === "ConfigMap" && "PARTITIONS" in ((o as { data?: object }).data ?? {}),
+    ) as (KubeObject & { data: Record<string, string> }) | undefined;
+    expect(Number(settings?.data.PARTITIONS)).toBeGreaterThan(1);
+    expect(Number(settings?.data.PARTITIONS)).toBeLessThanOrEqual(DEFAULT_GRANTED_PARTITIONS);
   });
 
   it("puts everything in its namespace", () => {

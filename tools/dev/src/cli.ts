@@ -6,6 +6,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { findRepoRoot, NatsToolsError } from "@bazaar/nats-tools";
+import { DEFAULT_GRANTED_PARTITIONS } from "@bazaar/service-kit/platform";
 import { runDev } from "./dev-run.js";
 import type { RunMode } from "./service-env.js";
 
@@ -72,6 +73,13 @@ async function main(): Promise<number> {
     partitions < instances
   ) {
     console.error(`--instances must be a positive integer, and --partitions at least as many\n${USAGE}`);
+    return 2;
+  }
+  if (partitions > DEFAULT_GRANTED_PARTITIONS) {
+    // The broker's committed permissions name each partition's durables up to that many.
+    console.error(
+      `--partitions may be at most ${DEFAULT_GRANTED_PARTITIONS} (the broker's permissions)\n${USAGE}`,
+    );
     return 2;
   }
   if (instances > 1 && mode === "monolith") {

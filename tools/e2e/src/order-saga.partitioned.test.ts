@@ -1,12 +1,12 @@
-// The shop with its partitioned services (payments, shipping) as two instances each over four
-// partitions: every order's charge lands in the file of its order id's partition, and with one payments
-// instance killed, the orders whose partition the other owns keep confirming while the rest end cancelled
+// The shop with its partitioned services (payments, shipping, order-views) as two instances each over
+// four partitions: every order's charge and view land in the files of its order id's partition, a user's
+// orders are gathered from every partition, and with one payments instance killed, the orders whose partition the other owns keep confirming while the rest end cancelled
 // (stock back, nothing charged): none is lost, none charged twice.
 import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { orders, payments } from "@bazaar/contracts";
+import { orders, orderViews, payments } from "@bazaar/contracts";
 import { partitionOf } from "@bazaar/service-kit/platform";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,13 +38,14 @@ afterAll(async () => {
 
 const partition = (orderId: string): number => partitionOf({ key: orderId, partitions: PARTITIONS });
 
-/** The payment rows of each partition's file, read as the operator would, beside the running service. */
-function chargesByPartition(): Map<number, string[]> {
+/** The order ids of a table in each partition's file, read as the operator would, beside the running service. */
+function orderIdsByPartition(service: string, table: string): Map<number, string[]> {
   const byPartition = new Map<number, string[]>();
-  for (const file of readdirSync(t.dataDir).filter((f) => /^payments\.p\d+\.db$/.test(f))) {
+  const pattern = new RegExp(`^${service}\\.p\\d+\\.db$`);
+  for (const file of readdirSync(t.dataDir).filter((f) => pattern.test(f))) {
     const p = Number(file.split(".")[1]?.slice(1));
     const db = new Database(join(t.dataDir, file), { readonly: true });
-    const rows = db.prepare("SELECT order_id AS orderId FROM payments").all() as Array<{ orderId: string }>;
+    const rows = db.prepare(`SELECT order_id AS orderId FROM ${table}`).all() as Array<{ orderId: string }>;
     db.close();
     byPartition.set(
       p,
@@ -54,10 +55,19 @@ function chargesByPartition(): Map<number, string[]> {
   return byPartition;
 }
 
-describe("partitioned payments and shipping, two instances each", { timeout: 120_000 }, () => {
+const chargesByPartition = () => orderIdsByPartition("payments", "payments");
+
+describe("partitioned payments, shipping and order-views, two instances each", { timeout: 120_000 }, () => {
   it("runs two instances of each partitioned service, one file per partition", () => {
     expect(t.system.services).toEqual(
-      expect.arrayContaining(["payments", "payments-1", "shipping", "shipping-1"]),
+      expect.arrayContaining([
+        "payments",
+        "payments-1",
+        "shipping",
+        "shipping-1",
+        "order-views",
+        "order-views-1",
+      ]),
     );
     const files = readdirSync(t.dataDir)
       .filter((f) => f.startsWith("payments"))
@@ -81,6 +91,57 @@ describe("partitioned payments and shipping, two instances each", { timeout: 120
     }
     const all = [...charges.values()].flat();
     expect(new Set(all).size).toBe(all.length);
+  });
+
+  it("builds each order's view in its partition, and gathers a user's orders from every partition", async () => {
+    const sku = await newProduct(t, 100);
+    const userId = `u-views-${Date.now()}`;
+    const placed: Array<{ orderId: string }> = [];
+    // One at a time, so the newest-first order is known.
+    for (let i = 0; i < 9; i++) {
+      placed.push(await placeOrder(t, { sku, userId }));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    for (const { orderId } of placed) expect((await settled(t, orderId)).status).toBe("confirmed");
+    for (const { orderId } of placed)
+      await eventually(async () => {
+        const view = await t.caller.client.call(orderViews.getOrderView, { orderId });
+        expect([view.status, view.paymentStatus, view.trackingNumber !== null]).toEqual([
+          "confirmed",
+          "completed",
+          true,
+        ]);
+      });
+    const views = orderIdsByPartition("order-views", "order_views");
+    expect([...views.keys()].sort()).toEqual([0, 1, 2, 3]);
+    for (const { orderId } of placed) expect(views.get(partition(orderId))).toContain(orderId);
+    const all = [...views.values()].flat();
+    expect(new Set(all).size).toBe(all.length);
+
+    // The list, gathered from all four partitions, pages newest first across them.
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await t.caller.client.call(orderViews.listMyOrders, {
+        userId,
+        limit: 4,
+        ...(cursor ? { cursor } : {}),
+      });
+      expect(page.items.length).toBeLessThanOrEqual(4);
+      seen.push(...page.items.map((v) => v.orderId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(placed.map((p) => p.orderId).reverse());
+
+    // A rebuild runs in every partition, each from its own events, and leaves the same views.
+    await t.caller.client.call(orderViews.rebuild, {});
+    await eventually(async () =>
+      expect((await t.caller.client.call(orderViews.rebuildStatus, {})).state).toBe("completed"),
+    );
+    const status = await t.caller.client.call(orderViews.rebuildStatus, {});
+    expect(status.processed).toBeGreaterThanOrEqual(placed.length * 4);
+    const again = await t.caller.client.call(orderViews.listMyOrders, { userId, limit: 20 });
+    expect(again.items.map((v) => v.orderId)).toEqual(seen);
   });
 
   it("keeps the other instance's partitions serving while one is down, and loses no order", async () => {

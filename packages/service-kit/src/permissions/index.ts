@@ -2,6 +2,7 @@ export { type AdminGrants, adminApiGrants } from "./admin-grants.js";
 export { brokerAuthorizationConfig } from "./authorization-config.js";
 export {
   type BrokerPermissions,
+  DEFAULT_GRANTED_PARTITIONS,
   type DeriveBrokerPermissionsOptions,
   deriveBrokerPermissions,
   OPERATOR_USER,
