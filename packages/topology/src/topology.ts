@@ -167,6 +167,7 @@ export const topology = {
       edge: false,
       contracts: true,
       invariants: true,
+      partitioned: true,
     },
   ],
 } as const satisfies Topology;

@@ -19,6 +19,8 @@ const declaration = declareService({
   version: "1.0.0",
   description: "One message per event to the user it concerns, through a pluggable transport",
   store: { schema, migrations: new URL("../drizzle", import.meta.url) },
+  // By order id, like the events its messages come from; every partition learns every address.
+  partitioned: true,
   config: {
     /** `store` keeps messages in SQLite and logs them (development); `smtp` sends real email. */
     NOTIFY_TRANSPORT: enumVar(["store", "smtp"], "store"),

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { notifications } from "@bazaar/contracts";
 import { decodeCursor, keysetLimit, keysetPage, type Logger } from "@bazaar/service-kit";
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, or } from "drizzle-orm";
 import { findContact } from "./contacts.js";
 import { messages } from "./db/schema.js";
 import type { NotificationsDb } from "./declaration.js";
@@ -92,20 +92,37 @@ export function toNotification(row: Row): Notification {
 }
 
 /**
- * `listNotifications` pages through one user's messages, newest first. Keyset pagination on `seq` (which
- * only grows) is stable while new messages arrive: a page never repeats or skips a row.
+ * `listNotifications` pages through one user's messages, newest first. Keyset pagination on
+ * `(created_at, id)` is stable while new messages arrive (each is created now, so ahead of every cursor):
+ * a page never repeats or skips a row, and the same key merges the pages of every partition.
  */
 export function listNotifications(
   db: NotificationsDb,
   page: { userId: string; cursor?: string | undefined; limit: number },
 ): { items: Notification[]; nextCursor: string | null } {
   const mine = eq(messages.userId, page.userId);
+  const after = page.cursor ? (decodeCursor(page.cursor, 2) as [string, string]) : undefined;
   const rows = db
     .select()
     .from(messages)
-    .where(page.cursor ? and(mine, lt(messages.seq, Number(decodeCursor(page.cursor, 1)[0]))) : mine)
-    .orderBy(desc(messages.seq))
+    .where(
+      after
+        ? and(
+            mine,
+            or(
+              lt(messages.createdAt, after[0]),
+              and(eq(messages.createdAt, after[0]), lt(messages.id, after[1])),
+            ),
+          )
+        : mine,
+    )
+    .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(keysetLimit(page.limit))
     .all();
-  return keysetPage({ rows, limit: page.limit, key: (row) => [row.seq], toItem: toNotification });
+  return keysetPage({
+    rows,
+    limit: page.limit,
+    key: (row) => [row.createdAt, row.id],
+    toItem: toNotification,
+  });
 }

@@ -1,4 +1,4 @@
-// The shop with its partitioned services (payments, shipping, order-views) as two instances each over
+// The shop with its partitioned services (payments, shipping, order-views, notifications) as two instances each over
 // four partitions: every order's charge and view land in the files of its order id's partition, a user's
 // orders are gathered from every partition, and with one payments instance killed, the orders whose partition the other owns keep confirming while the rest end cancelled
 // (stock back, nothing charged): none is lost, none charged twice.
@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { orders, orderViews, payments } from "@bazaar/contracts";
+import { notifications, orders, orderViews, payments, users } from "@bazaar/contracts";
 import { partitionOf } from "@bazaar/service-kit/platform";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -142,6 +142,46 @@ describe("partitioned payments, shipping and order-views, two instances each", {
     expect(status.processed).toBeGreaterThanOrEqual(placed.length * 4);
     const again = await t.caller.client.call(orderViews.listMyOrders, { userId, limit: 20 });
     expect(again.items.map((v) => v.orderId)).toEqual(seen);
+  });
+
+  it("teaches every notifications partition a new user's address, welcomes once, and gathers their messages", async () => {
+    const email = `p-${Date.now()}@example.com`;
+    const user = await t.caller.client.call(users.register, {
+      email,
+      password: "correct horse 1",
+      name: "Pat",
+    });
+    const sku = await newProduct(t, 100);
+    const placed = await Promise.all(
+      Array.from({ length: 6 }, () => placeOrder(t, { sku, userId: user.id })),
+    );
+    for (const { orderId } of placed) expect((await settled(t, orderId)).status).toBe("confirmed");
+    // A welcome, and a placed and a confirmed message per order, each order's in its partition's file.
+    const gathered = async () => {
+      const items: Array<{ id: string; eventType: string; to: string }> = [];
+      let cursor: string | undefined;
+      do {
+        const page = await t.caller.client.call(notifications.listNotifications, {
+          userId: user.id,
+          limit: 5,
+          ...(cursor ? { cursor } : {}),
+        });
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return items;
+    };
+    await eventually(async () => expect(await gathered()).toHaveLength(1 + 2 * placed.length));
+    const items = await gathered();
+    expect(new Set(items.map((n) => n.id)).size).toBe(items.length);
+    expect(items.filter((n) => n.eventType === "user.registered")).toHaveLength(1);
+    expect(items.every((n) => n.to === email)).toBe(true);
+    for (const file of readdirSync(t.dataDir).filter((f) => /^notifications\.p\d+\.db$/.test(f))) {
+      const db = new Database(join(t.dataDir, file), { readonly: true });
+      const known = db.prepare("SELECT email FROM contacts WHERE user_id = ?").get(user.id);
+      db.close();
+      expect(known, file).toEqual({ email });
+    }
   });
 
   it("keeps the other instance's partitions serving while one is down, and loses no order", async () => {

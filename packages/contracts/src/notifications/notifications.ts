@@ -23,4 +23,6 @@ export const listNotifications = defineRpc({
   description: "A user's notifications, newest first.",
   request: v.object({ userId: Id, ...PageRequest }),
   response: page(Notification),
+  // Partitioned by order id (the events they come from): a user's messages are in every partition.
+  gather: { pageKey: (n) => [n.createdAt, n.id], order: "desc" },
 });

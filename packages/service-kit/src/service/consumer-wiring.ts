@@ -11,6 +11,7 @@ import type { Inbox } from "../events/inbox.js";
 import type { Emitter } from "../events/outbox.js";
 import { storageErrorCode } from "../events/storage-errors.js";
 import type { ServiceMetrics } from "../metrics/metrics.js";
+import { partitionOf } from "../partitions/partition-of.js";
 import type { DrizzleSchema } from "../store/open-store.js";
 import type { Telemetry } from "../tracing/telemetry.js";
 import { runInScope } from "../tracing/trace-context.js";
@@ -58,6 +59,9 @@ export function startConsumers(w: ConsumerWiring): EventConsumer[] {
   // A partitioned service's dead letters are the whole service's: its host counts them once.
   if (w.def.consumes.length > 0 && w.partition === undefined)
     registerServiceDeadLetters({ registry: w.metrics.registry, js: w.js, jsm: w.jsm, service: w.def.name });
+  const { partition } = w;
+  const owns = (key: string): boolean =>
+    partition === undefined || partitionOf({ key, partitions: w.config.PARTITIONS }) === partition;
   const [major, minor] = (w.serverVersion ?? "2.10.0").split(".").map(Number);
   const termWithReason = (major ?? 2) > 2 || (minor ?? 0) >= 11;
   for (const sub of w.def.consumes) {
@@ -81,6 +85,7 @@ export function startConsumers(w: ConsumerWiring): EventConsumer[] {
         outbox,
         meta: item.meta,
         partition: w.partition,
+        owns,
       });
       if (result && typeof (result as Promise<unknown>).then === "function") {
         throw new Error(
@@ -93,7 +98,7 @@ export function startConsumers(w: ConsumerWiring): EventConsumer[] {
       service: w.def.name,
       telemetry: w.telemetry,
       event: sub.event,
-      filter: consumeFilter(sub.event, w.config.PARTITIONS, w.partition),
+      filter: consumeFilter(sub.event, w.config.PARTITIONS, sub.everyPartition ? undefined : w.partition),
       ...(w.partition === undefined ? {} : { partition: w.partition }),
       js: w.js,
       jsm: w.jsm,

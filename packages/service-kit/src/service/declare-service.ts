@@ -159,6 +159,7 @@ function declaration<
         event,
         handler: handler as Subscription["handler"],
         ...(subscription?.from ? { from: subscription.from } : {}),
+        ...(subscription?.everyPartition ? { everyPartition: true } : {}),
       };
     },
     define(parts) {
@@ -204,8 +205,9 @@ function declaration<
 /**
  * A partitioned service keeps its state in its partitions' files, and serves only calls that name their
  * partition, or that every partition answers (`gather`): a call without either could reach any owner and
- * see one partition's data as the whole. It consumes only events that name their key, so that each
- * partition reads its own (`evt.<type>.v<n>.<partition>`) and no event is applied by two.
+ * see one partition's data as the whole. It consumes events that name their key, so that each partition
+ * reads its own (`evt.<type>.v<n>.<partition>`) and no event is applied by two, unless it says that every
+ * partition applies them (`everyPartition`).
  */
 function assertPartitionable(
   name: string,
@@ -226,9 +228,9 @@ function assertPartitionable(
       );
   }
   for (const c of consumes) {
-    if (!c.event.partitionKey)
+    if (!c.event.partitionKey && !c.everyPartition)
       throw new Error(
-        `${name} is partitioned, so ${c.event.type} v${c.event.version} must name its partitionKey: every partition would apply it`,
+        `${name} is partitioned, so ${c.event.type} v${c.event.version} must name its partitionKey (or be applied by every partition, everyPartition)`,
       );
   }
 }

@@ -109,8 +109,13 @@ export interface EventContext<
   readonly tx: Tx<TSchema>;
   readonly outbox: Emitter<TEmits>;
   readonly meta: EventMeta;
-  /** The partition applying it (a partitioned service's: the event's key is in it); undefined otherwise. */
+  /** The partition applying it (a partitioned service's); undefined otherwise. */
   readonly partition: number | undefined;
+  /**
+   * Whether this partition owns the key (always, for an unpartitioned service): in an `everyPartition`
+   * subscription, what only one partition may do (queue a message) is done by the key's owner.
+   */
+  readonly owns: (key: string) => boolean;
 }
 
 export type RpcHandler<C extends RpcContract, Ctx> = C["streaming"] extends true
@@ -146,6 +151,13 @@ export interface SubscriptionOptions {
    * the service is first deployed.
    */
   readonly from?: StartFrom;
+  /**
+   * For a partitioned service: every partition applies every event of this subscription, not only its
+   * own partition's (reference data each partition needs, keyed differently or not at all: a user's
+   * address for the messages about their orders). A handler's side effect that must happen once is then
+   * guarded with `ctx.owns(key)`.
+   */
+  readonly everyPartition?: boolean;
 }
 
 /** A subscription a service has (made with `declaration.on`). */
@@ -154,6 +166,8 @@ export interface Subscription {
   readonly handler: (event: never, ctx: never) => void;
   /** Where a new durable starts; undefined means `"start"`. */
   readonly from?: StartFrom;
+  /** Applied by every partition of a partitioned service (see `SubscriptionOptions`). */
+  readonly everyPartition?: boolean;
 }
 
 export interface StoreDeclaration<TSchema extends DrizzleSchema> {

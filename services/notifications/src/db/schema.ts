@@ -16,7 +16,8 @@ export const contacts = sqliteTable("contacts", {
  * One row per event that concerns a user: the rendered message and its delivery state. The row is the
  * record of what was sent (the `store` transport keeps nothing else).
  *
- * - `seq` only grows (AUTOINCREMENT never reuses a value): it orders delivery and pages the list.
+ * - `seq` only grows (AUTOINCREMENT never reuses a value): it orders delivery within a file.
+ * - The list pages by `(created_at, id)`, which, unlike `seq`, orders messages across partitions' files.
  * - `event_id` is UNIQUE, so a replay of the same event can never create a second message.
  * - `to_address` is null while the user's contact is unknown; `user.registered` fills it in.
  * - `next_attempt_at` (epoch ms) holds a failed delivery back until its retry is due.
@@ -51,6 +52,7 @@ export const messages = sqliteTable(
     check("notifications_attempts", sql`${t.attempts} >= 0`),
     check("notifications_sent_at", sql`(${t.status} = 'sent') = (${t.sentAt} IS NOT NULL)`),
     index("notifications_user").on(t.userId, t.seq),
+    index("notifications_user_created").on(t.userId, t.createdAt, t.id),
     // The dispatcher's queue: only pending rows, in delivery order.
     index("notifications_pending").on(t.seq).where(sql`${t.status} = 'pending'`),
   ],

@@ -23,7 +23,8 @@ export function welcomeMessage(user: Registered): Rendered {
 /**
  * `onUserRegistered` learns the user's address, addresses the messages about this user that arrived
  * before it (in this event's transaction, so both commit or neither), and queues the welcome message
- * unless the registration is old history (read on a first deployment: see `learnsState`).
+ * unless the registration is old history (read on a first deployment: see `learnsState`). Partitioned,
+ * every partition learns the address (its messages need it), and the user id's own partition welcomes.
  */
 export const onUserRegistered = notificationsService.on(
   users.userRegistered,
@@ -33,9 +34,10 @@ export const onUserRegistered = notificationsService.on(
     if (addressed > 0)
       ctx.log.info({ userId, addressed }, "addressed messages that were waiting for the contact");
     const age = Date.now() - Date.parse(event.occurredAt);
+    if (!ctx.owns(userId)) return;
     if (age <= ctx.config.NOTIFY_WELCOME_MAX_AGE_MS)
       notify(ctx, { event, userId, to: email, ...welcomeMessage(event.data) });
     else ctx.log.info({ userId, ageMs: age }, "no welcome for a registration this old");
   },
-  learnsState,
+  { ...learnsState, everyPartition: true },
 );
