@@ -30,6 +30,7 @@ export type { Logger } from "./logging/logger.js";
 export { Counter, Gauge, Histogram, type ServiceMetrics } from "./metrics/metrics.js";
 export { decodeCursor, encodeCursor } from "./pagination/cursor.js";
 export { keysetLimit, keysetPage } from "./pagination/keyset-page.js";
+export { type IdInPartitionOptions, idInPartition } from "./partitions/id-in-partition.js";
 export { declareService, type RuntimeOf } from "./service/declare-service.js";
 export { runService } from "./service/run-service.js";
 export type {

@@ -142,6 +142,7 @@ export const topology = {
       edge: false,
       contracts: true,
       invariants: true,
+      partitioned: true,
     },
     {
       name: "order-views",

@@ -11,6 +11,9 @@ const declaration = declareService({
   description:
     "Places orders and runs the durable order saga: reserve stock, charge, ship; compensate in reverse",
   store: { schema, migrations: new URL("../drizzle", import.meta.url), modules: [sagaSchema] },
+  // By order id: an order, its saga and its events commit together in its partition's file. A new
+  // order's partition is its user's idempotency key's, and its ids are drawn there (see placeOrder).
+  partitioned: true,
   calls: [
     inventory.quote,
     inventory.reserve,

@@ -40,6 +40,7 @@ export function startOrderSagas(runtime: RuntimeOf<typeof ordersService>): Order
  * The sagas by state in readiness detail: informational (an order waiting for an operator must not take
  * orders out of service), but a stuck or parked saga shows there and in `bazaar_sagas`.
  */
-export function sagaCheck(sagas: OrderSagaEngine): ReadinessCheck {
-  return { name: "sagas", local: false, timeoutMs: 1_000, run: () => sagas.counts() };
+export function sagaCheck(sagas: OrderSagaEngine, partition?: number): ReadinessCheck {
+  const name = partition === undefined ? "sagas" : `sagas p${partition}`;
+  return { name, local: false, timeoutMs: 1_000, run: () => sagas.counts() };
 }

@@ -9,6 +9,6 @@ import { placeOrder } from "./rpc/place-order.js";
 export const service = ordersService.define({
   serves: [placeOrder, getOrder, cancelOrder, listSagas, getSaga, retrySaga, retrySagas],
   setup: (runtime) => ({ sagas: startOrderSagas(runtime) }),
-  checks: (_runtime, deps) => [sagaCheck(deps.sagas)],
+  checks: (runtime, deps) => [sagaCheck(deps.sagas, runtime.partition)],
   onStop: (runtime, deps) => deps.sagas.stop(runtime.config.SHUTDOWN_TIMEOUT_MS),
 });

@@ -250,7 +250,7 @@ describe.skipIf(!kustomize).each([
   });
 
   it("runs each partitioned service as pods that agree on their count and know their index", () => {
-    for (const name of ["payments", "shipping", "order-views"]) {
+    for (const name of ["payments", "shipping", "orders", "order-views", "notifications"]) {
       const env = container(objects, name).env ?? [];
       expect(env.find((e) => e.name === "INSTANCES")?.value).toBe(
         String(workload(objects, name).spec.replicas),
@@ -260,7 +260,7 @@ describe.skipIf(!kustomize).each([
       );
       expect(workload(objects, name).spec.replicas).toBe(2);
     }
-    expect(workload(objects, "orders").spec.replicas).toBe(1);
+    expect(workload(objects, "inventory").spec.replicas).toBe(1);
     // The broker's permissions name each partition's durables up to DEFAULT_GRANTED_PARTITIONS.
     const settings = objects.find(
       (o) => o.kind === "ConfigMap" && "PARTITIONS" in ((o as { data?: object }).data ?? {}),
@@ -280,7 +280,7 @@ describe.skipIf(!kustomize).each([
 
   it("fails the checks when a service gets a second writer, loses its volume or NATS loses durability", () => {
     const broken = mutate(objects, (copy) => {
-      workload(copy, "orders").spec.replicas = 2;
+      workload(copy, "inventory").spec.replicas = 2;
       workload(copy, "payments").spec.replicas = 3;
       container(copy, "users").volumeMounts = [];
       const conf = copy.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("nats-config")) as
@@ -298,8 +298,8 @@ describe.skipIf(!kustomize).each([
           v.valueFrom.secretKeyRef.name = "nats-user-payments";
     });
     expect(checkServices(broken, { services, jsReplicas })).toEqual([
+      "StatefulSet/inventory: replicas 2, but SQLite has one writer",
       'StatefulSet/notifications: NATS_USER is "payments", expected "notifications"',
-      "StatefulSet/orders: replicas 2, but SQLite has one writer",
       "StatefulSet/payments: replicas 3, but INSTANCES is 2",
       "StatefulSet/users: nothing is mounted at DATA_DIR /data",
     ]);

@@ -1,4 +1,4 @@
-// The shop with its partitioned services (payments, shipping, order-views, notifications) as two instances each over
+// The shop with its partitioned services (orders, payments, shipping, order-views, notifications) as two instances each over
 // four partitions: every order's charge and view land in the files of its order id's partition, a user's
 // orders are gathered from every partition, and with one payments instance killed, the orders whose partition the other owns keep confirming while the rest end cancelled
 // (stock back, nothing charged): none is lost, none charged twice.
@@ -57,10 +57,14 @@ function orderIdsByPartition(service: string, table: string): Map<number, string
 
 const chargesByPartition = () => orderIdsByPartition("payments", "payments");
 
-describe("partitioned payments, shipping and order-views, two instances each", { timeout: 120_000 }, () => {
+describe("partitioned orders, payments, shipping, order-views and notifications, two instances each", {
+  timeout: 120_000,
+}, () => {
   it("runs two instances of each partitioned service, one file per partition", () => {
     expect(t.system.services).toEqual(
       expect.arrayContaining([
+        "orders",
+        "orders-1",
         "payments",
         "payments-1",
         "shipping",
@@ -91,6 +95,19 @@ describe("partitioned payments, shipping and order-views, two instances each", {
     }
     const all = [...charges.values()].flat();
     expect(new Set(all).size).toBe(all.length);
+    // Each order, keyed by its user's idempotency key before it had an id, is in its id's partition.
+    const placedIn = orderIdsByPartition("orders", "orders");
+    for (const { orderId } of placed) expect(placedIn.get(partition(orderId))).toContain(orderId);
+    // The sagas, gathered from every partition, newest first, paged across them.
+    const sagas: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await t.caller.client.call(orders.listSagas, { limit: 5, ...(cursor ? { cursor } : {}) });
+      sagas.push(...page.items.map((s) => s.sagaId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(new Set(sagas).size).toBe(sagas.length);
+    expect(sagas).toEqual(expect.arrayContaining(placed.map((p) => p.sagaId)));
   });
 
   it("builds each order's view in its partition, and gathers a user's orders from every partition", async () => {

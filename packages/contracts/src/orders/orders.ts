@@ -58,6 +58,9 @@ export const placeOrder = defineRpc({
   errors: ["BAD_REQUEST", "NOT_FOUND", "UNPROCESSABLE", "CONFLICT"],
   command: true,
   timeoutMs: 8_000,
+  // Before the order id exists, the user's key picks the partition; the order and saga ids are then drawn
+  // in that same partition, so every later call and event about the order reaches it.
+  partitionKey: (request) => JSON.stringify([request.userId, request.idempotencyKey]),
 });
 
 export const getOrder = defineRpc({
@@ -67,6 +70,7 @@ export const getOrder = defineRpc({
   request: v.object({ orderId: Id, userId: v.optional(Id) }),
   response: Order,
   errors: ["NOT_FOUND"],
+  partitionKey: (request) => request.orderId,
 });
 
 export const cancelOrder = defineRpc({
@@ -77,6 +81,7 @@ export const cancelOrder = defineRpc({
   response: Order,
   errors: ["NOT_FOUND", "CONFLICT"],
   command: true,
+  partitionKey: (request) => request.orderId,
 });
 
 export const SagaStatus = v.picklist([
@@ -159,6 +164,7 @@ export const listSagas = defineRpc({
     cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
   }),
   response: v.object({ items: v.array(SagaSummary), nextCursor: v.nullable(v.string()) }),
+  gather: { pageKey: (saga) => [saga.createdAt, saga.sagaId], order: "desc" },
 });
 
 export const getSaga = defineRpc({
@@ -168,6 +174,8 @@ export const getSaga = defineRpc({
   request: v.union([v.object({ sagaId: Id }), v.object({ orderId: Id })]),
   response: Saga,
   errors: ["NOT_FOUND"],
+  // An order's saga id is drawn in the order's partition: either picks it.
+  partitionKey: (request) => ("sagaId" in request ? request.sagaId : request.orderId),
 });
 
 export const retrySaga = defineRpc({
@@ -179,6 +187,7 @@ export const retrySaga = defineRpc({
   response: SagaSummary,
   errors: ["NOT_FOUND", "CONFLICT"],
   command: true,
+  partitionKey: (request) => request.sagaId,
 });
 
 export const retrySagas = defineRpc({
@@ -191,6 +200,13 @@ export const retrySagas = defineRpc({
   }),
   response: v.object({ retried: v.number(), sagaIds: v.array(Id) }),
   command: true,
+  // Each partition retries up to the limit of its own.
+  gather: {
+    merge: (answers) => ({
+      retried: answers.reduce((n, a) => n + a.retried, 0),
+      sagaIds: answers.flatMap((a) => a.sagaIds),
+    }),
+  },
 });
 
 const OrderRef = { orderId: Id, userId: Id };

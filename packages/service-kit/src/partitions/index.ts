@@ -9,6 +9,7 @@ export {
   releasePartition,
   takePartition,
 } from "./handover.js";
+export { type IdInPartitionOptions, idInPartition } from "./id-in-partition.js";
 export {
   leaseBucketName,
   leaseKey,

@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { inventory, orders } from "@bazaar/contracts";
+import { idInPartition } from "@bazaar/service-kit";
 import { ordersService } from "../declaration.js";
 import { findByIdempotencyKey, insertOrder } from "../order-records.js";
 
@@ -21,8 +21,10 @@ export const placeOrder = ordersService.handle(orders.placeOrder, (input, ctx) =
 
       const quote = await ctx.call(inventory.quote, { items: input.items });
       const engine = ctx.deps.sagas;
-      const orderId = randomUUID();
-      const sagaId = randomUUID();
+      // In this partition (the key's), so calls and events about the order by its id come back here.
+      const here = { partition: ctx.partition, partitions: ctx.config.PARTITIONS };
+      const orderId = idInPartition(here);
+      const sagaId = idInPartition(here);
       const placedAt = new Date().toISOString();
       let created = false;
       const result = commit((tx, outbox) => {
