@@ -18,6 +18,9 @@ interface Variant {
   readonly mode: RunMode;
   readonly syncInterval?: string;
   readonly env: Readonly<Record<string, string>>;
+  /** Instances of every partitioned service, over `partitions` partitions (processes mode). */
+  readonly instances?: number;
+  readonly partitions?: number;
 }
 
 const VARIANTS: readonly Variant[] = [
@@ -32,6 +35,15 @@ const VARIANTS: readonly Variant[] = [
     description: "every service in one process, production settings",
     mode: "monolith",
     env: PRODUCTION_ENV,
+  },
+  {
+    name: "partitioned",
+    description:
+      "two instances of every partitioned service (orders, payments, shipping, order-views, notifications) over 8 partitions, production settings",
+    mode: "processes",
+    env: PRODUCTION_ENV,
+    instances: 2,
+    partitions: 8,
   },
 ];
 
@@ -89,6 +101,7 @@ export async function orderFlow(ctx: BenchContext): Promise<ScenarioResult> {
         dir: join(ctx.runDir, `orders-${v.name}`),
         env: v.env,
         ...(v.syncInterval ? { syncInterval: v.syncInterval } : {}),
+        ...(v.instances ? { instances: v.instances, partitions: v.partitions ?? 8 } : {}),
       });
       systems.set(v.name, system);
       ctx.log(`  ready in ${Math.round(system.readyMs)} ms`);
@@ -130,6 +143,10 @@ export async function orderFlow(ctx: BenchContext): Promise<ScenarioResult> {
     for (const clients of ctx.options.orderClients) {
       ratios[`monolith/processes ×${clients} orders/s`] = ratio(
         rate(`monolith ×${clients}`),
+        rate(`processes ×${clients}`),
+      );
+      ratios[`partitioned/processes ×${clients} orders/s`] = ratio(
+        rate(`partitioned ×${clients}`),
         rate(`processes ×${clients}`),
       );
       if (ctx.options.fast)
