@@ -212,7 +212,8 @@ describe("streams", () => {
 });
 
 describe("consumers", () => {
-  const durable = consumerName("notifications", orders.orderPlaced);
+  // notifications is partitioned: one durable per partition, each its own and nobody else's.
+  const durable = consumerName("notifications", orders.orderPlaced, 0);
 
   it("lets a service consume through its own durables, never through another service's", async () => {
     const own = await as("notifications");

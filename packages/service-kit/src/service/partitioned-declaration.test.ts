@@ -65,7 +65,7 @@ describe("a partitioned declaration", () => {
       /rpc\.things\.loose must name its partitionKey/,
     );
     expect(() => svc.define({ consumes: [svc.on(unkeyedEvent, () => undefined)] })).toThrow(
-      /part\.seen v1 must name its partitionKey: every partition would apply it/,
+      /part\.seen v1 must name its partitionKey \(or be applied by every partition, everyPartition\)/,
     );
   });
 
