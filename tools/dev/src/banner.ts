@@ -20,7 +20,9 @@ export interface BannerOptions {
 
 /** The first thing a newcomer sees: where everything is and what to try. */
 export function banner(o: BannerOptions): string {
-  const rows = o.services.map((s) => `   ${s.name.padEnd(14)} :${s.port}  ${s.role}`);
+  // As wide as the longest name (an instance's, like `notifications-1`), at least as wide as before.
+  const width = Math.max(14, ...o.services.map((s) => s.name.length));
+  const rows = o.services.map((s) => `   ${s.name.padEnd(width)} :${s.port}  ${s.role}`);
   const seconds = (ms: number): string => `${ms / 1000} s`;
   const api = o.gatewayUrl
     ? [
