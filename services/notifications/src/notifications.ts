@@ -38,6 +38,23 @@ export function notificationIdFor(eventId: string): string {
 export type RecordOutcome = "queued" | "awaiting_contact" | "duplicate";
 
 /**
+ * `nextCreatedAt` is now, or a millisecond after this file's last message when that is not earlier: the
+ * list pages by `(created_at, id)` (a key every partition shares, unlike `seq`), so within a file the
+ * times only grow and the list keeps the order the messages were made in, even within one batch.
+ */
+function nextCreatedAt(tx: NotificationsDb): string {
+  const last = tx
+    .select({ createdAt: messages.createdAt })
+    .from(messages)
+    .orderBy(desc(messages.seq))
+    .limit(1)
+    .get();
+  const now = Date.now();
+  const after = last ? Date.parse(last.createdAt) + 1 : now;
+  return new Date(Math.max(now, after)).toISOString();
+}
+
+/**
  * `recordNotification` stores one `pending` message for an event, inside the transaction that applies the
  * event; the dispatcher delivers it after the commit. The UNIQUE `event_id` makes a second insert for the
  * same event a no-op, whatever path it came by.
@@ -54,7 +71,7 @@ export function recordNotification(tx: NotificationsDb, n: NewNotification): Rec
       to,
       subject: n.subject,
       body: n.body,
-      createdAt: new Date().toISOString(),
+      createdAt: nextCreatedAt(tx),
     })
     .onConflictDoNothing({ target: messages.eventId })
     .returning({ seq: messages.seq })
