@@ -84,7 +84,7 @@ export function startConsumers(w: ConsumerWiring): EventConsumer[] {
         tx,
         outbox,
         meta: item.meta,
-        partition: w.partition,
+        partition,
         owns,
       });
       if (result && typeof (result as Promise<unknown>).then === "function") {
@@ -98,8 +98,8 @@ export function startConsumers(w: ConsumerWiring): EventConsumer[] {
       service: w.def.name,
       telemetry: w.telemetry,
       event: sub.event,
-      filter: consumeFilter(sub.event, w.config.PARTITIONS, sub.everyPartition ? undefined : w.partition),
-      ...(w.partition === undefined ? {} : { partition: w.partition }),
+      filter: consumeFilter(sub.event, w.config.PARTITIONS, sub.everyPartition ? undefined : partition),
+      ...(partition === undefined ? {} : { partition }),
       js: w.js,
       jsm: w.jsm,
       log: w.log,

@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
-import { ALL_EVENTS, DEAD_LETTER_STREAM, type EventContract, STREAMS } from "@bazaar/contracts";
+import {
+  ALL_EVENTS,
+  DEAD_LETTER_STREAM,
+  type EventContract,
+  eventPartitionSubject,
+  STREAMS,
+} from "@bazaar/contracts";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { EntryOf } from "../history/history-entry.js";
@@ -37,7 +43,7 @@ const VARIANTS: readonly Variant[] = ["not-json", "not-an-envelope", "invalid-da
 function poisonSubject(event: EventContract, consumed: ReadonlySet<string>): string | undefined {
   if (consumed.has(event.subject)) return event.subject;
   const partitioned = [...consumed].some((f) => f.startsWith(`${event.subject}.`));
-  return partitioned ? `${event.subject}.0` : undefined;
+  return partitioned ? eventPartitionSubject(event, 0) : undefined;
 }
 
 /** Every subject a durable consumer filters on. */
